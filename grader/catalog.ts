@@ -1,0 +1,83 @@
+// The bug catalog: every planted bug of every lesson, one zod-validated list.
+// Each lesson keeps its bugs in grader/lessons/<id>/bugs.ts; bugs/ is generated
+// from them, and the grader's self-test applies each one alone to solutions/.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { z } from 'zod';
+import { graderDir, lessonIds } from './registry.ts';
+
+/**
+ * Categories of the taxonomy of real faults in deep-learning systems
+ * (Humbatova et al., ICSE 2020), with "resources" standing in for its GPU
+ * usage branch: tfjs has no devices, but leaking tensors is its resource fault.
+ */
+export const FaultCategory = z.enum([
+  'model/type-and-properties',
+  'model/layers',
+  'model/activation-function',
+  'tensors-and-inputs/wrong-tensor-shape',
+  'tensors-and-inputs/wrong-input',
+  'training/hyperparameters',
+  'training/loss-function',
+  'training/validation-testing',
+  'training/preprocessing',
+  'training/optimiser',
+  'training/data-quality',
+  'training/process',
+  'resources',
+  'api',
+]);
+export type FaultCategory = z.infer<typeof FaultCategory>;
+
+export const BugSchema = z.object({
+  id: z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'kebab-case'),
+  lesson: z.string(),
+  /** The lesson file the patch applies to. */
+  file: z.string(),
+  /** A few words naming the mistake, for tables. */
+  title: z.string(),
+  category: FaultCategory,
+  /** What a student sees when training with this bug. */
+  symptom: z.string(),
+  /** Ids of the checks that must fail when this bug alone is planted. */
+  catches: z.array(z.string()).min(1),
+  /** A nudge towards the bug that does not give the fix away. */
+  hint: z.string(),
+  /** `find` occurs exactly once in the solution file (markers removed). */
+  patch: z.object({ find: z.string().min(1), replace: z.string() }),
+});
+export type Bug = z.infer<typeof BugSchema>;
+export type BugInput = z.input<typeof BugSchema>;
+
+export async function lessonBugs(lessonId: string): Promise<Bug[]> {
+  const file = join(graderDir, 'lessons', lessonId, 'bugs.ts');
+  if (!existsSync(file)) return [];
+  const module = (await import(pathToFileURL(file).href)) as { default: unknown };
+  const parsed = z.array(BugSchema).safeParse(module.default);
+  if (!parsed.success) throw new Error(`${file}: ${z.prettifyError(parsed.error)}`);
+  for (const bug of parsed.data) {
+    if (bug.lesson !== lessonId) throw new Error(`${file}: bug ${bug.id} says lesson ${bug.lesson}`);
+  }
+  return parsed.data;
+}
+
+export async function loadCatalog(): Promise<Bug[]> {
+  const bugs = (await Promise.all(lessonIds().map(lessonBugs))).flat();
+  const seen = new Set<string>();
+  for (const bug of bugs) {
+    if (seen.has(bug.id)) throw new Error(`two bugs have the id ${bug.id}`);
+    seen.add(bug.id);
+  }
+  return bugs;
+}
+
+/** Plants one bug in the source of its file; the patch must match exactly once. */
+export function plantBug(source: string, bug: Bug): string {
+  const first = source.indexOf(bug.patch.find);
+  if (first === -1) throw new Error(`bug ${bug.id}: its patch's text is not in ${bug.lesson}/${bug.file}`);
+  if (source.indexOf(bug.patch.find, first + 1) !== -1) {
+    throw new Error(`bug ${bug.id}: its patch's text occurs more than once in ${bug.lesson}/${bug.file}`);
+  }
+  return source.slice(0, first) + bug.patch.replace + source.slice(first + bug.patch.find.length);
+}

@@ -1,0 +1,50 @@
+// A training run as the grader saw it: every reported loss, the weights
+// before and after, and the tensors alive before and after. Checks and
+// diagnostics read traces; only this file makes them.
+import { tf } from '#lib/tf.ts';
+
+export interface WeightChange {
+  name: string;
+  before: Float32Array;
+  after: Float32Array;
+}
+
+export interface TrainingTrace {
+  /** Loss reported after each step, up to the moment training returned. */
+  losses: number[];
+  /** Steps reported after training had already returned: an un-awaited promise. */
+  stepsAfterReturn: number;
+  weights: WeightChange[];
+  /** Tensors alive after training minus before it. */
+  tensorsGained: number;
+}
+
+interface Weighted {
+  trainableWeights: { name: string; read(): tf.Tensor }[];
+}
+
+function snapshot(model: Weighted): Map<string, Float32Array> {
+  return new Map(model.trainableWeights.map((weight) => [weight.name, weight.read().dataSync() as Float32Array]));
+}
+
+/** Runs `train` with an onStep callback that records losses, and measures around it. */
+export async function recordTraining(
+  model: Weighted,
+  train: (onStep: (loss: number) => void) => Promise<void>,
+): Promise<TrainingTrace> {
+  const before = snapshot(model);
+  const tensorsBefore = tf.memory().numTensors;
+  const reported: number[] = [];
+  await train((loss) => reported.push(Number(loss)));
+  const losses = reported.slice();
+  const tensorsGained = tf.memory().numTensors - tensorsBefore;
+  const after = snapshot(model);
+  // Give un-awaited work a moment to show itself, so a missing await is visible.
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  return {
+    losses,
+    stepsAfterReturn: reported.length - losses.length,
+    weights: [...before].map(([name, values]) => ({ name, before: values, after: after.get(name) ?? values })),
+    tensorsGained,
+  };
+}

@@ -1,0 +1,39 @@
+// npm run calibrate -- [--lesson ID...] [--seeds N]
+// Trains solutions/ over several seeds and writes each lesson's reference.json,
+// the curves and figures that students' runs are compared with.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Command } from 'commander';
+import { backend } from '#lib/tf.ts';
+import { lessonIds, loadLesson, referenceFile, repoDir } from '../registry.ts';
+import { ReferenceSchema, type ReferenceRun } from '../reference.ts';
+import { createContext } from '../sandbox/context.ts';
+import { runCli } from './run-cli.ts';
+
+const program = new Command('calibrate')
+  .description('Record reference loss curves and figures from solutions/ over several seeds.')
+  .option('-l, --lesson <id...>', 'calibrate only these lessons')
+  .option('--seeds <n>', 'number of seeds', (value) => Number(value), 5)
+  .exitOverride();
+
+await runCli(async () => {
+  program.parse();
+  const options = program.opts<{ lesson?: string[]; seeds: number }>();
+  if (!Number.isInteger(options.seeds) || options.seeds < 2) throw new Error('--seeds must be a whole number of at least 2');
+  for (const id of options.lesson ?? lessonIds()) {
+    const lesson = await loadLesson(id);
+    if (!lesson.calibrate) continue;
+    const runs: ReferenceRun[] = [];
+    // Seeds 101, 102, ... stay apart from the grading seed, so a student is never graded on a calibration run.
+    for (let seed = 101; seed < 101 + options.seeds; seed++) {
+      const context = createContext({ lesson, lessonDir: join(repoDir, 'solutions', id), seed, reference: undefined });
+      const run = await lesson.calibrate(context);
+      const summary = Object.entries(run.metrics).map(([name, value]) => `${name} ${value.toFixed(4)}`).join(', ');
+      console.log(`${id} seed ${seed}: ${run.losses.length} steps, final loss ${run.losses.at(-1)?.toFixed(4)}, ${summary}`);
+      runs.push(run);
+    }
+    const reference = ReferenceSchema.parse({ lesson: id, backend: backend.name, runs });
+    writeFileSync(referenceFile(id), JSON.stringify(reference) + '\n');
+    console.log(`wrote ${referenceFile(id).slice(repoDir.length + 1)}`);
+  }
+});

@@ -1,0 +1,44 @@
+// npm run grade -- [TARGET] [--lesson ID] [--json FILE] [--format NAME]
+import { writeFileSync } from 'node:fs';
+import { Command, Option } from 'commander';
+import { exitCodeFor, grade, DEFAULT_SEED } from '../grade.ts';
+import { reporters, type ReporterName } from '../reporters/index.ts';
+import { resolveTarget } from '../target.ts';
+import { runCli } from './run-cli.ts';
+
+const program = new Command('grade')
+  .description('Train and check the lessons of a target against the reference solution.')
+  .argument('[target]', 'exercise, solutions, bugs, or a folder with the same lesson layout', 'exercise')
+  .option('-l, --lesson <id...>', 'grade only these lessons (e.g. 03-cnn)')
+  .option('--json <file>', 'also write the results document to this file')
+  .addOption(
+    new Option('-f, --format <name>', 'how to print the results').choices(Object.keys(reporters)).default('terminal'),
+  )
+  .option('-o, --out <file>', 'write the report to this file instead of standard output')
+  .option('--seed <n>', 'grading seed', (value) => parseSeed(value), DEFAULT_SEED)
+  .exitOverride();
+
+function parseSeed(value: string): number {
+  const seed = Number(value);
+  if (!Number.isInteger(seed) || seed < 0) throw new Error(`--seed must be a whole number, not "${value}"`);
+  return seed;
+}
+
+await runCli(async () => {
+  program.parse();
+  const [target] = program.processedArgs as [string];
+  const options = program.opts<{ lesson?: string[]; json?: string; format: ReporterName; out?: string; seed: number }>();
+  const targetDir = resolveTarget(target);
+  const results = await grade({
+    targetDir,
+    targetName: target,
+    lessons: options.lesson,
+    seed: options.seed,
+    onLesson: (lesson) => console.error(`graded ${lesson.id}: ${lesson.points} / ${lesson.maxPoints}`),
+  });
+  if (options.json) writeFileSync(options.json, JSON.stringify(results, null, 2) + '\n');
+  const report = reporters[options.format](results);
+  if (options.out) writeFileSync(options.out, report + '\n');
+  else console.log(report);
+  return exitCodeFor(results);
+});

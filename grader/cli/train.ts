@@ -1,0 +1,33 @@
+// npm run train -- LESSON [--variant exercise|solutions|bugs] [-- lesson options]
+// Runs one lesson's full training, as a student would, with a progress bar.
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Command, Option } from 'commander';
+import { terminalProgress, type Progress } from '#lib/progress.ts';
+import { lessonIds, loadLesson } from '../registry.ts';
+import { resolveTarget, UsageError, VARIANTS } from '../target.ts';
+import { runCli } from './run-cli.ts';
+
+const program = new Command('train')
+  .description("Run a lesson's training program with a progress bar.")
+  .argument('<lesson>', `one of: ${lessonIds().join(', ')}`)
+  .argument('[options...]', 'passed to the lesson, e.g. --dataset cifar10')
+  .addOption(new Option('--variant <name>', 'which variant to run').choices(VARIANTS).default('exercise'))
+  .option('--target <dir>', 'run the lesson from this folder instead of a variant')
+  .passThroughOptions()
+  .exitOverride();
+
+await runCli(async () => {
+  program.parse();
+  const [lessonId, lessonArgs] = program.processedArgs as [string, string[]];
+  const options = program.opts<{ variant: string; target?: string }>();
+  const lesson = await loadLesson(lessonId).catch((error: Error) => {
+    throw new UsageError(error.message);
+  });
+  const file = join(resolveTarget(options.target ?? options.variant), lessonId, lesson.files[0]!);
+  const module = (await import(pathToFileURL(file).href)) as {
+    main?: (args: string[], progress: Progress) => Promise<void>;
+  };
+  if (typeof module.main !== 'function') throw new UsageError(`${file} exports no main(args, progress) function`);
+  await module.main(lessonArgs, terminalProgress(lessonId));
+});

@@ -1,0 +1,57 @@
+// Grades a target: every lesson's checks in a sandbox, into one results document.
+import { join } from 'node:path';
+import { loadLesson, lessonIds } from './registry.ts';
+import { ResultsSchema, sumPoints, type LessonResult, type Results } from './results.ts';
+import { runLesson } from './sandbox/run-lesson.ts';
+import { UsageError } from './target.ts';
+
+export interface GradeOptions {
+  targetDir: string;
+  /** How the target is named in the results (a variant name, a path, a ref). */
+  targetName: string;
+  lessons?: readonly string[];
+  seed?: number;
+  /** Called as each lesson finishes, for progress output. */
+  onLesson?: (lesson: LessonResult) => void;
+}
+
+export const DEFAULT_SEED = 1;
+
+export async function grade(options: GradeOptions): Promise<Results> {
+  const known = lessonIds();
+  const ids = options.lessons?.length ? [...options.lessons] : known;
+  for (const id of ids) {
+    if (!known.includes(id)) throw new UsageError(`unknown lesson "${id}"; known lessons: ${known.join(', ')}`);
+  }
+  const seed = options.seed ?? DEFAULT_SEED;
+  let backend = 'unknown';
+  const lessons: LessonResult[] = [];
+  for (const id of ids) {
+    const lesson = await loadLesson(id);
+    const run = await runLesson(lesson, { lessonId: id, lessonDir: join(options.targetDir, id), seed });
+    if (run.backend !== 'unknown') backend = run.backend;
+    const result: LessonResult = {
+      id,
+      title: lesson.title,
+      ...sumPoints(run.checks),
+      checks: run.checks,
+      ...(run.curve ? { curve: run.curve } : {}),
+    };
+    lessons.push(result);
+    options.onLesson?.(result);
+  }
+  return ResultsSchema.parse({
+    schemaVersion: 1,
+    target: options.targetName,
+    backend,
+    seed,
+    ...sumPoints(lessons),
+    lessons,
+  });
+}
+
+/** 0 when every check passed, 1 otherwise (2 is for usage and infrastructure errors). */
+export function exitCodeFor(results: Results): number {
+  const allPass = results.lessons.every((lesson) => lesson.checks.every((check) => check.status === 'pass'));
+  return allPass ? 0 : 1;
+}

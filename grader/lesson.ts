@@ -1,0 +1,83 @@
+// What an instructor writes to add a lesson to the grader: its student files,
+// the runs that several checks share (fixtures), the checks with their points,
+// and what calibration records from the reference solution.
+import type { Curve } from './results.ts';
+import type { Reference, ReferenceRun } from './reference.ts';
+
+/** Everything a check or fixture may use. It runs inside the sandbox process. */
+export interface LessonContext {
+  /** The lesson folder of the graded target, e.g. `<target>/03-cnn`. */
+  readonly lessonDir: string;
+  /** Grading seed: fixtures call seedEverything(seed) before they train. */
+  readonly seed: number;
+  /** The calibrated reference, or undefined before `npm run calibrate` has run. */
+  readonly reference: Reference | undefined;
+  /** Imports one of the target's lesson files (a clear error if it is missing or throws). */
+  load<Module>(file: string): Promise<Module>;
+  /** A named fixture's value, computed once per sandbox process. */
+  fixture<Value>(name: string): Promise<Value>;
+}
+
+/** What a passing check reports. A string is shorthand for `{ message }`. */
+export interface CheckOutcome {
+  message: string;
+  figures?: Record<string, number | null>;
+  curve?: Curve;
+}
+
+export interface Check {
+  /** Stable kebab-case id: used in results, the bug catalog and reports. */
+  id: string;
+  title: string;
+  points: number;
+  /** Fixtures this check uses: if one of them failed or hung, the check fails at once. */
+  needs?: readonly string[];
+  /** Time for the check itself, fixtures excluded. Default 30 s. */
+  timeoutMs?: number;
+  /** Throws CheckFailure (or a chai AssertionError) to fail; any other error is an error. */
+  run(ctx: LessonContext): Promise<CheckOutcome | string>;
+}
+
+export interface Fixture {
+  timeoutMs: number;
+  run(ctx: LessonContext): Promise<unknown>;
+}
+
+export interface LessonDefinition {
+  id: string;
+  title: string;
+  /**
+   * The student's files in the lesson folder, e.g. ['cnn.ts']. The first one
+   * exports `main(args: string[], progress: Progress)`, which `npm run train` calls.
+   */
+  files: readonly string[];
+  fixtures: Record<string, Fixture>;
+  checks: readonly Check[];
+  /** One calibration run of the reference solution with the given context's seed. */
+  calibrate?(ctx: LessonContext): Promise<ReferenceRun>;
+}
+
+export function defineLesson(lesson: LessonDefinition): LessonDefinition {
+  const ids = new Set<string>();
+  for (const check of lesson.checks) {
+    if (ids.has(check.id)) throw new Error(`lesson ${lesson.id}: two checks have the id ${check.id}`);
+    ids.add(check.id);
+    for (const need of check.needs ?? []) {
+      if (!(need in lesson.fixtures)) {
+        throw new Error(`lesson ${lesson.id}: check ${check.id} needs unknown fixture ${need}`);
+      }
+    }
+  }
+  return lesson;
+}
+
+/** A check's verdict that the student's work is wrong, with what it saw. */
+export class CheckFailure extends Error {
+  constructor(
+    message: string,
+    readonly figures: Record<string, number | null> = {},
+  ) {
+    super(message);
+    this.name = 'CheckFailure';
+  }
+}

@@ -1,0 +1,178 @@
+// Checks for lesson 3: the LeNet CNN on Fashion-MNIST.
+import { loadFashionMnistSubset } from '#lib/data/fashion-mnist.ts';
+import type { ImageSet } from '#lib/data/image-set.ts';
+import { tf } from '#lib/tf.ts';
+import type * as Cnn from '../../../solutions/03-cnn/cnn.ts';
+import { recordTraining } from '../../checks/trace.ts';
+import {
+  initialLossCheck,
+  lossCurveCheck,
+  metricCheck,
+  noLeakCheck,
+  weightsMovedCheck,
+  type TrainingRun,
+} from '../../checks/training-checks.ts';
+import { CheckFailure, defineLesson, type LessonContext } from '../../lesson.ts';
+
+/** Grading trains on this many images of each class (the data arrives sorted by class). */
+const TRAIN_PER_CLASS = 400;
+const CLASSES = 10;
+
+function firstOfEachClass(set: ImageSet, perClass: number): ImageSet {
+  const size = set.channels * set.height * set.width;
+  const taken = new Map<number, number>();
+  const keep: number[] = [];
+  set.labels.forEach((label, index) => {
+    const count = taken.get(label) ?? 0;
+    if (count < perClass) keep.push(index);
+    taken.set(label, count + 1);
+  });
+  const images = new Uint8Array(keep.length * size);
+  keep.forEach((index, row) => images.set(set.images.subarray(index * size, (index + 1) * size), row * size));
+  return { ...set, images, labels: Uint8Array.from(keep, (index) => set.labels[index]!), count: keep.length };
+}
+
+async function trainForGrading(ctx: LessonContext): Promise<TrainingRun & { studentAccuracy: number }> {
+  const cnn = await ctx.load<typeof Cnn>('cnn.ts');
+  const data = await loadFashionMnistSubset();
+  const train = cnn.toTensors(firstOfEachClass(data.train, TRAIN_PER_CLASS));
+  const test = cnn.toTensors(data.test);
+  const model = cnn.createModel([28, 28, 1], CLASSES);
+  const trace = await recordTraining(model, (onStep) => cnn.train(model, train, { seed: ctx.seed, onStep }));
+  const accuracy = tf.tidy(() => {
+    const logits = model.predict(test.images, { batchSize: 256 }) as tf.Tensor;
+    return logits.argMax(-1).equal(test.labels).mean().dataSync()[0]!;
+  });
+  const studentAccuracy = await cnn.evaluate(model, test);
+  const imagesSeen = trace.losses.length * cnn.hyperparameters.batchSize;
+  return { trace, metrics: { accuracy, imagesSeen }, studentAccuracy };
+}
+
+const training = 'training';
+
+export default defineLesson({
+  id: '03-cnn',
+  title: 'Image classification with a CNN',
+  files: ['cnn.ts'],
+  fixtures: {
+    [training]: { timeoutMs: 120_000, run: trainForGrading },
+  },
+  async calibrate(ctx) {
+    const run = await ctx.fixture<TrainingRun>(training);
+    return { seed: ctx.seed, losses: run.trace.losses, metrics: run.metrics };
+  },
+  checks: [
+    {
+      id: 'output-shape',
+      title: 'the model outputs one score per class',
+      points: 1,
+      async run(ctx) {
+        const cnn = await ctx.load<typeof Cnn>('cnn.ts');
+        const shapes = [
+          [28, 28, 1],
+          [32, 32, 3],
+        ] as [number, number, number][];
+        for (const shape of shapes) {
+          const output = tf.tidy(() => cnn.createModel(shape, CLASSES).predict(tf.zeros([2, ...shape])) as tf.Tensor);
+          const got = output.shape;
+          output.dispose();
+          if (got.length !== 2 || got[0] !== 2 || got[1] !== CLASSES) {
+            throw new CheckFailure(
+              `for 2 images of shape [${shape}] the model outputs shape [${got}], not [2, ${CLASSES}]: ` +
+                'does the last layer have one unit per class, and is the input shape taken from the argument?',
+            );
+          }
+        }
+        return `outputs [2, ${CLASSES}] for 28x28 grey and 32x32 colour images`;
+      },
+    },
+    {
+      id: 'data-preparation',
+      title: 'images converted to channels-last floats in [-1, 1]',
+      points: 1,
+      async run(ctx) {
+        const cnn = await ctx.load<typeof Cnn>('cnn.ts');
+        const [count, channels, height, width] = [2, 3, 2, 3];
+        const bytes = Uint8Array.from({ length: count * channels * height * width }, (_, i) => (i * 37) % 256);
+        const set: ImageSet = { images: bytes, labels: Uint8Array.from([7, 2]), count, channels, height, width, classNames: [] };
+        const { images, labels } = cnn.toTensors(set);
+        const got = images.arraySync() as number[][][][];
+        const gotLabels = labels.arraySync();
+        tf.dispose([images, labels]);
+        if (images.shape.join() !== [count, height, width, channels].join()) {
+          throw new CheckFailure(`images have shape [${images.shape}], expected [count, height, width, channels] = [${count}, ${height}, ${width}, ${channels}]`);
+        }
+        for (let n = 0; n < count; n++)
+          for (let h = 0; h < height; h++)
+            for (let w = 0; w < width; w++)
+              for (let c = 0; c < channels; c++) {
+                const byte = bytes[((n * channels + c) * height + h) * width + w]!;
+                const expected = byte / 127.5 - 1;
+                const value = got[n]![h]![w]![c]!;
+                if (Math.abs(value - expected) > 1e-5) {
+                  throw new CheckFailure(
+                    `pixel [${n}, ${h}, ${w}, ${c}] is ${value.toFixed(4)}, expected ${expected.toFixed(4)} (byte ${byte}): ` +
+                      (Math.abs(value - byte) < 1e-5
+                        ? 'the bytes were not normalised to [-1, 1]'
+                        : 'the data sets store each image channel-first; transpose to channels-last, do not just reshape'),
+                  );
+                }
+              }
+        if (gotLabels.join() !== '7,2') throw new CheckFailure(`labels are [${gotLabels}], expected [7, 2]`);
+        return 'channel-first bytes become channels-last floats in [-1, 1]';
+      },
+    },
+    initialLossCheck({ fixture: training, points: 1, expected: Math.log(CLASSES), expectedText: 'ln(10) = 2.303 for 10 classes', tolerance: 0.35 }),
+    lossCurveCheck({ fixture: training, points: 2, relativeMargin: 0.1, absoluteMargin: 0.05 }),
+    weightsMovedCheck({ fixture: training, points: 1 }),
+    noLeakCheck({ fixture: training, points: 1 }),
+    {
+      id: 'training-length',
+      title: 'trains on as many images as the reference',
+      points: 1,
+      needs: [training],
+      async run(ctx) {
+        const run = await ctx.fixture<TrainingRun>(training);
+        if (!ctx.reference) throw new Error('no calibrated reference for this lesson: run `npm run calibrate`');
+        const reference = ctx.reference.runs[0]!.metrics.imagesSeen!;
+        const seen = run.metrics.imagesSeen!;
+        const figures = { imagesSeen: seen, referenceImagesSeen: reference };
+        if (seen < 0.9 * reference) {
+          throw new CheckFailure(
+            `training went through ${seen} images (steps x batch size); the reference goes through ${reference}: fewer epochs than the reference?`,
+            figures,
+          );
+        }
+        return { message: `trained on ${seen} images (reference ${reference})`, figures };
+      },
+    },
+    metricCheck({
+      id: 'accuracy',
+      title: 'test accuracy close to the reference',
+      fixture: training,
+      metric: 'accuracy',
+      points: 3,
+      margin: 0.05,
+      causes: 'Look at the failing checks above first; if they all pass, compare your hyperparameters with the lesson README.',
+    }),
+    {
+      id: 'evaluation-agrees',
+      title: 'your evaluation agrees with the grader’s',
+      points: 1,
+      needs: [training],
+      async run(ctx) {
+        const run = await ctx.fixture<TrainingRun & { studentAccuracy: number }>(training);
+        const [yours, grader] = [run.studentAccuracy, run.metrics.accuracy!];
+        const figures = { studentAccuracy: yours, graderAccuracy: grader };
+        if (!(Math.abs(yours - grader) <= 1e-6)) {
+          throw new CheckFailure(
+            `evaluate() says the accuracy is ${yours.toFixed(4)}; counting correct predictions gives ${grader.toFixed(4)}: ` +
+              'compare predicted class indices with label indices, one per image.',
+            figures,
+          );
+        }
+        return { message: `evaluate() agrees: ${yours.toFixed(4)}`, figures };
+      },
+    },
+  ],
+});

@@ -1,0 +1,40 @@
+// Calibrated references: runs of solutions/ over several seeds, committed as
+// JSON beside each lesson's checks and validated on load.
+import { existsSync, readFileSync } from 'node:fs';
+import { z } from 'zod';
+
+export const ReferenceRunSchema = z.object({
+  seed: z.number().int(),
+  /** Training loss after every optimisation step. */
+  losses: z.array(z.number()),
+  /** Named end-of-run figures, e.g. accuracy. */
+  metrics: z.record(z.string(), z.number()),
+});
+export type ReferenceRun = z.infer<typeof ReferenceRunSchema>;
+
+export const ReferenceSchema = z.object({
+  lesson: z.string(),
+  backend: z.string(),
+  runs: z.array(ReferenceRunSchema).min(2),
+});
+export type Reference = z.infer<typeof ReferenceSchema>;
+
+export function readReference(file: string): Reference | undefined {
+  if (!existsSync(file)) return undefined;
+  const parsed = ReferenceSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
+  if (!parsed.success) {
+    throw new Error(`${file} is not a valid reference: ${z.prettifyError(parsed.error)}`);
+  }
+  return parsed.data;
+}
+
+/** Min, median and max over the reference runs of one metric. */
+export function metricSpread(reference: Reference, metric: string) {
+  const values = reference.runs.map((run) => {
+    const value = run.metrics[metric];
+    if (value === undefined) throw new Error(`reference for ${reference.lesson} has no metric ${metric}`);
+    return value;
+  });
+  values.sort((a, b) => a - b);
+  return { min: values[0]!, median: values[Math.floor(values.length / 2)]!, max: values.at(-1)!, values };
+}

@@ -1,0 +1,36 @@
+// Finds the lessons the grader knows: every folder under grader/lessons with a
+// lesson.ts. Adding a lesson means adding a folder; nothing here changes.
+import { existsSync, readdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { LessonDefinition } from './lesson.ts';
+import { readReference, type Reference } from './reference.ts';
+
+export const graderDir = dirname(fileURLToPath(import.meta.url));
+export const repoDir = dirname(graderDir);
+const lessonsDir = join(graderDir, 'lessons');
+
+export function lessonIds(): string[] {
+  return readdirSync(lessonsDir, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory() && existsSync(join(lessonsDir, entry.name, 'lesson.ts')))
+    .map((entry) => entry.name)
+    .sort();
+}
+
+export async function loadLesson(id: string): Promise<LessonDefinition> {
+  if (!lessonIds().includes(id)) {
+    throw new Error(`unknown lesson "${id}"; known lessons: ${lessonIds().join(', ')}`);
+  }
+  const module = (await import(pathToFileURL(join(lessonsDir, id, 'lesson.ts')).href)) as {
+    default: LessonDefinition;
+  };
+  return module.default;
+}
+
+export function referenceFile(id: string): string {
+  return join(lessonsDir, id, 'reference.json');
+}
+
+export function loadReference(id: string): Reference | undefined {
+  return readReference(referenceFile(id));
+}

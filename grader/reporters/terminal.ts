@@ -1,0 +1,56 @@
+// The student's view: a table of checks with points, the messages of the
+// checks that failed, and the loss curve against the reference band.
+import asciichart from 'asciichart';
+import type { Curve, LessonResult, Results } from '../results.ts';
+
+const MARK = { pass: 'PASS', fail: 'FAIL', error: 'ERR ' } as const;
+
+export function terminalReport(results: Results): string {
+  const lines = [`Grading ${results.target} (backend ${results.backend}, seed ${results.seed})`, ''];
+  for (const lesson of results.lessons) lines.push(...lessonLines(lesson), '');
+  lines.push(`Total: ${results.points} / ${results.maxPoints} points`);
+  return lines.join('\n');
+}
+
+function lessonLines(lesson: LessonResult): string[] {
+  const width = Math.max(...lesson.checks.map((check) => check.title.length), 10);
+  const lines = [`${lesson.id}  ${lesson.title}  ${lesson.points} / ${lesson.maxPoints}`];
+  for (const check of lesson.checks) {
+    const points = `${check.points}/${check.maxPoints}`.padStart(7);
+    lines.push(`  ${MARK[check.status]}  ${check.title.padEnd(width)} ${points}`);
+    if (check.status !== 'pass') lines.push(...wrap(check.message, 8));
+  }
+  if (lesson.curve) lines.push('', ...curveLines(lesson.curve));
+  return lines;
+}
+
+function wrap(text: string, indent: number, width = 100): string[] {
+  const pad = ' '.repeat(indent);
+  const out: string[] = [];
+  let line = '';
+  for (const word of text.split(/\s+/)) {
+    if (line && line.length + word.length + 1 > width - indent) {
+      out.push(pad + line);
+      line = word;
+    } else {
+      line = line ? `${line} ${word}` : word;
+    }
+  }
+  if (line) out.push(pad + line);
+  return out;
+}
+
+/** The student's curve (*) between the reference band's edges, over training progress. */
+export function curveLines(curve: Curve): string[] {
+  // asciichart draws no gaps, so a missing or non-finite slice is shown at the band's top.
+  const student = curve.student.map((value, i) => value ?? curve.referenceHigh[i]!);
+  const chart = asciichart.plot([curve.referenceLow, curve.referenceHigh, student], {
+    height: 10,
+    colors: [asciichart.blue, asciichart.blue, asciichart.red],
+    format: (value: number) => value.toFixed(3).padStart(8),
+  });
+  return [
+    '  loss over training (red: yours; blue: reference band)',
+    ...chart.split('\n').map((line) => `  ${line}`),
+  ];
+}

@@ -1,0 +1,75 @@
+// The results document: what one grading run found. Every reporter (terminal,
+// JSON, GitHub Classroom, Gradescope, markdown, HTML) reads this and only this.
+import { z } from 'zod';
+
+export const CheckStatus = z.enum(['pass', 'fail', 'error']);
+export type CheckStatus = z.infer<typeof CheckStatus>;
+
+/** A loss curve summarised as bucket means over the fraction of training done. */
+export const CurveSchema = z.object({
+  student: z.array(z.number().nullable()),
+  referenceLow: z.array(z.number()),
+  referenceMedian: z.array(z.number()),
+  referenceHigh: z.array(z.number()),
+});
+export type Curve = z.infer<typeof CurveSchema>;
+
+export const CheckResultSchema = z.object({
+  id: z.string(),
+  title: z.string(),
+  status: CheckStatus,
+  points: z.number().nonnegative(),
+  maxPoints: z.number().nonnegative(),
+  message: z.string(),
+  /** What the check measured, by name, for diagnostics and class comparisons. */
+  figures: z.record(z.string(), z.number().nullable()).default({}),
+  durationMs: z.number().nonnegative(),
+});
+export type CheckResult = z.infer<typeof CheckResultSchema>;
+
+export const LessonResultSchema = z.object({
+  id: z.string(),
+  title: z.string(),
+  points: z.number().nonnegative(),
+  maxPoints: z.number().nonnegative(),
+  checks: z.array(CheckResultSchema),
+  curve: CurveSchema.optional(),
+});
+export type LessonResult = z.infer<typeof LessonResultSchema>;
+
+export const ResultsSchema = z.object({
+  schemaVersion: z.literal(1),
+  target: z.string(),
+  backend: z.string(),
+  seed: z.number().int(),
+  points: z.number().nonnegative(),
+  maxPoints: z.number().nonnegative(),
+  lessons: z.array(LessonResultSchema),
+});
+export type Results = z.infer<typeof ResultsSchema>;
+
+export function sumPoints<T extends { points: number; maxPoints: number }>(items: readonly T[]) {
+  return {
+    points: round(items.reduce((sum, item) => sum + item.points, 0)),
+    maxPoints: round(items.reduce((sum, item) => sum + item.maxPoints, 0)),
+  };
+}
+
+function round(value: number): number {
+  return Math.round(value * 1000) / 1000;
+}
+
+/** Reads and validates a results file's text, naming what is wrong with it. */
+export function parseResults(text: string, source: string): Results {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new Error(`${source} is not JSON: ${(error as Error).message}`);
+  }
+  const parsed = ResultsSchema.safeParse(json);
+  if (!parsed.success) {
+    throw new Error(`${source} is not a grading results document: ${z.prettifyError(parsed.error)}`);
+  }
+  return parsed.data;
+}

@@ -1,0 +1,59 @@
+// The sandbox: a child process that imports the student's code and runs the
+// lesson's checks one at a time on request. Student code can hang, exit or
+// exhaust memory; it does so here, where the grader can kill and replace it.
+import { backend } from '#lib/tf.ts';
+import { seedEverything } from '#lib/seed.ts';
+import type { CheckOutcome } from '../lesson.ts';
+import { loadLesson, loadReference } from '../registry.ts';
+import { createContext } from './context.ts';
+import type { FromSandbox, SandboxOptions, ToSandbox } from './protocol.ts';
+import { describeError, isCheckFailure } from './student-error.ts';
+
+const options = JSON.parse(process.env.GRADER_SANDBOX ?? 'null') as SandboxOptions | null;
+if (!options || !process.send) {
+  throw new Error('sandbox/worker.ts is started by the grader, not by hand');
+}
+const send = (message: FromSandbox) => process.send!(message);
+const describe = (error: unknown) => describeError(error, options.lessonDir);
+
+const lesson = await loadLesson(options.lessonId);
+const context = createContext({
+  lesson,
+  lessonDir: options.lessonDir,
+  seed: options.seed,
+  reference: loadReference(options.lessonId),
+  phases: {
+    started: (phase) => send({ kind: 'phase', phase }),
+    finished: (phase) => send({ kind: 'phase-done', phase }),
+    failed: (phase, error) => send({ kind: 'phase-failed', phase, message: describe(error) }),
+  },
+});
+
+async function runCheck(checkId: string): Promise<FromSandbox> {
+  const check = lesson.checks.find((candidate) => candidate.id === checkId);
+  if (!check) throw new Error(`lesson ${lesson.id} has no check ${checkId}`);
+  try {
+    seedEverything(options!.seed);
+    const outcome = await check.run(context);
+    const { message, figures = {}, curve }: CheckOutcome =
+      typeof outcome === 'string' ? { message: outcome } : outcome;
+    return { kind: 'result', checkId, status: 'pass', message, figures, curve };
+  } catch (error) {
+    const figures = (error as { figures?: Record<string, number | null> }).figures ?? {};
+    const status = isCheckFailure(error) ? 'fail' : 'error';
+    return { kind: 'result', checkId, status, message: describe(error), figures };
+  }
+}
+
+// Unhandled rejections from student code (a missing await) must not end the
+// sandbox: the checks that see their effects report them.
+process.on('unhandledRejection', () => {});
+
+process.on('message', (message: ToSandbox) => {
+  if (message.kind === 'run') {
+    runCheck(message.checkId).then(send, (error) => {
+      send({ kind: 'result', checkId: message.checkId, status: 'error', message: describe(error), figures: {} });
+    });
+  }
+});
+send({ kind: 'ready', backend: backend.name });

@@ -1,0 +1,104 @@
+// Generates exercise/ and bugs/ from solutions/ and the bug catalog. The
+// generated folders are committed (students need them) and checked for drift.
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { lessonBugs, plantBug, type Bug } from '../catalog.ts';
+import { repoDir } from '../registry.ts';
+import { bugsReadme } from './bugs-readme.ts';
+import { toExercise, withoutMarkers } from './student-regions.ts';
+
+const solutionsDir = join(repoDir, 'solutions');
+
+/** Lesson folders of solutions/, e.g. ['01-linear-regression', '03-cnn']. */
+export function solutionLessons(): string[] {
+  return readdirSync(solutionsDir, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => entry.name)
+    .sort();
+}
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => relative(dir, join(entry.parentPath, entry.name)))
+    .sort();
+}
+
+/** A lesson's files as a student of the solutions sees them: markers removed, `bugs` planted. */
+export function lessonWithBugs(lesson: string, bugs: readonly Bug[]): Map<string, string> {
+  const files = new Map<string, string>();
+  for (const file of filesUnder(join(solutionsDir, lesson))) {
+    const source = readFileSync(join(solutionsDir, lesson, file), 'utf8');
+    if (!file.endsWith('.ts')) {
+      files.set(file, source);
+      continue;
+    }
+    let text = withoutMarkers(source, `solutions/${lesson}/${file}`);
+    for (const bug of bugs.filter((candidate) => candidate.file === file)) text = plantBug(text, bug);
+    files.set(file, text);
+  }
+  for (const bug of bugs) {
+    if (!files.has(bug.file)) throw new Error(`bug ${bug.id}: solutions/${lesson}/${bug.file} does not exist`);
+  }
+  return files;
+}
+
+/** Every generated file, by path relative to the repository. */
+export async function expectedVariants(): Promise<Map<string, string>> {
+  const expected = new Map<string, string>();
+  for (const lesson of solutionLessons()) {
+    for (const file of filesUnder(join(solutionsDir, lesson))) {
+      const source = readFileSync(join(solutionsDir, lesson, file), 'utf8');
+      const exercise = file.endsWith('.ts') ? toExercise(source, `solutions/${lesson}/${file}`) : source;
+      expected.set(join('exercise', lesson, file), exercise);
+    }
+    const bugs = await lessonBugs(lesson);
+    for (const [file, text] of lessonWithBugs(lesson, bugs)) {
+      const readme = file === 'README.md';
+      expected.set(join('bugs', lesson, file), readme ? bugsReadme(lesson, text, bugs.length) : text);
+    }
+  }
+  return expected;
+}
+
+/** Generated lesson files that are on disk, whether or not they should be. */
+function generatedOnDisk(): string[] {
+  return ['exercise', 'bugs'].flatMap((variant) => {
+    const dir = join(repoDir, variant);
+    if (!existsSync(dir)) return [];
+    return readdirSync(dir, { withFileTypes: true })
+      .filter((entry) => entry.isDirectory())
+      .flatMap((entry) => filesUnder(join(dir, entry.name)).map((file) => join(variant, entry.name, file)));
+  });
+}
+
+/** Differences between the generated folders on disk and what they should be. */
+export async function variantDrift(): Promise<string[]> {
+  const expected = await expectedVariants();
+  const drift: string[] = [];
+  for (const [path, text] of expected) {
+    const file = join(repoDir, path);
+    if (!existsSync(file)) drift.push(`${path} is missing`);
+    else if (readFileSync(file, 'utf8') !== text) drift.push(`${path} differs from what solutions/ and the catalog generate`);
+  }
+  for (const path of generatedOnDisk()) {
+    if (!expected.has(path)) drift.push(`${path} is not generated from solutions/ (remove it, or add it to solutions/)`);
+  }
+  return drift;
+}
+
+export async function writeVariants(): Promise<string[]> {
+  const expected = await expectedVariants();
+  for (const path of generatedOnDisk()) {
+    if (!expected.has(path)) rmSync(join(repoDir, path));
+  }
+  const written: string[] = [];
+  for (const [path, text] of expected) {
+    const file = join(repoDir, path);
+    if (existsSync(file) && readFileSync(file, 'utf8') === text) continue;
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, text);
+    written.push(path);
+  }
+  return written;
+}
