@@ -1,0 +1,184 @@
+// Lesson 3: train a convolutional neural network to classify images.
+//
+// The sections follow the original lesson (PyTorch's "Training a classifier"):
+//   1. Load and normalise the data
+//   2. Define a convolutional neural network
+//   3. Define a loss function and optimizer
+//   4. Train the network
+//   5. Test the network on the test data
+import { parseArgs } from 'node:util';
+import { DataLoader } from '#lib/batches.ts';
+import { loadCifar10 } from '#lib/data/cifar10.ts';
+import { loadFashionMnistSubset } from '#lib/data/fashion-mnist.ts';
+import type { ImageSet } from '#lib/data/image-set.ts';
+import { silentProgress, type Progress } from '#lib/progress.ts';
+import { seedEverything } from '#lib/seed.ts';
+import { tf } from '#lib/tf.ts';
+
+export const hyperparameters = {
+  batchSize: 32,
+  epochs: 1,
+  learningRate: 1e-6,
+  momentum: 0.9,
+};
+
+// ---------------------------------------------------------------------------
+// 1. Load and normalise the data
+// ---------------------------------------------------------------------------
+
+/** The course's Fashion-MNIST subset (shipped, offline), or CIFAR-10 as in the original lesson. */
+export async function loadData(dataset: string): Promise<{ train: ImageSet; test: ImageSet }> {
+  if (dataset === 'fashion-mnist') return loadFashionMnistSubset();
+  if (dataset === 'cifar10') return loadCifar10();
+  throw new Error(`unknown dataset "${dataset}": use fashion-mnist or cifar10`);
+}
+
+export interface Tensors {
+  /** [count, height, width, channels], values in [-1, 1]. */
+  images: tf.Tensor4D;
+  /** [count] class indices. */
+  labels: tf.Tensor1D;
+}
+
+export function toTensors(set: ImageSet): Tensors {
+  return tf.tidy(() => {
+    // Data sets store each image channel-first; tfjs convolutions want channels last.
+    const channelsLast = tf.tensor4d(set.images, [set.count, set.height, set.width, set.channels], 'float32');
+    const images = channelsLast as tf.Tensor4D;
+    const labels = tf.tensor1d(set.labels, 'int32');
+    return { images, labels };
+  });
+}
+
+// ---------------------------------------------------------------------------
+// 2. Define a convolutional neural network
+// ---------------------------------------------------------------------------
+
+/** LeNet: two convolution + pooling stages, then three dense layers. Outputs logits. */
+export function createModel(inputShape: [number, number, number], numClasses: number): tf.Sequential {
+  return tf.sequential({
+    layers: [
+      tf.layers.conv2d({ inputShape, filters: 6, kernelSize: 5, activation: 'relu' }),
+      tf.layers.maxPooling2d({ poolSize: 2 }),
+      tf.layers.conv2d({ filters: 16, kernelSize: 5, activation: 'relu' }),
+      tf.layers.maxPooling2d({ poolSize: 2 }),
+      tf.layers.flatten(),
+      tf.layers.dense({ units: 120, activation: 'relu' }),
+      tf.layers.dense({ units: 84, activation: 'relu' }),
+      tf.layers.dense({ units: 1 }),
+      tf.layers.softmax(),
+    ],
+  });
+}
+
+// ---------------------------------------------------------------------------
+// 3. Define a loss function and optimizer
+// ---------------------------------------------------------------------------
+
+/** Mean cross-entropy between the model's logits and the true classes. */
+export function lossFunction(logits: tf.Tensor2D, labels: tf.Tensor1D): tf.Scalar {
+  const numClasses = logits.shape[1];
+  return tf.losses.sigmoidCrossEntropy(tf.oneHot(labels, numClasses), logits) as tf.Scalar;
+}
+
+export function createOptimizer(): tf.Optimizer {
+  return tf.train.momentum(hyperparameters.learningRate, hyperparameters.momentum);
+}
+
+// ---------------------------------------------------------------------------
+// 4. Train the network
+// ---------------------------------------------------------------------------
+
+export interface TrainOptions {
+  /** Seeds the shuffling of the training data. */
+  seed: number;
+  /** Called after every optimisation step with that batch's loss (the grader records these). */
+  onStep?: (loss: number) => void;
+  progress?: Progress;
+}
+
+export async function train(model: tf.LayersModel, data: Tensors, options: TrainOptions): Promise<void> {
+  const optimizer = createOptimizer();
+  const loader = new DataLoader([data.images, data.labels], {
+    batchSize: hyperparameters.batchSize,
+    shuffle: false,
+    seed: options.seed,
+  });
+  const progress = options.progress ?? silentProgress;
+  progress.start(hyperparameters.epochs * loader.length);
+  for (let epoch = 0; epoch < hyperparameters.epochs; epoch++) {
+    trainOneEpoch(model, optimizer, loader, epoch, { ...options, progress });
+  }
+  progress.stop();
+  optimizer.dispose();
+}
+
+async function trainOneEpoch(
+  model: tf.LayersModel,
+  optimizer: tf.Optimizer,
+  loader: DataLoader,
+  epoch: number,
+  options: TrainOptions & { progress: Progress },
+): Promise<void> {
+  const parameters = model.layers.at(-1)!.trainableWeights.map((weight) => weight.read() as tf.Variable);
+  let runningLoss = 0;
+  let batchIndex = 0;
+  for (const [images, labels] of loader) {
+    const loss = tf.tidy(() => {
+      const { value, grads } = tf.variableGrads(
+        () => lossFunction(model.apply(images, { training: true }) as tf.Tensor2D, labels as tf.Tensor1D),
+        parameters,
+      );
+      tf.dispose(grads); // free the gradients
+      return value;
+    });
+    const lossValue = (await loss.data())[0]!;
+    loss.dispose();
+
+    options.onStep?.(lossValue);
+    options.progress.step(lossValue);
+    runningLoss += lossValue;
+    batchIndex += 1;
+    if (batchIndex % 100 === 0) {
+      options.progress.log(`[${epoch + 1}, ${batchIndex}] loss: ${(runningLoss / 100).toFixed(3)}`);
+      runningLoss = 0;
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------
+// 5. Test the network on the test data
+// ---------------------------------------------------------------------------
+
+/** Fraction of the test images whose most likely class is the true one. */
+export async function evaluate(model: tf.LayersModel, data: Tensors): Promise<number> {
+  const accuracy = tf.tidy(() => {
+    const logits = model.predict(data.images, { batchSize: 256 }) as tf.Tensor2D;
+    const predicted = logits.argMax(1);
+    return tf.oneHot(predicted, logits.shape[1]).equal(tf.oneHot(data.labels, logits.shape[1])).mean();
+  });
+  const value = (await accuracy.data())[0]!;
+  accuracy.dispose();
+  return value;
+}
+
+// ---------------------------------------------------------------------------
+// Run it all: npm run train -- 03-cnn [--variant solutions] [-- --dataset cifar10]
+// ---------------------------------------------------------------------------
+
+export async function main(args: string[], progress: Progress): Promise<void> {
+  const { values } = parseArgs({
+    args,
+    options: { dataset: { type: 'string', default: 'fashion-mnist' }, seed: { type: 'string', default: '0' } },
+  });
+  const seed = Number(values.seed);
+  seedEverything(seed);
+  const sets = await loadData(values.dataset);
+  const trainSet = toTensors(sets.train);
+  const testSet = toTensors(sets.test);
+  const [, height, width, channels] = trainSet.images.shape;
+  const model = createModel([height, width, channels], sets.train.classNames.length);
+  await train(model, trainSet, { seed, progress });
+  const accuracy = await evaluate(model, testSet);
+  console.log(`Accuracy of the network on the ${sets.test.count} test images: ${(100 * accuracy).toFixed(1)} %`);
+}

@@ -1,0 +1,66 @@
+// The grader graded on the real variants: the solution passes everything, the
+// skeleton passes nothing and says "not implemented", the bugs variant fails,
+// and every catalogued bug alone is caught by the checks that must catch it.
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { expect } from 'chai';
+import { loadCatalog } from '../catalog.ts';
+import { exitCodeFor, grade } from '../grade.ts';
+import { gradeMutant, inParallel } from '../mutants.ts';
+import { repoDir } from '../registry.ts';
+import type { Results } from '../results.ts';
+
+const gradeVariant = (variant: string) => grade({ targetDir: join(repoDir, variant), targetName: variant });
+
+/** The results without timings, which are the only thing allowed to differ between runs. */
+const withoutTimings = (results: Results) =>
+  JSON.stringify(results, (key, value) => (key === 'durationMs' ? undefined : value));
+
+describe('grading the variants', function () {
+  let solutions: Results;
+
+  before(async () => {
+    solutions = await gradeVariant('solutions');
+  });
+
+  it('gives solutions/ full marks', () => {
+    const failing = solutions.lessons.flatMap((lesson) =>
+      lesson.checks.filter((check) => check.status !== 'pass').map((check) => `${lesson.id}/${check.id}: ${check.message}`),
+    );
+    expect(failing).to.deep.equal([]);
+    expect(solutions.points).to.equal(solutions.maxPoints);
+    expect(exitCodeFor(solutions)).to.equal(0);
+  });
+
+  it('gives exercise/ no points, every check saying "not implemented"', async () => {
+    const exercise = await gradeVariant('exercise');
+    expect(exercise.points).to.equal(0);
+    expect(exercise.maxPoints).to.equal(solutions.maxPoints);
+    for (const lesson of exercise.lessons) {
+      for (const check of lesson.checks) {
+        expect(check.status, `${lesson.id}/${check.id}`).to.equal('error');
+        expect(check.message, `${lesson.id}/${check.id}`).to.include('not implemented');
+      }
+    }
+    expect(exitCodeFor(exercise)).to.equal(1);
+  });
+
+  it('fails every lesson of bugs/', async () => {
+    const bugs = await gradeVariant('bugs');
+    for (const lesson of bugs.lessons) expect(lesson.points, lesson.id).to.be.lessThan(lesson.maxPoints);
+  });
+
+  it('grades the same code the same way twice', async () => {
+    const lesson = solutions.lessons.find((candidate) => candidate.id === '03-cnn') ?? solutions.lessons[0]!;
+    const again = await grade({ targetDir: join(repoDir, 'solutions'), targetName: 'solutions', lessons: [lesson.id] });
+    const first = { ...solutions, lessons: [lesson], points: lesson.points, maxPoints: lesson.maxPoints };
+    expect(withoutTimings(again)).to.equal(withoutTimings(first));
+  });
+
+  it('catches every catalogued bug, planted alone, with the checks the catalog names', async () => {
+    const catalog = await loadCatalog();
+    const outcomes = await inParallel(catalog, availableParallelism(), (bug) => gradeMutant(bug, { onlyNamedChecks: true }));
+    const missed = outcomes.filter((outcome) => outcome.missedBy.length > 0).map((o) => `${o.bug.id} missed by ${o.missedBy.join(', ')}`);
+    expect(missed).to.deep.equal([]);
+  });
+});
