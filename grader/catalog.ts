@@ -5,30 +5,9 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
+import { FaultCategory } from './faults.ts';
 import { graderDir, lessonIds } from './registry.ts';
 
-/**
- * Categories of the taxonomy of real faults in deep-learning systems
- * (Humbatova et al., ICSE 2020), with "resources" standing in for its GPU
- * usage branch: tfjs has no devices, but leaking tensors is its resource fault.
- */
-export const FaultCategory = z.enum([
-  'model/type-and-properties',
-  'model/layers',
-  'model/activation-function',
-  'tensors-and-inputs/wrong-tensor-shape',
-  'tensors-and-inputs/wrong-input',
-  'training/hyperparameters',
-  'training/loss-function',
-  'training/validation-testing',
-  'training/preprocessing',
-  'training/optimiser',
-  'training/data-quality',
-  'training/process',
-  'resources',
-  'api',
-]);
-export type FaultCategory = z.infer<typeof FaultCategory>;
 
 export const BugSchema = z.object({
   id: z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'kebab-case'),

@@ -1,6 +1,7 @@
 // What an instructor writes to add a lesson to the grader: its student files,
 // the runs that several checks share (fixtures), the checks with their points,
 // and what calibration records from the reference solution.
+import type { Cause } from './faults.ts';
 import type { Curve } from './results.ts';
 import type { Reference, ReferenceRun } from './reference.ts';
 
@@ -76,6 +77,7 @@ export class CheckFailure extends Error {
   constructor(
     message: string,
     readonly figures: Record<string, number | null> = {},
+    readonly causes: Cause[] = [],
   ) {
     super(message);
     this.name = 'CheckFailure';

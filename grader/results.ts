@@ -1,6 +1,7 @@
 // The results document: what one grading run found. Every reporter (terminal,
 // JSON, GitHub Classroom, Gradescope, markdown, HTML) reads this and only this.
 import { z } from 'zod';
+import { CauseSchema } from './faults.ts';
 
 export const CheckStatus = z.enum(['pass', 'fail', 'error']);
 export type CheckStatus = z.infer<typeof CheckStatus>;
@@ -23,6 +24,8 @@ export const CheckResultSchema = z.object({
   message: z.string(),
   /** What the check measured, by name, for diagnostics and class comparisons. */
   figures: z.record(z.string(), z.number().nullable()).default({}),
+  /** Likely causes of a failure, for the diagnosis (empty when the check passed). */
+  causes: z.array(CauseSchema).default([]),
   durationMs: z.number().nonnegative(),
 });
 export type CheckResult = z.infer<typeof CheckResultSchema>;

@@ -45,8 +45,8 @@ export function toTensors(set: ImageSet): Tensors {
     // Data sets store each image channel-first; tfjs convolutions want channels last.
     const channelsFirst = tf.tensor4d(set.images, [set.count, set.channels, set.height, set.width], 'float32');
     const channelsLast = channelsFirst.transpose([0, 2, 3, 1]);
-    // TODO: scale the bytes 0..255 to [-1, 1] (the original's Normalize((0.5,), (0.5,))); return images and labels
-    throw new Error("not implemented: scale the bytes 0..255 to [-1, 1] (the original's Normalize((0.5,), (0.5,))); return images and labels");
+    // TODO: scale the bytes 0..255 to [-1, 1] and return the images and labels
+    throw new Error("not implemented: scale the bytes 0..255 to [-1, 1] and return the images and labels");
   });
 }
 
@@ -56,8 +56,8 @@ export function toTensors(set: ImageSet): Tensors {
 
 /** LeNet: two convolution + pooling stages, then three dense layers. Outputs logits. */
 export function createModel(inputShape: [number, number, number], numClasses: number): tf.Sequential {
-  // TODO: build the network (conv 6@5x5, ReLU, max-pool 2x2, conv 16@5x5, ReLU, max-pool 2x2, flatten, dense 120, ReLU, dense 84, ReLU, dense numClasses)
-  throw new Error("not implemented: build the network (conv 6@5x5, ReLU, max-pool 2x2, conv 16@5x5, ReLU, max-pool 2x2, flatten, dense 120, ReLU, dense 84, ReLU, dense numClasses)");
+  // TODO: build the LeNet network described in the README
+  throw new Error("not implemented: build the LeNet network described in the README");
 }
 
 // ---------------------------------------------------------------------------
@@ -71,8 +71,8 @@ export function lossFunction(logits: tf.Tensor2D, labels: tf.Tensor1D): tf.Scala
 }
 
 export function createOptimizer(): tf.Optimizer {
-  // TODO: the optimizer (SGD with momentum, from hyperparameters)
-  throw new Error("not implemented: the optimizer (SGD with momentum, from hyperparameters)");
+  // TODO: SGD with momentum, from the hyperparameters
+  throw new Error("not implemented: SGD with momentum, from the hyperparameters");
 }
 
 // ---------------------------------------------------------------------------
@@ -88,8 +88,8 @@ export interface TrainOptions {
 }
 
 export async function train(model: tf.LayersModel, data: Tensors, options: TrainOptions): Promise<void> {
-  // TODO: the training loop: an optimizer, a shuffling data loader, and the epochs
-  throw new Error("not implemented: the training loop: an optimizer, a shuffling data loader, and the epochs");
+  // TODO: the training loop: an optimizer, a shuffling data loader, the epochs
+  throw new Error("not implemented: the training loop: an optimizer, a shuffling data loader, the epochs");
 }
 
 async function trainOneEpoch(
@@ -99,8 +99,8 @@ async function trainOneEpoch(
   epoch: number,
   options: TrainOptions & { progress: Progress },
 ): Promise<void> {
-  // TODO: one epoch: per batch, forward, loss, gradients, optimizer step; print the running loss
-  throw new Error("not implemented: one epoch: per batch, forward, loss, gradients, optimizer step; print the running loss");
+  // TODO: one epoch: per batch, forward, loss, gradients, step; report the loss
+  throw new Error("not implemented: one epoch: per batch, forward, loss, gradients, step; report the loss");
 }
 
 // ---------------------------------------------------------------------------

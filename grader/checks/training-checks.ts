@@ -1,5 +1,6 @@
 // Checks shared by every lesson that trains a model. Each reads a fixture that
 // returns a TrainingRun, says what it measured, and names the usual causes.
+import type { Cause } from '../faults.ts';
 import type { Check } from '../lesson.ts';
 import { CheckFailure } from '../lesson.ts';
 import { BUCKETS, bucketMeans, curveAgainstReference, referenceBand } from '../curves.ts';
@@ -10,7 +11,14 @@ export interface TrainingRun {
   trace: TrainingTrace;
   /** End-of-run figures computed by the grader itself, e.g. accuracy. */
   metrics: Record<string, number>;
+  /** Extra measurements a lesson takes for its diagnosis, e.g. whether outputs are probabilities. */
+  probe?: Record<string, number>;
 }
+
+/** Lesson-specific suspects for a failing curve or metric, from what the run measured. */
+export type Suspects = (run: TrainingRun) => Cause[];
+
+const cause = (category: Cause['category'], weight: number, text: string): Cause => ({ category, weight, text });
 
 const fmt = (value: number | null | undefined, digits = 3) =>
   value === null || value === undefined || !Number.isFinite(value) ? String(value) : value.toFixed(digits);
@@ -35,11 +43,19 @@ export function initialLossCheck(options: {
       }
       const figures = { initialLoss: first, expected: options.expected };
       if (!(Math.abs(first - options.expected) <= options.tolerance)) {
+        const causes =
+          first < 0.1 * options.expected
+            ? [cause('model/layers', 3, 'a loss of about 0 from the start: does the last layer have one unit per class?')]
+            : [
+                cause('training/loss-function', 2, 'a loss function made for another kind of problem?'),
+                cause('model/layers', 1, 'a last layer with the wrong number of units?'),
+              ];
         throw new CheckFailure(
           `loss at the first step is ${fmt(first)}; an untrained model should give about ${fmt(options.expected)} (${options.expectedText}). ` +
             'Usual causes: a last layer with the wrong number of units, a loss function for another kind of problem, ' +
             'or an activation applied to outputs the loss expects as logits.',
           figures,
+          causes,
         );
       }
       return { message: `loss at the first step is ${fmt(first)} (expected about ${fmt(options.expected)})`, figures };
@@ -52,6 +68,7 @@ export function lossCurveCheck(options: {
   points: number;
   relativeMargin: number;
   absoluteMargin: number;
+  suspects?: Suspects;
 }): Check {
   return {
     id: 'loss-curve',
@@ -59,7 +76,8 @@ export function lossCurveCheck(options: {
     points: options.points,
     needs: [options.fixture],
     async run(ctx) {
-      const { trace } = await ctx.fixture<TrainingRun>(options.fixture);
+      const run = await ctx.fixture<TrainingRun>(options.fixture);
+      const { trace } = run;
       if (!ctx.reference) throw new Error('no calibrated reference for this lesson: run `npm run calibrate`');
       const band = referenceBand(ctx.reference, options);
       const curve = curveAgainstReference(trace.losses, band);
@@ -70,16 +88,24 @@ export function lossCurveCheck(options: {
           `training returned after ${steps} steps, and ${trace.stepsAfterReturn} more steps were reported after it had returned: ` +
             'is an async call (an epoch, a step) missing its await?',
           figures,
+          [cause('api', 3, 'a Promise that is not awaited: training ran on after it had returned')],
         );
       }
       if (steps < BUCKETS) {
-        throw new CheckFailure(`training reported only ${steps} losses; the reference takes hundreds of steps`, figures);
+        throw new CheckFailure(`training reported only ${steps} losses; the reference takes hundreds of steps`, figures, [
+          cause('training/process', 2, 'training stops early, or does not report the loss of every step'),
+        ]);
       }
       const firstBad = trace.losses.findIndex((loss) => !Number.isFinite(loss));
       if (firstBad !== -1) {
         throw new CheckFailure(
           `the loss became ${trace.losses[firstBad]} at step ${firstBad}: a learning rate far too high, or a log of zero?`,
           { ...figures, firstNonFiniteStep: firstBad },
+          [
+            cause('training/hyperparameters', 2, 'a learning rate so high that the weights blow up'),
+            cause('training/loss-function', 1, 'a loss that takes the log of 0 or exponentiates large numbers'),
+            cause('training/preprocessing', 1, 'inputs far larger than the model expects'),
+          ],
         );
       }
       interface Excursion {
@@ -98,11 +124,12 @@ export function lossCurveCheck(options: {
       if (outside.length > allowed) {
         const worst = outside[0]!;
         const at = Math.round((100 * (worst.slice + 0.5)) / BUCKETS);
-        const trend = describeTrend(trace.losses);
+        const trend = trendOf(trace.losses);
         throw new CheckFailure(
           `the loss curve leaves the reference band in ${outside.length} of ${BUCKETS} slices of training; ` +
-            `at ${at}% of training your mean loss is ${fmt(worst.mean)}, ${worst.side} the band's edge ${fmt(worst.edge)}. ${trend}`,
+            `at ${at}% of training your mean loss is ${fmt(worst.mean)}, ${worst.side} the band's edge ${fmt(worst.edge)}. ${trend.text}`,
           { ...figures, slicesOutside: outside.length },
+          [...trend.causes, ...(options.suspects?.(run) ?? [])],
         );
       }
       return {
@@ -114,16 +141,34 @@ export function lossCurveCheck(options: {
   };
 }
 
-/** Says whether the loss fell, stayed flat or rose, which narrows the causes down. */
-export function describeTrend(losses: readonly number[]): string {
+/** Whether the loss fell, stayed flat or rose, which narrows the causes down. */
+export function trendOf(losses: readonly number[]): { trend: 'fell' | 'flat' | 'rose' | 'unknown'; text: string; causes: Cause[] } {
   const means = bucketMeans(losses, 5).filter((value): value is number => value !== null);
-  if (means.length < 2) return '';
+  if (means.length < 2) return { trend: 'unknown', text: '', causes: [] };
   const [first, last] = [means[0]!, means.at(-1)!];
-  if (last > first * 1.02) return 'The loss rose: a learning rate too high, or a gradient step in the wrong direction?';
-  if (last > first * 0.95) {
-    return 'The loss hardly moved: are the gradients applied to all the weights, and is the learning rate large enough?';
+  if (last > first * 1.02) {
+    return {
+      trend: 'rose',
+      text: 'The loss rose: a learning rate too high, or a gradient step in the wrong direction?',
+      causes: [cause('training/hyperparameters', 2, 'a learning rate too high'), cause('training/optimiser', 1, 'a step against the gradient')],
+    };
   }
-  return 'The loss fell, but not like the reference: check the data preparation, shuffling and the number of epochs.';
+  if (last > first * 0.95) {
+    return {
+      trend: 'flat',
+      text: 'The loss hardly moved: are the gradients applied to all the weights, and is the learning rate large enough?',
+      causes: [
+        cause('training/hyperparameters', 2, 'a learning rate far too small'),
+        cause('training/optimiser', 1, 'gradients applied to only some weights'),
+        cause('training/process', 1, 'gradients computed but never applied'),
+      ],
+    };
+  }
+  return {
+    trend: 'fell',
+    text: 'The loss fell, but not like the reference: check the data preparation, shuffling and the number of epochs.',
+    causes: [cause('training/hyperparameters', 1, 'hyperparameters unlike the reference')],
+  };
 }
 
 export function weightsMovedCheck(options: { fixture: string; points: number }): Check {
@@ -142,6 +187,9 @@ export function weightsMovedCheck(options: { fixture: string; points: number }):
           `${frozen.length} of ${trace.weights.length} weights never changed: ${frozen.map((w) => w.name).join(', ')}. ` +
             'Usual causes: gradients computed but not applied, or applied to only some of the variables.',
           figures,
+          frozen.length === trace.weights.length
+            ? [cause('training/process', 3, 'no weight changed: the gradients are never applied')]
+            : [cause('training/optimiser', 3, 'some weights never change: the optimizer updates only part of the model')],
         );
       }
       return { message: `all ${trace.weights.length} weights changed`, figures };
@@ -167,6 +215,7 @@ export function noLeakCheck(options: { fixture: string; points: number; perStepA
           `${trace.tensorsGained} tensors were still alive after ${steps} training steps, about ${fmt(leakedPerStep, 1)} per step. ` +
             'Each step must free what it creates: wrap the step in tf.tidy and dispose the batch tensors.',
           figures,
+          [cause('resources', 3, 'tensors created every step and never freed')],
         );
       }
       return { message: `${trace.tensorsGained} tensors kept after ${steps} steps (optimizer state)`, figures };
@@ -183,6 +232,7 @@ export function metricCheck(options: {
   /** How far below the worst calibration run still passes. */
   margin: number;
   causes: string;
+  suspects?: Suspects;
 }): Check {
   return {
     id: options.id,
@@ -200,6 +250,7 @@ export function metricCheck(options: {
         throw new CheckFailure(
           `${options.metric} is ${fmt(value)}; the reference reaches ${fmt(spread.median)} (pass mark ${fmt(threshold)}). ${options.causes}`,
           figures,
+          [...trendOf(run.trace.losses).causes, ...(options.suspects?.(run) ?? [])],
         );
       }
       return { message: `${options.metric} ${fmt(value)} (reference ${fmt(spread.median)}, pass mark ${fmt(threshold)})`, figures };

@@ -1,6 +1,7 @@
 // npm run grade -- [TARGET] [--lesson ID] [--json FILE] [--format NAME]
 import { writeFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
+import { explain } from '../diagnosis.ts';
 import { exitCodeFor, grade, DEFAULT_SEED } from '../grade.ts';
 import { reporters, type ReporterName } from '../reporters/index.ts';
 import { resolveTarget } from '../target.ts';
@@ -15,6 +16,7 @@ const program = new Command('grade')
     new Option('-f, --format <name>', 'how to print the results').choices(Object.keys(reporters)).default('terminal'),
   )
   .option('-o, --out <file>', 'write the report to this file instead of standard output')
+  .option('--explain', 'after the report, diagnose each lesson: symptoms and ranked likely causes')
   .option('--seed <n>', 'grading seed', (value) => parseSeed(value), DEFAULT_SEED)
   .exitOverride();
 
@@ -27,7 +29,14 @@ function parseSeed(value: string): number {
 await runCli(async () => {
   program.parse();
   const [target] = program.processedArgs as [string];
-  const options = program.opts<{ lesson?: string[]; json?: string; format: ReporterName; out?: string; seed: number }>();
+  const options = program.opts<{
+    lesson?: string[];
+    json?: string;
+    format: ReporterName;
+    out?: string;
+    seed: number;
+    explain?: boolean;
+  }>();
   const targetDir = resolveTarget(target);
   const results = await grade({
     targetDir,
@@ -40,5 +49,6 @@ await runCli(async () => {
   const report = reporters[options.format](results);
   if (options.out) writeFileSync(options.out, report + '\n');
   else console.log(report);
+  if (options.explain) for (const lesson of results.lessons) console.log(`\n${explain(lesson)}`);
   return exitCodeFor(results);
 });

@@ -11,10 +11,10 @@ import { runCli } from './run-cli.ts';
 const program = new Command('train')
   .description("Run a lesson's training program with a progress bar.")
   .argument('<lesson>', `one of: ${lessonIds().join(', ')}`)
-  .argument('[options...]', 'passed to the lesson, e.g. --dataset cifar10')
+  .argument('[options...]', "the lesson's own options, e.g. --dataset cifar10")
   .addOption(new Option('--variant <name>', 'which variant to run').choices(VARIANTS).default('exercise'))
   .option('--target <dir>', 'run the lesson from this folder instead of a variant')
-  .passThroughOptions()
+  .allowUnknownOption()
   .exitOverride();
 
 await runCli(async () => {

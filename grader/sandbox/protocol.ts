@@ -1,4 +1,5 @@
 // Messages between the grader and the sandbox process that runs student code.
+import type { Cause } from '../faults.ts';
 import type { CheckStatus, Curve } from '../results.ts';
 
 export interface SandboxOptions {
@@ -21,5 +22,6 @@ export type FromSandbox =
       status: CheckStatus;
       message: string;
       figures: Record<string, number | null>;
+      causes: Cause[];
       curve?: Curve;
     };

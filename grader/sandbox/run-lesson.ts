@@ -39,7 +39,7 @@ export async function runLesson(lesson: LessonDefinition, options: RunLessonOpti
       const started = Date.now();
       const blocked = blockedBy(check, poisoned);
       const verdict = blocked
-        ? { status: 'error' as const, message: blocked, figures: {} }
+        ? { status: 'error' as const, message: blocked, figures: {}, causes: [] }
         : await sandbox.run(check, lesson, poisoned);
       if ('curve' in verdict && verdict.curve) curve = verdict.curve;
       const passed = verdict.status === 'pass';
@@ -51,6 +51,7 @@ export async function runLesson(lesson: LessonDefinition, options: RunLessonOpti
         maxPoints: check.points,
         message: verdict.message,
         figures: verdict.figures,
+        causes: verdict.causes,
         durationMs: Date.now() - started,
       });
     }
@@ -95,7 +96,7 @@ class Sandbox {
         pendingFixtures.reduce((sum, need) => sum + lesson.fixtures[need]!.timeoutMs, 0));
     this.phases = [];
 
-    return new Promise<Pick<Verdict, 'status' | 'message' | 'figures' | 'curve'>>((resolve) => {
+    return new Promise<Pick<Verdict, 'status' | 'message' | 'figures' | 'causes' | 'curve'>>((resolve) => {
       const timer = setTimeout(() => {
         const seconds = Math.round(limitMs / 100) / 10;
         const phase = this.phases.at(-1);
@@ -103,7 +104,7 @@ class Sandbox {
         const message = `${what} did not finish within ${seconds} s: an endless loop, or far more work than the lesson needs?`;
         if (phase) poisoned.set(phase, message);
         this.kill();
-        resolve({ status: 'error', message, figures: {} });
+        resolve({ status: 'error', message, figures: {}, causes: [] });
       }, limitMs);
       this.listener = (message) => {
         if (message.kind === 'phase') this.phases.push(message.phase);
@@ -132,7 +133,7 @@ class Sandbox {
         if (phase) poisoned.set(phase, message);
         this.child = undefined;
         this.ready = undefined;
-        resolve({ status: 'error', message, figures: {} });
+        resolve({ status: 'error', message, figures: {}, causes: [] });
       };
       this.child!.send({ kind: 'run', checkId: check.id });
     });

@@ -3,7 +3,7 @@
 // exhaust memory; it does so here, where the grader can kill and replace it.
 import { backend } from '#lib/tf.ts';
 import { seedEverything } from '#lib/seed.ts';
-import type { CheckOutcome } from '../lesson.ts';
+import type { CheckFailure, CheckOutcome } from '../lesson.ts';
 import { loadLesson, loadReference } from '../registry.ts';
 import { createContext } from './context.ts';
 import type { FromSandbox, SandboxOptions, ToSandbox } from './protocol.ts';
@@ -37,11 +37,11 @@ async function runCheck(checkId: string): Promise<FromSandbox> {
     const outcome = await check.run(context);
     const { message, figures = {}, curve }: CheckOutcome =
       typeof outcome === 'string' ? { message: outcome } : outcome;
-    return { kind: 'result', checkId, status: 'pass', message, figures, curve };
+    return { kind: 'result', checkId, status: 'pass', message, figures, causes: [], curve };
   } catch (error) {
-    const figures = (error as { figures?: Record<string, number | null> }).figures ?? {};
+    const { figures = {}, causes = [] } = error as Partial<Pick<CheckFailure, 'figures' | 'causes'>>;
     const status = isCheckFailure(error) ? 'fail' : 'error';
-    return { kind: 'result', checkId, status, message: describe(error), figures };
+    return { kind: 'result', checkId, status, message: describe(error), figures, causes };
   }
 }
 
@@ -52,7 +52,7 @@ process.on('unhandledRejection', () => {});
 process.on('message', (message: ToSandbox) => {
   if (message.kind === 'run') {
     runCheck(message.checkId).then(send, (error) => {
-      send({ kind: 'result', checkId: message.checkId, status: 'error', message: describe(error), figures: {} });
+      send({ kind: 'result', checkId: message.checkId, status: 'error', message: describe(error), figures: {}, causes: [] });
     });
   }
 });

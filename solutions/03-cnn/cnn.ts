@@ -45,7 +45,7 @@ export function toTensors(set: ImageSet): Tensors {
     // Data sets store each image channel-first; tfjs convolutions want channels last.
     const channelsFirst = tf.tensor4d(set.images, [set.count, set.channels, set.height, set.width], 'float32');
     const channelsLast = channelsFirst.transpose([0, 2, 3, 1]);
-    // >>> student: scale the bytes 0..255 to [-1, 1] (the original's Normalize((0.5,), (0.5,))); return images and labels
+    // >>> student: scale the bytes 0..255 to [-1, 1] and return the images and labels
     const images = channelsLast.div(255).sub(0.5).div(0.5) as tf.Tensor4D;
     const labels = tf.tensor1d(set.labels, 'int32');
     return { images, labels };
@@ -59,7 +59,7 @@ export function toTensors(set: ImageSet): Tensors {
 
 /** LeNet: two convolution + pooling stages, then three dense layers. Outputs logits. */
 export function createModel(inputShape: [number, number, number], numClasses: number): tf.Sequential {
-  // >>> student: build the network (conv 6@5x5, ReLU, max-pool 2x2, conv 16@5x5, ReLU, max-pool 2x2, flatten, dense 120, ReLU, dense 84, ReLU, dense numClasses)
+  // >>> student: build the LeNet network described in the README
   return tf.sequential({
     layers: [
       tf.layers.conv2d({ inputShape, filters: 6, kernelSize: 5, activation: 'relu' }),
@@ -88,7 +88,7 @@ export function lossFunction(logits: tf.Tensor2D, labels: tf.Tensor1D): tf.Scala
 }
 
 export function createOptimizer(): tf.Optimizer {
-  // >>> student: the optimizer (SGD with momentum, from hyperparameters)
+  // >>> student: SGD with momentum, from the hyperparameters
   return tf.train.momentum(hyperparameters.learningRate, hyperparameters.momentum);
   // <<< student
 }
@@ -106,7 +106,7 @@ export interface TrainOptions {
 }
 
 export async function train(model: tf.LayersModel, data: Tensors, options: TrainOptions): Promise<void> {
-  // >>> student: the training loop: an optimizer, a shuffling data loader, and the epochs
+  // >>> student: the training loop: an optimizer, a shuffling data loader, the epochs
   const optimizer = createOptimizer();
   const loader = new DataLoader([data.images, data.labels], {
     batchSize: hyperparameters.batchSize,
@@ -130,7 +130,7 @@ async function trainOneEpoch(
   epoch: number,
   options: TrainOptions & { progress: Progress },
 ): Promise<void> {
-  // >>> student: one epoch: per batch, forward, loss, gradients, optimizer step; print the running loss
+  // >>> student: one epoch: per batch, forward, loss, gradients, step; report the loss
   const parameters = model.trainableWeights.map((weight) => weight.read() as tf.Variable);
   let runningLoss = 0;
   let batchIndex = 0;

@@ -9,9 +9,12 @@ import {
   lossCurveCheck,
   metricCheck,
   noLeakCheck,
+  trendOf,
   weightsMovedCheck,
+  type Suspects,
   type TrainingRun,
 } from '../../checks/training-checks.ts';
+import type { Cause } from '../../faults.ts';
 import { CheckFailure, defineLesson, type LessonContext } from '../../lesson.ts';
 
 /** Grading trains on this many images of each class (the data arrives sorted by class). */
@@ -39,14 +42,46 @@ async function trainForGrading(ctx: LessonContext): Promise<TrainingRun & { stud
   const test = cnn.toTensors(data.test);
   const model = cnn.createModel([28, 28, 1], CLASSES);
   const trace = await recordTraining(model, (onStep) => cnn.train(model, train, { seed: ctx.seed, onStep }));
-  const accuracy = tf.tidy(() => {
-    const logits = model.predict(test.images, { batchSize: 256 }) as tf.Tensor;
-    return logits.argMax(-1).equal(test.labels).mean().dataSync()[0]!;
+  const { accuracy, probe } = tf.tidy(() => {
+    const outputs = model.predict(test.images, { batchSize: 256 }) as tf.Tensor2D;
+    const predicted = outputs.argMax(-1);
+    const counts = tf.oneHot(predicted as tf.Tensor1D, outputs.shape[1]).sum(0).dataSync();
+    const rowSums = outputs.sum(1);
+    // Outputs that are all in [0, 1] and sum to 1 per image are probabilities, not logits.
+    const probabilities = outputs.min().dataSync()[0]! >= 0 && rowSums.sub(1).abs().max().dataSync()[0]! < 1e-3;
+    return {
+      accuracy: predicted.equal(test.labels).mean().dataSync()[0]!,
+      probe: {
+        outputsAreProbabilities: probabilities ? 1 : 0,
+        largestPredictedShare: Math.max(...counts) / test.labels.shape[0],
+      },
+    };
   });
   const studentAccuracy = await cnn.evaluate(model, test);
   const imagesSeen = trace.losses.length * cnn.hyperparameters.batchSize;
-  return { trace, metrics: { accuracy, imagesSeen }, studentAccuracy };
+  return { trace, metrics: { accuracy, imagesSeen }, probe, studentAccuracy };
 }
+
+/** What this lesson's measurements say about a curve or accuracy that is off. */
+const suspects: Suspects = (run) => {
+  const causes: Cause[] = [];
+  if (run.probe?.outputsAreProbabilities) {
+    causes.push({
+      category: 'model/activation-function',
+      weight: 3,
+      text: 'the model outputs probabilities (each row sums to 1) while the loss expects logits',
+    });
+  }
+  const share = run.probe?.largestPredictedShare ?? 0;
+  if (share > 0.5 && trendOf(run.trace.losses).trend === 'fell') {
+    causes.push({
+      category: 'training/preprocessing',
+      weight: 3,
+      text: `the model predicts one class for ${Math.round(100 * share)}% of the test images although its training loss fell: does it see the classes in order, unshuffled?`,
+    });
+  }
+  return causes;
+};
 
 const training = 'training';
 
@@ -80,6 +115,8 @@ export default defineLesson({
             throw new CheckFailure(
               `for 2 images of shape [${shape}] the model outputs shape [${got}], not [2, ${CLASSES}]: ` +
                 'does the last layer have one unit per class, and is the input shape taken from the argument?',
+              {},
+              [{ category: 'model/layers', weight: 3, text: 'the model has the wrong number of outputs' }],
             );
           }
         }
@@ -100,7 +137,11 @@ export default defineLesson({
         const gotLabels = labels.arraySync();
         tf.dispose([images, labels]);
         if (images.shape.join() !== [count, height, width, channels].join()) {
-          throw new CheckFailure(`images have shape [${images.shape}], expected [count, height, width, channels] = [${count}, ${height}, ${width}, ${channels}]`);
+          throw new CheckFailure(
+            `images have shape [${images.shape}], expected [count, height, width, channels] = [${count}, ${height}, ${width}, ${channels}]`,
+            {},
+            [{ category: 'tensors-and-inputs/wrong-tensor-shape', weight: 3, text: 'the image tensor has the wrong shape' }],
+          );
         }
         for (let n = 0; n < count; n++)
           for (let h = 0; h < height; h++)
@@ -110,11 +151,18 @@ export default defineLesson({
                 const expected = byte / 127.5 - 1;
                 const value = got[n]![h]![w]![c]!;
                 if (Math.abs(value - expected) > 1e-5) {
+                  const unscaled = Math.max(...bytes) > 1 && got.flat(3).some((v) => v > 1.5);
                   throw new CheckFailure(
                     `pixel [${n}, ${h}, ${w}, ${c}] is ${value.toFixed(4)}, expected ${expected.toFixed(4)} (byte ${byte}): ` +
-                      (Math.abs(value - byte) < 1e-5
-                        ? 'the bytes were not normalised to [-1, 1]'
-                        : 'the data sets store each image channel-first; transpose to channels-last, do not just reshape'),
+                      (unscaled
+                        ? 'values above 1 remain, so the bytes were not scaled to [-1, 1]'
+                        : 'the data sets store each image channel-first; is the layout changed to channels-last, or only reshaped?'),
+                    {},
+                    [
+                      unscaled
+                        ? { category: 'training/preprocessing', weight: 3, text: 'pixel values are not normalised' }
+                        : { category: 'tensors-and-inputs/wrong-tensor-shape', weight: 3, text: 'channel-first data read as channels-last' },
+                    ],
                   );
                 }
               }
@@ -123,7 +171,7 @@ export default defineLesson({
       },
     },
     initialLossCheck({ fixture: training, points: 1, expected: Math.log(CLASSES), expectedText: 'ln(10) = 2.303 for 10 classes', tolerance: 0.35 }),
-    lossCurveCheck({ fixture: training, points: 2, relativeMargin: 0.1, absoluteMargin: 0.05 }),
+    lossCurveCheck({ fixture: training, points: 2, relativeMargin: 0.1, absoluteMargin: 0.05, suspects }),
     weightsMovedCheck({ fixture: training, points: 1 }),
     noLeakCheck({ fixture: training, points: 1 }),
     {
@@ -141,6 +189,7 @@ export default defineLesson({
           throw new CheckFailure(
             `training went through ${seen} images (steps x batch size); the reference goes through ${reference}: fewer epochs than the reference?`,
             figures,
+            [{ category: 'training/hyperparameters', weight: 3, text: 'fewer epochs than the reference' }],
           );
         }
         return { message: `trained on ${seen} images (reference ${reference})`, figures };
@@ -154,6 +203,7 @@ export default defineLesson({
       points: 3,
       margin: 0.05,
       causes: 'Look at the failing checks above first; if they all pass, compare your hyperparameters with the lesson README.',
+      suspects,
     }),
     {
       id: 'evaluation-agrees',
@@ -169,6 +219,7 @@ export default defineLesson({
             `evaluate() says the accuracy is ${yours.toFixed(4)}; counting correct predictions gives ${grader.toFixed(4)}: ` +
               'compare predicted class indices with label indices, one per image.',
             figures,
+            [{ category: 'training/validation-testing', weight: 3, text: 'the evaluation counts correct predictions wrongly' }],
           );
         }
         return { message: `evaluate() agrees: ${yours.toFixed(4)}`, figures };
