@@ -5,6 +5,7 @@ import { explain } from '../diagnosis.ts';
 import { exitCodeFor, grade, DEFAULT_SEED } from '../grade.ts';
 import { reporters, type ReporterName } from '../reporters/index.ts';
 import { resolveTarget } from '../target.ts';
+import { watchLessons } from '../watch.ts';
 import { runCli } from './run-cli.ts';
 
 const program = new Command('grade')
@@ -16,6 +17,7 @@ const program = new Command('grade')
     new Option('-f, --format <name>', 'how to print the results').choices(Object.keys(reporters)).default('terminal'),
   )
   .option('-o, --out <file>', 'write the report to this file instead of standard output')
+  .option('-w, --watch', 're-grade a lesson every time one of its files is saved')
   .option('--explain', 'after the report, diagnose each lesson: symptoms and ranked likely causes')
   .option('--seed <n>', 'grading seed', (value) => parseSeed(value), DEFAULT_SEED)
   .exitOverride();
@@ -36,19 +38,37 @@ await runCli(async () => {
     out?: string;
     seed: number;
     explain?: boolean;
+    watch?: boolean;
   }>();
   const targetDir = resolveTarget(target);
-  const results = await grade({
-    targetDir,
-    targetName: target,
-    lessons: options.lesson,
-    seed: options.seed,
-    onLesson: (lesson) => console.error(`graded ${lesson.id}: ${lesson.points} / ${lesson.maxPoints}`),
-  });
-  if (options.json) writeFileSync(options.json, JSON.stringify(results, null, 2) + '\n');
-  const report = reporters[options.format](results);
-  if (options.out) writeFileSync(options.out, report + '\n');
-  else console.log(report);
-  if (options.explain) for (const lesson of results.lessons) console.log(`\n${explain(lesson)}`);
+  const gradeAndReport = async (lessons: string[] | undefined) => {
+    const results = await grade({
+      targetDir,
+      targetName: target,
+      lessons,
+      seed: options.seed,
+      onLesson: (lesson) => console.error(`graded ${lesson.id}: ${lesson.points} / ${lesson.maxPoints}`),
+    });
+    if (options.json) writeFileSync(options.json, JSON.stringify(results, null, 2) + '\n');
+    const report = reporters[options.format](results);
+    if (options.out) writeFileSync(options.out, report + '\n');
+    else console.log(report);
+    if (options.explain) for (const lesson of results.lessons) console.log(`\n${explain(lesson)}`);
+    return results;
+  };
+  const results = await gradeAndReport(options.lesson);
+  if (options.watch) {
+    const lessons = results.lessons.map((lesson) => lesson.id);
+    console.error(`\nwatching ${lessons.join(', ')} in ${target}: save a file to grade again, Ctrl-C to stop`);
+    let queue = Promise.resolve();
+    watchLessons(targetDir, lessons, (lesson) => {
+      queue = queue.then(async () => {
+        console.clear();
+        await gradeAndReport([lesson]);
+        console.error(`\nwatching ${lessons.join(', ')}: save a file to grade again, Ctrl-C to stop`);
+      });
+    });
+    await new Promise(() => {});
+  }
   return exitCodeFor(results);
 });
