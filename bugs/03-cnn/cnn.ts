@@ -21,6 +21,7 @@ export const hyperparameters = {
   learningRate: 1e-6,
   momentum: 0.9,
 };
+export type Hyperparameters = typeof hyperparameters;
 
 // ---------------------------------------------------------------------------
 // 1. Load and normalise the data
@@ -81,8 +82,8 @@ export function lossFunction(logits: tf.Tensor2D, labels: tf.Tensor1D): tf.Scala
   return tf.losses.sigmoidCrossEntropy(tf.oneHot(labels, numClasses), logits) as tf.Scalar;
 }
 
-export function createOptimizer(): tf.Optimizer {
-  return tf.train.momentum(hyperparameters.learningRate, hyperparameters.momentum);
+export function createOptimizer(settings: Hyperparameters): tf.Optimizer {
+  return tf.train.momentum(settings.learningRate, settings.momentum);
 }
 
 // ---------------------------------------------------------------------------
@@ -95,18 +96,21 @@ export interface TrainOptions {
   /** Called after every optimisation step with that batch's loss (the grader records these). */
   onStep?: (loss: number) => void;
   progress?: Progress;
+  /** Defaults to this file's hyperparameters; fine-tuning (pretrained.ts) passes its own. */
+  hyperparameters?: Hyperparameters;
 }
 
 export async function train(model: tf.LayersModel, data: Tensors, options: TrainOptions): Promise<void> {
-  const optimizer = createOptimizer();
+  const settings = options.hyperparameters ?? hyperparameters;
+  const optimizer = createOptimizer(settings);
   const loader = new DataLoader([data.images, data.labels], {
-    batchSize: hyperparameters.batchSize,
+    batchSize: settings.batchSize,
     shuffle: false,
     seed: options.seed,
   });
   const progress = options.progress ?? silentProgress;
-  progress.start(hyperparameters.epochs * loader.length);
-  for (let epoch = 0; epoch < hyperparameters.epochs; epoch++) {
+  progress.start(settings.epochs * loader.length);
+  for (let epoch = 0; epoch < settings.epochs; epoch++) {
     trainOneEpoch(model, optimizer, loader, epoch, { ...options, progress });
   }
   progress.stop();

@@ -21,6 +21,7 @@ export const hyperparameters = {
   learningRate: 0.01,
   momentum: 0.9,
 };
+export type Hyperparameters = typeof hyperparameters;
 
 // ---------------------------------------------------------------------------
 // 1. Load and normalise the data
@@ -70,7 +71,7 @@ export function lossFunction(logits: tf.Tensor2D, labels: tf.Tensor1D): tf.Scala
   throw new Error("not implemented: the cross-entropy loss of the logits against the labels");
 }
 
-export function createOptimizer(): tf.Optimizer {
+export function createOptimizer(settings: Hyperparameters): tf.Optimizer {
   // TODO: SGD with momentum, from the hyperparameters
   throw new Error("not implemented: SGD with momentum, from the hyperparameters");
 }
@@ -85,6 +86,8 @@ export interface TrainOptions {
   /** Called after every optimisation step with that batch's loss (the grader records these). */
   onStep?: (loss: number) => void;
   progress?: Progress;
+  /** Defaults to this file's hyperparameters; fine-tuning (pretrained.ts) passes its own. */
+  hyperparameters?: Hyperparameters;
 }
 
 export async function train(model: tf.LayersModel, data: Tensors, options: TrainOptions): Promise<void> {

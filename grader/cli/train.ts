@@ -14,17 +14,22 @@ const program = new Command('train')
   .argument('[options...]', "the lesson's own options, e.g. --dataset cifar10")
   .addOption(new Option('--variant <name>', 'which variant to run').choices(VARIANTS).default('exercise'))
   .option('--target <dir>', 'run the lesson from this folder instead of a variant')
+  .option('--part <name>', "run another of the lesson's files, e.g. pretrained for 03-cnn/pretrained.ts")
   .allowUnknownOption()
   .exitOverride();
 
 await runCli(async () => {
   program.parse();
   const [lessonId, lessonArgs] = program.processedArgs as [string, string[]];
-  const options = program.opts<{ variant: string; target?: string }>();
+  const options = program.opts<{ variant: string; target?: string; part?: string }>();
   const lesson = await loadLesson(lessonId).catch((error: Error) => {
     throw new UsageError(error.message);
   });
-  const file = join(resolveTarget(options.target ?? options.variant), lessonId, lesson.files[0]!);
+  const part = options.part ? `${options.part}.ts` : lesson.files[0]!;
+  if (!lesson.files.includes(part)) {
+    throw new UsageError(`lesson ${lessonId} has no part "${options.part}"; its files: ${lesson.files.join(', ')}`);
+  }
+  const file = join(resolveTarget(options.target ?? options.variant), lessonId, part);
   const module = (await import(pathToFileURL(file).href)) as {
     main?: (args: string[], progress: Progress) => Promise<void>;
   };

@@ -21,6 +21,7 @@ export const hyperparameters = {
   learningRate: 0.01,
   momentum: 0.9,
 };
+export type Hyperparameters = typeof hyperparameters;
 
 // ---------------------------------------------------------------------------
 // 1. Load and normalise the data
@@ -87,9 +88,9 @@ export function lossFunction(logits: tf.Tensor2D, labels: tf.Tensor1D): tf.Scala
   // <<< student
 }
 
-export function createOptimizer(): tf.Optimizer {
+export function createOptimizer(settings: Hyperparameters): tf.Optimizer {
   // >>> student: SGD with momentum, from the hyperparameters
-  return tf.train.momentum(hyperparameters.learningRate, hyperparameters.momentum);
+  return tf.train.momentum(settings.learningRate, settings.momentum);
   // <<< student
 }
 
@@ -103,19 +104,22 @@ export interface TrainOptions {
   /** Called after every optimisation step with that batch's loss (the grader records these). */
   onStep?: (loss: number) => void;
   progress?: Progress;
+  /** Defaults to this file's hyperparameters; fine-tuning (pretrained.ts) passes its own. */
+  hyperparameters?: Hyperparameters;
 }
 
 export async function train(model: tf.LayersModel, data: Tensors, options: TrainOptions): Promise<void> {
   // >>> student: the training loop: an optimizer, a shuffling data loader, the epochs
-  const optimizer = createOptimizer();
+  const settings = options.hyperparameters ?? hyperparameters;
+  const optimizer = createOptimizer(settings);
   const loader = new DataLoader([data.images, data.labels], {
-    batchSize: hyperparameters.batchSize,
+    batchSize: settings.batchSize,
     shuffle: true,
     seed: options.seed,
   });
   const progress = options.progress ?? silentProgress;
-  progress.start(hyperparameters.epochs * loader.length);
-  for (let epoch = 0; epoch < hyperparameters.epochs; epoch++) {
+  progress.start(settings.epochs * loader.length);
+  for (let epoch = 0; epoch < settings.epochs; epoch++) {
     await trainOneEpoch(model, optimizer, loader, epoch, { ...options, progress });
   }
   progress.stop();

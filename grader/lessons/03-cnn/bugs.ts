@@ -163,4 +163,18 @@ export default [
       replace: '    trainOneEpoch(model, optimizer, loader, epoch, { ...options, progress });',
     },
   },
+  {
+    id: 'transfer-layers-not-frozen',
+    lesson,
+    file: 'pretrained.ts',
+    title: 'pretrained layers not frozen',
+    category: 'training/optimiser',
+    symptom: 'Fine-tuning on 20 images per class changes the pretrained convolutions too.',
+    catches: ['transfer-frozen'],
+    hint: 'Which layers does the loop that sets trainable actually reach?',
+    patch: {
+      find: 'for (const layer of pretrained.layers) layer.trainable = false;',
+      replace: 'for (const layer of pretrained.layers.slice(-1)) layer.trainable = false;',
+    },
+  },
 ] satisfies BugInput[];

@@ -1,6 +1,7 @@
 // Checks for lesson 3: the LeNet CNN on Fashion-MNIST.
 import { loadFashionMnistSubset } from '#lib/data/fashion-mnist.ts';
 import type { ImageSet } from '#lib/data/image-set.ts';
+import { firstPerClassSortedByClass } from '#lib/data/image-set-ops.ts';
 import { tf } from '#lib/tf.ts';
 import type * as Cnn from '../../../solutions/03-cnn/cnn.ts';
 import { recordTraining } from '../../checks/trace.ts';
@@ -16,29 +17,16 @@ import {
 } from '../../checks/training-checks.ts';
 import type { Cause } from '../../faults.ts';
 import { CheckFailure, defineLesson, type LessonContext } from '../../lesson.ts';
+import { fineTuneForGrading, scratchAccuracy, transfer, transferChecks, type TransferRun } from './transfer.ts';
 
 /** Grading trains on this many images of each class (the data arrives sorted by class). */
 const TRAIN_PER_CLASS = 400;
 const CLASSES = 10;
 
-function firstOfEachClass(set: ImageSet, perClass: number): ImageSet {
-  const size = set.channels * set.height * set.width;
-  const taken = new Map<number, number>();
-  const keep: number[] = [];
-  set.labels.forEach((label, index) => {
-    const count = taken.get(label) ?? 0;
-    if (count < perClass) keep.push(index);
-    taken.set(label, count + 1);
-  });
-  const images = new Uint8Array(keep.length * size);
-  keep.forEach((index, row) => images.set(set.images.subarray(index * size, (index + 1) * size), row * size));
-  return { ...set, images, labels: Uint8Array.from(keep, (index) => set.labels[index]!), count: keep.length };
-}
-
 async function trainForGrading(ctx: LessonContext): Promise<TrainingRun & { studentAccuracy: number }> {
   const cnn = await ctx.load<typeof Cnn>('cnn.ts');
   const data = await loadFashionMnistSubset();
-  const train = cnn.toTensors(firstOfEachClass(data.train, TRAIN_PER_CLASS));
+  const train = cnn.toTensors(firstPerClassSortedByClass(data.train, TRAIN_PER_CLASS));
   const test = cnn.toTensors(data.test);
   const model = cnn.createModel([28, 28, 1], CLASSES);
   const trace = await recordTraining(model, (onStep) => cnn.train(model, train, { seed: ctx.seed, onStep }));
@@ -88,13 +76,16 @@ const training = 'training';
 export default defineLesson({
   id: '03-cnn',
   title: 'Image classification with a CNN',
-  files: ['cnn.ts'],
+  files: ['cnn.ts', 'pretrained.ts'],
   fixtures: {
     [training]: { timeoutMs: 120_000, run: trainForGrading },
+    [transfer]: { timeoutMs: 60_000, run: fineTuneForGrading },
   },
   async calibrate(ctx) {
     const run = await ctx.fixture<TrainingRun>(training);
-    return { seed: ctx.seed, losses: run.trace.losses, metrics: run.metrics };
+    const fineTuned = await ctx.fixture<TransferRun>(transfer);
+    const scratch = await scratchAccuracy(ctx);
+    return { seed: ctx.seed, losses: run.trace.losses, metrics: { ...run.metrics, ...fineTuned.metrics, scratchAccuracy: scratch } };
   },
   checks: [
     {
@@ -225,5 +216,6 @@ export default defineLesson({
         return { message: `evaluate() agrees: ${yours.toFixed(4)}`, figures };
       },
     },
+    ...transferChecks,
   ],
 });
