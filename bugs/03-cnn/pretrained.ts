@@ -2,7 +2,7 @@
 //
 // The original lesson also classified images with a network someone else had
 // trained. Here that network is the course's own LeNet, trained on five
-// clothing classes of Fashion-MNIST (`npm run pretrain`). You reuse what its
+// clothing classes of Fashion-MNIST (`npm run make-pretrained`). You reuse what its
 // convolutions learned to tell the five other classes apart from only 20
 // images of each, and compare with the same network trained from scratch.
 //   1. Load the pretrained network and the few new images

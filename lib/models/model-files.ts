@@ -35,13 +35,13 @@ export async function loadModel(dir: string): Promise<tf.LayersModel> {
   const contents = new Map<string, Buffer>();
   for (const file of FILES) {
     const path = join(dir, file);
-    if (!existsSync(path)) throw new Error(`pretrained model: ${path} is missing; run \`npm run pretrain\` to make it again`);
+    if (!existsSync(path)) throw new Error(`pretrained model: ${path} is missing; run \`npm run make-pretrained\` to make it again`);
     const bytes = readFileSync(path);
     const actual = sha256(bytes);
     if (actual !== checksums[file]) {
       throw new Error(
         `pretrained model: ${path} is corrupt (sha256 ${actual}, expected ${checksums[file]}); ` +
-          'restore it from git or run `npm run pretrain`',
+          'restore it from git or run `npm run make-pretrained`',
       );
     }
     contents.set(file, bytes);

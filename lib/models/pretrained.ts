@@ -1,6 +1,6 @@
 // The course's pretrained image model: LeNet trained on the five clothing
 // classes of Fashion-MNIST (T-shirt/top, trouser, pullover, dress, coat) by
-// `npm run pretrain`. Lesson 3 fine-tunes it on the other five classes.
+// `npm run make-pretrained`. Lesson 3 fine-tunes it on the other five classes.
 import { fileURLToPath } from 'node:url';
 import type { tf } from '../tf.ts';
 import { loadModel } from './model-files.ts';

@@ -1,4 +1,4 @@
-// npm run pretrain: trains the course's pretrained model from a fixed seed on
+// npm run make-pretrained: trains the course's pretrained model from a fixed seed on
 // the committed Fashion-MNIST subset and writes it beside this file.
 // The same seed on the same backend gives the same weights.
 import { DataLoader } from '../batches.ts';

@@ -1,0 +1,212 @@
+// Lesson 4: cross-entropy and back propagation by hand.
+//
+// A two-layer network (dense, ReLU, dense) classifies Fashion-MNIST images,
+// trained with gradients you derive and code yourself instead of tf.grad:
+//   1. Load and flatten the data
+//   2. Define the network's parameters and its forward pass
+//   3. Define the loss: softmax cross-entropy
+//   4. Back propagation: the gradient of the loss for every parameter
+//   5. Train the network with your own gradients
+//   6. Test the network on the test data
+import { parseArgs } from 'node:util';
+import { DataLoader } from '#lib/batches.ts';
+import { loadFashionMnistSubset } from '#lib/data/fashion-mnist.ts';
+import type { ImageSet } from '#lib/data/image-set.ts';
+import { silentProgress, type Progress } from '#lib/progress.ts';
+import { seedEverything } from '#lib/seed.ts';
+import { tf } from '#lib/tf.ts';
+
+export const hyperparameters = {
+  hiddenSize: 128,
+  batchSize: 32,
+  epochs: 3,
+  learningRate: 0.1,
+};
+export type Hyperparameters = typeof hyperparameters;
+
+// ---------------------------------------------------------------------------
+// 1. Load and flatten the data
+// ---------------------------------------------------------------------------
+
+export interface Tensors {
+  /** [count, height * width * channels], values in [0, 1]. */
+  images: tf.Tensor2D;
+  /** [count] class indices. */
+  labels: tf.Tensor1D;
+}
+
+/** A dense network sees an image as one long row of pixels. */
+export function toTensors(set: ImageSet): Tensors {
+  return tf.tidy(() => {
+    const pixels = set.channels * set.height * set.width;
+    const images = tf.tensor2d(set.images, [set.count, pixels], 'float32').div(255) as tf.Tensor2D;
+    const labels = tf.tensor1d(set.labels, 'int32');
+    return { images, labels };
+  });
+}
+
+// ---------------------------------------------------------------------------
+// 2. Define the network's parameters and its forward pass
+// ---------------------------------------------------------------------------
+
+/** The weights and biases of dense -> ReLU -> dense. */
+export interface Parameters {
+  /** [inputs, hidden] */
+  w1: tf.Variable;
+  /** [hidden] */
+  b1: tf.Variable;
+  /** [hidden, classes] */
+  w2: tf.Variable;
+  /** [classes] */
+  b2: tf.Variable;
+}
+export type ParameterName = keyof Parameters;
+export const parameterNames: readonly ParameterName[] = ['w1', 'b1', 'w2', 'b2'];
+
+/** One gradient per parameter, each with its parameter's shape. */
+export type Gradients = Record<ParameterName, tf.Tensor>;
+
+export function initParameters(inputs: number, hidden: number, classes: number): Parameters {
+  return {
+    // He initialisation: keeps the scale of the hidden layer's inputs through the ReLU.
+    w1: tf.variable(tf.randomNormal([inputs, hidden], 0, Math.sqrt(2 / inputs))),
+    b1: tf.variable(tf.zeros([hidden])),
+    // Small output weights: the first predictions are near uniform, so the first loss is near ln(classes).
+    w2: tf.variable(tf.randomNormal([hidden, classes], 0, 0.1 * Math.sqrt(2 / hidden))),
+    b2: tf.variable(tf.zeros([classes])),
+  };
+}
+
+/** What the forward pass computed; back propagation needs all of it. */
+export interface Activations {
+  /** [batch, inputs] the images */
+  x: tf.Tensor2D;
+  /** [batch, hidden] before the ReLU */
+  z1: tf.Tensor2D;
+  /** [batch, hidden] after the ReLU */
+  h1: tf.Tensor2D;
+  /** [batch, classes] */
+  logits: tf.Tensor2D;
+}
+
+/** logits = relu(x w1 + b1) w2 + b2, keeping the values in between. */
+export function forward(params: Parameters, x: tf.Tensor2D): Activations {
+  // TODO: the forward pass, returning x, z1, h1 and the logits
+  throw new Error("not implemented: the forward pass, returning x, z1, h1 and the logits");
+}
+
+// ---------------------------------------------------------------------------
+// 3. Define the loss: softmax cross-entropy
+// ---------------------------------------------------------------------------
+
+/**
+ * log(softmax(logits)) per row, computed with the log-sum-exp trick: exp of a
+ * logit of 100 is already beyond float32, and the softmax does not change when
+ * the same number is subtracted from every logit of a row.
+ */
+export function logSoftmax(logits: tf.Tensor2D): tf.Tensor2D {
+  // TODO: a numerically stable log-softmax of each row
+  throw new Error("not implemented: a numerically stable log-softmax of each row");
+}
+
+/** Mean over the batch of -log(probability of the true class). */
+export function crossEntropy(logits: tf.Tensor2D, labels: tf.Tensor1D): tf.Scalar {
+  // TODO: the mean cross-entropy of the logits against the labels, from logSoftmax
+  throw new Error("not implemented: the mean cross-entropy of the logits against the labels, from logSoftmax");
+}
+
+// ---------------------------------------------------------------------------
+// 4. Back propagation: the gradient of the loss for every parameter
+// ---------------------------------------------------------------------------
+
+/**
+ * The gradients of crossEntropy(forward(params, x).logits, labels), by the
+ * chain rule from the loss back to the first layer (see the README).
+ */
+export function backward(params: Parameters, activations: Activations, labels: tf.Tensor1D): Gradients {
+  // TODO: the gradient of the mean loss for w1, b1, w2 and b2
+  throw new Error("not implemented: the gradient of the mean loss for w1, b1, w2 and b2");
+}
+
+// ---------------------------------------------------------------------------
+// 5. Train the network with your own gradients
+// ---------------------------------------------------------------------------
+
+/** Plain gradient descent: every parameter moves a step against its gradient. */
+export function sgdStep(params: Parameters, grads: Gradients, learningRate: number): void {
+  // TODO: update every parameter in place (Variable.assign)
+  throw new Error("not implemented: update every parameter in place (Variable.assign)");
+}
+
+/** One optimisation step on one batch; returns that batch's loss before the step. */
+export function trainStep(params: Parameters, x: tf.Tensor2D, labels: tf.Tensor1D, learningRate: number): tf.Scalar {
+  // TODO: forward pass, loss, backward pass, gradient step; return the loss
+  throw new Error("not implemented: forward pass, loss, backward pass, gradient step; return the loss");
+}
+
+export interface TrainOptions {
+  /** Seeds the shuffling of the training data. */
+  seed: number;
+  /** Called after every step with that batch's loss (the grader records these). */
+  onStep?: (loss: number) => void;
+  progress?: Progress;
+}
+
+export async function train(params: Parameters, data: Tensors, options: TrainOptions): Promise<void> {
+  const settings = hyperparameters;
+  const loader = new DataLoader([data.images, data.labels], {
+    batchSize: settings.batchSize,
+    shuffle: true,
+    seed: options.seed,
+  });
+  const progress = options.progress ?? silentProgress;
+  progress.start(settings.epochs * loader.length);
+  for (let epoch = 0; epoch < settings.epochs; epoch++) {
+    let runningLoss = 0;
+    let batchIndex = 0;
+    for (const [images, labels] of loader) {
+      const loss = trainStep(params, images as tf.Tensor2D, labels as tf.Tensor1D, settings.learningRate);
+      const lossValue = (await loss.data())[0]!;
+      tf.dispose([images, labels, loss]);
+
+      options.onStep?.(lossValue);
+      progress.step(lossValue);
+      runningLoss += lossValue;
+      batchIndex += 1;
+      if (batchIndex % 100 === 0) {
+        progress.log(`[${epoch + 1}, ${batchIndex}] loss: ${(runningLoss / 100).toFixed(3)}`);
+        runningLoss = 0;
+      }
+    }
+  }
+  progress.stop();
+}
+
+// ---------------------------------------------------------------------------
+// 6. Test the network on the test data
+// ---------------------------------------------------------------------------
+
+/** Fraction of the test images whose most likely class is the true one. */
+export async function evaluate(params: Parameters, data: Tensors): Promise<number> {
+  const accuracy = tf.tidy(() => forward(params, data.images).logits.argMax(1).equal(data.labels).mean());
+  const value = (await accuracy.data())[0]!;
+  accuracy.dispose();
+  return value;
+}
+
+// ---------------------------------------------------------------------------
+// Run it all: npm run train -- 04-backprop [--variant solutions] [-- --seed 1]
+// ---------------------------------------------------------------------------
+
+export async function main(args: string[], progress: Progress): Promise<void> {
+  const { values } = parseArgs({ args, options: { seed: { type: 'string', default: '0' } } });
+  const seed = Number(values.seed);
+  seedEverything(seed);
+  const sets = loadFashionMnistSubset();
+  const trainSet = toTensors(sets.train);
+  const testSet = toTensors(sets.test);
+  const params = initParameters(trainSet.images.shape[1], hyperparameters.hiddenSize, sets.train.classNames.length);
+  await train(params, trainSet, { seed, progress });
+  const accuracy = await evaluate(params, testSet);
+  console.log(`Accuracy of the network on the ${sets.test.count} test images: ${(100 * accuracy).toFixed(1)} %`);
+}

@@ -1,0 +1,182 @@
+// npm run ta -- <command>: the TA's tools. Grade a submission from git with the
+// trusted grader, compare many into one report, render saved results, and
+// publish the course as branches or as a GitHub Classroom template.
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { join, resolve } from 'node:path';
+import { Command, Option } from 'commander';
+import { DEFAULT_SEED, exitCodeFor } from '../grade.ts';
+import { lessonIds } from '../registry.ts';
+import { reporters, type ReporterName } from '../reporters/index.ts';
+import { parseResults } from '../results.ts';
+import { UsageError } from '../target.ts';
+import { branchesMatching, compareSubmissions, DEFAULT_MEMORY_LIMIT_MB, DEFAULT_TIME_LIMIT_MS } from '../ta/compare.ts';
+import { compareCsv, compareHtml } from '../ta/compare-report.ts';
+import { publishBranches, publishClassroom } from '../ta/publish.ts';
+import { combineResults, gradeSubmission } from '../ta/submission.ts';
+import { runCli } from './run-cli.ts';
+
+function positiveNumber(name: string) {
+  return (value: string) => {
+    const number = Number(value);
+    if (!Number.isFinite(number) || number <= 0) throw new UsageError(`${name} must be a positive number, not "${value}"`);
+    return number;
+  };
+}
+
+function checkLessons(lessons: string[] | undefined): string[] | undefined {
+  const known = lessonIds();
+  for (const lesson of lessons ?? []) {
+    if (!known.includes(lesson)) throw new UsageError(`unknown lesson "${lesson}"; known lessons: ${known.join(', ')}`);
+  }
+  return lessons;
+}
+
+const program = new Command('ta')
+  .description("A TA's tools: grade submissions from git with the course's own grader, compare them, publish the course.")
+  .exitOverride()
+  .showHelpAfterError();
+
+const lessonOption = () => new Option('-l, --lesson <id...>', 'grade only these lessons (e.g. 03-cnn)');
+const checkOption = () => new Option('--check <id...>', 'run only these checks (and the runs they need)');
+const variantOption = () =>
+  new Option('--variant <name...>', "grade only these folders of the submission (default: each it has)").choices(['exercise', 'bugs']);
+const seedOption = () => new Option('--seed <n>', 'grading seed').argParser(positiveNumber('--seed')).default(DEFAULT_SEED);
+
+program
+  .command('grade')
+  .description(
+    'Grade one submission: a branch or commit of this repository, a local repository or URL with an optional #ref, or a folder. ' +
+      "Only the student lesson files are taken from it; the grader, data and references are this repository's. " +
+      'Files it changed elsewhere are listed as possible tampering.',
+  )
+  .argument('<submission>', 'e.g. student/alice, 1a2b3c4, ../alice-repo#main, https://example.org/alice.git#submit')
+  .addOption(lessonOption())
+  .addOption(checkOption())
+  .addOption(variantOption())
+  .addOption(seedOption())
+  .addOption(new Option('-f, --format <name>', 'how to print the results').choices(Object.keys(reporters)).default('terminal'))
+  .option('--json <file>', 'also write the results document to this file')
+  .option('-o, --out <file>', 'write the report to this file instead of standard output')
+  .exitOverride()
+  .action(async (spec: string, options: { lesson?: string[]; check?: string[]; variant?: ('exercise' | 'bugs')[]; seed: number; format: ReporterName; json?: string; out?: string }) => {
+    const report = await gradeSubmission(spec, {
+      lessons: checkLessons(options.lesson),
+      checks: options.check,
+      variants: options.variant,
+      seed: options.seed,
+      onProgress: (line) => console.error(line),
+    });
+    const results = report.results!;
+    if (options.json) writeFileSync(options.json, JSON.stringify(results, null, 2) + '\n');
+    const text = reporters[options.format](results);
+    if (options.out) writeFileSync(options.out, text + '\n');
+    else console.log(text);
+    if (report.tampering.length) {
+      console.error(`\nFiles changed outside the student lesson files (possible tampering; graded with the trusted grader anyway):`);
+      for (const path of report.tampering) console.error(`  ${path}`);
+    }
+    process.exitCode = exitCodeFor(results);
+  });
+
+program
+  .command('compare')
+  .description(
+    'Grade many submissions in parallel worker processes (each under a time and memory limit) and write one HTML report ' +
+      '(points per check, loss curves, metrics against the reference, diffs against the solution) and a CSV. ' +
+      "Results files (or folders of them, e.g. a student's Actions artifact) are read instead of graded.",
+  )
+  .argument('[submissions...]', 'refs, repository paths or URLs with #ref, folders, or results .json files')
+  .option('-b, --branches <glob>', "also every local branch matching this glob, e.g. 'student/*'")
+  .addOption(lessonOption())
+  .addOption(checkOption())
+  .addOption(variantOption())
+  .addOption(seedOption())
+  .option('-j, --jobs <n>', 'worker processes at once', positiveNumber('--jobs'), availableParallelism())
+  .option('--time-limit <seconds>', 'per submission', positiveNumber('--time-limit'), DEFAULT_TIME_LIMIT_MS / 1000)
+  .option('--memory-limit <mb>', 'per submission, its sandboxes included', positiveNumber('--memory-limit'), DEFAULT_MEMORY_LIMIT_MB)
+  .option('-o, --out <dir>', 'where to write compare.html, compare.csv and results/', 'out/compare')
+  .option('--title <text>', 'title of the report', 'Submissions compared')
+  .exitOverride()
+  .action(
+    async (
+      submissions: string[],
+      options: { branches?: string; lesson?: string[]; check?: string[]; variant?: ('exercise' | 'bugs')[]; seed: number; jobs: number; timeLimit: number; memoryLimit: number; out: string; title: string },
+    ) => {
+      const items = [...submissions, ...(options.branches ? await branchesMatching(options.branches) : [])];
+      const started = Date.now();
+      const reports = await compareSubmissions(items, {
+        lessons: checkLessons(options.lesson),
+        checks: options.check,
+        variants: options.variant,
+        seed: options.seed,
+        jobs: Math.floor(options.jobs),
+        timeLimitMs: options.timeLimit * 1000,
+        memoryLimitMb: options.memoryLimit,
+        onProgress: (line) => console.error(line),
+      });
+      const out = resolve(options.out);
+      mkdirSync(join(out, 'results'), { recursive: true });
+      for (const report of reports) {
+        if (report.results) writeFileSync(join(out, 'results', `${report.name}.json`), JSON.stringify(report.results, null, 2) + '\n');
+      }
+      writeFileSync(join(out, 'compare.html'), compareHtml(reports, options.title));
+      writeFileSync(join(out, 'compare.csv'), compareCsv(reports));
+      const failed = reports.filter((report) => report.error);
+      console.log(
+        `${reports.length} submissions in ${((Date.now() - started) / 1000).toFixed(1)} s` +
+          (failed.length ? `, ${failed.length} not graded (${failed.map((report) => report.name).join(', ')})` : '') +
+          `\nreport: ${join(out, 'compare.html')}\ncsv:    ${join(out, 'compare.csv')}`,
+      );
+      process.exitCode = failed.length ? 1 : 0;
+    },
+  );
+
+program
+  .command('report')
+  .description(
+    'Render saved results documents in another format without grading again; several files (e.g. exercise and bugs) become one document.',
+  )
+  .argument('<results...>', 'results .json files written by npm run grade -- --json')
+  .addOption(new Option('-f, --format <name>', 'output format').choices(Object.keys(reporters)).default('terminal'))
+  .option('-o, --out <file>', 'write to this file instead of standard output')
+  .option('--name <text>', 'what to call the submission when several files are combined', 'submission')
+  .exitOverride()
+  .action((files: string[], options: { format: ReporterName; out?: string; name: string }) => {
+    const docs = files.map((file) => {
+      let text: string;
+      try {
+        text = readFileSync(file, 'utf8');
+      } catch {
+        throw new UsageError(`cannot read results file "${file}"`);
+      }
+      return parseResults(text, file);
+    });
+    const results = docs.length === 1 ? docs[0]! : combineResults(options.name, docs);
+    const text = reporters[options.format](results);
+    if (options.out) writeFileSync(options.out, text + '\n');
+    else console.log(text);
+  });
+
+program
+  .command('publish')
+  .description('Publish the course: the original three-branch repository, or a GitHub Classroom template without solutions.')
+  .option('--branches <dir>', 'write a git repository with branches main (exercise), working (solution) and bugs')
+  .option('--classroom <dir>', 'write a student template: exercise/, bugs/, the grader and references, the classroom workflow')
+  .exitOverride()
+  .action(async (options: { branches?: string; classroom?: string }) => {
+    if (!options.branches && !options.classroom) throw new UsageError('publish needs --branches <dir> or --classroom <dir> (or both)');
+    if (options.branches) {
+      const branches = await publishBranches(resolve(options.branches));
+      console.log(`wrote ${resolve(options.branches)} with branches ${branches.join(', ')}`);
+    }
+    if (options.classroom) {
+      const files = await publishClassroom(resolve(options.classroom));
+      console.log(`wrote the classroom template ${resolve(options.classroom)} (${files.length} files)`);
+    }
+  });
+
+await runCli(async () => {
+  await program.parseAsync();
+  return typeof process.exitCode === 'number' ? process.exitCode : 0;
+});

@@ -1,0 +1,680 @@
+// Checks for lesson 5: a transformer encoder classifying SpamAssassin e-mails.
+// The parts (attention, multi-head, block, pooling) are compared with the
+// grader's own plain-number versions on fixed inputs; then one training run
+// on the committed subset is compared with the calibrated reference.
+import { loadSpamAssassinSubset } from '#lib/data/spam-assassin.ts';
+import { seedEverything } from '#lib/seed.ts';
+import { tf } from '#lib/tf.ts';
+import type * as T from '../../../solutions/05-transformer/transformer.ts';
+import { recordTraining } from '../../checks/trace.ts';
+import {
+  initialLossCheck,
+  lossCurveCheck,
+  metricCheck,
+  noLeakCheck,
+  weightsMovedCheck,
+  type TrainingRun,
+} from '../../checks/training-checks.ts';
+import type { Cause } from '../../faults.ts';
+import { CheckFailure, defineLesson, type Check, type LessonContext } from '../../lesson.ts';
+import * as ref from './reference-math.ts';
+
+type Module = typeof T;
+const FILE = 'transformer.ts';
+const load = (ctx: LessonContext) => ctx.load<Module>(FILE);
+const CLASSES = 2;
+
+const cause = (category: Cause['category'], weight: number, text: string): Cause => ({ category, weight, text });
+const fmt = (value: number, digits = 4) => (Number.isFinite(value) ? value.toFixed(digits) : String(value));
+
+/** A small model for the checks on parts: fast, and with several heads and blocks. */
+const SMALL = { vocabularySize: 40, dModel: 8, heads: 2, dFeedForward: 16, blocks: 2, numClasses: CLASSES };
+
+/** Every tf.Variable of a model, named by where it sits in the model object. */
+function variablesOf(model: unknown): { name: string; variable: tf.Variable }[] {
+  const found: { name: string; variable: tf.Variable }[] = [];
+  const walk = (value: unknown, path: string) => {
+    if (value instanceof tf.Variable) found.push({ name: path, variable: value });
+    else if (Array.isArray(value)) value.forEach((item, i) => walk(item, `${path}[${i}]`));
+    else if (value && typeof value === 'object' && !(value instanceof tf.Tensor)) {
+      for (const [key, item] of Object.entries(value)) walk(item, path ? `${path}.${key}` : key);
+    }
+  };
+  walk(model, '');
+  return found;
+}
+
+function disposeModel(model: unknown): void {
+  for (const { variable } of variablesOf(model)) variable.dispose();
+}
+
+const matrix = (t: tf.Tensor) => t.arraySync() as number[][];
+const vector = (t: tf.Tensor) => t.arraySync() as number[];
+const linearValues = (l: T.Linear): ref.LinearValues => ({ w: matrix(l.w), b: vector(l.b) });
+
+function blockValues(block: T.BlockWeights): ref.BlockValues {
+  const a = block.attention;
+  return {
+    attention: { query: linearValues(a.query), key: linearValues(a.key), value: linearValues(a.value), output: linearValues(a.output) },
+    norm1: { gain: vector(block.norm1.gain), bias: vector(block.norm1.bias) },
+    feedForward: { hidden: linearValues(block.feedForward.hidden), output: linearValues(block.feedForward.output) },
+    norm2: { gain: vector(block.norm2.gain), bias: vector(block.norm2.bias) },
+  };
+}
+
+/** Runs `work` on a fresh small model (seeded), then frees the model and every tensor made on the way. */
+async function withSmallModel<R>(ctx: LessonContext, work: (t: Module, model: T.Transformer) => R | Promise<R>): Promise<R> {
+  const t = await load(ctx);
+  seedEverything(ctx.seed);
+  const model = t.createModel(SMALL);
+  tf.engine().startScope();
+  try {
+    return await work(t, model);
+  } finally {
+    tf.engine().endScope();
+    disposeModel(model);
+  }
+}
+
+function expectShape(what: string, got: number[], expected: number[]): void {
+  if (got.join() !== expected.join()) {
+    throw new CheckFailure(`${what} has shape [${got}], expected [${expected}]`, {}, [
+      cause('tensors-and-inputs/wrong-tensor-shape', 3, `${what} has the wrong shape`),
+    ]);
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Fixed inputs for attention
+// ---------------------------------------------------------------------------
+
+const ATT = { batch: 2, heads: 2, length: 5, dk: 4 };
+/** Batch item 0 has two padding positions at the end; item 1 has none. */
+const ATT_MASK = [
+  [1, 1, 1, 0, 0],
+  [1, 1, 1, 1, 1],
+];
+
+interface AttentionCase {
+  q: number[];
+  k: number[];
+  v: number[];
+  shape: [number, number, number, number];
+  expectedOutput: number[];
+  expectedWeights: number[];
+  /** What attention gives without the 1/sqrt(dk) scaling: a cause the check can recognise. */
+  unscaledWeights: number[];
+}
+
+function attentionCase(): AttentionCase {
+  const { batch, heads, length, dk } = ATT;
+  const shape: [number, number, number, number] = [batch, heads, length, dk];
+  const q = ref.fixedValues(shape, 1, 1.5);
+  const k = ref.fixedValues(shape, 2, 1.5);
+  const v = ref.fixedValues(shape, 3);
+  const expectedOutput: number[] = [];
+  const expectedWeights: number[] = [];
+  const unscaledWeights: number[] = [];
+  const slice = (values: number[], b: number, h: number, scale = 1) =>
+    Array.from({ length }, (_, i) =>
+      Array.from({ length: dk }, (_, d) => scale * values[((b * heads + h) * length + i) * dk + d]!),
+    );
+  for (let b = 0; b < batch; b++) {
+    for (let h = 0; h < heads; h++) {
+      const { output, weights } = ref.attentionHead(slice(q, b, h), slice(k, b, h), slice(v, b, h), ATT_MASK[b]!);
+      expectedOutput.push(...output.flat());
+      expectedWeights.push(...weights.flat());
+      // Scaling q by sqrt(dk) undoes the division: the weights of unscaled attention.
+      unscaledWeights.push(...ref.attentionHead(slice(q, b, h, Math.sqrt(dk)), slice(k, b, h), slice(v, b, h), ATT_MASK[b]!).weights.flat());
+    }
+  }
+  return { q, k, v, shape, expectedOutput, expectedWeights, unscaledWeights };
+}
+
+/** The student's attention on the fixed case, as plain numbers. */
+async function studentAttention(ctx: LessonContext): Promise<{ output: Float32Array; weights: Float32Array; outputShape: number[]; weightsShape: number[] }> {
+  const t = await load(ctx);
+  const c = attentionCase();
+  return tf.tidy(() => {
+    const { output, weights } = t.attention(
+      tf.tensor4d(c.q, c.shape),
+      tf.tensor4d(c.k, c.shape),
+      tf.tensor4d(c.v, c.shape),
+      tf.tensor2d(ATT_MASK),
+    );
+    return {
+      output: output.dataSync() as Float32Array,
+      weights: weights.dataSync() as Float32Array,
+      outputShape: output.shape,
+      weightsShape: weights.shape,
+    };
+  });
+}
+
+const attentionCauses = 'Usual causes: scores not scaled by 1/sqrt(dk), the padding mask applied along the wrong axis or after the softmax, the softmax taken over the wrong axis, or k not transposed.';
+
+// ---------------------------------------------------------------------------
+// The training run
+// ---------------------------------------------------------------------------
+
+const training = 'training';
+
+async function trainForGrading(ctx: LessonContext): Promise<TrainingRun> {
+  const t = await load(ctx);
+  const data = loadSpamAssassinSubset();
+  const h = t.hyperparameters;
+  const vocabulary = t.buildVocabulary(data.train.texts, h.vocabularySize);
+  const train = t.toTensors(data.train, vocabulary, h.maxLength);
+  const test = t.toTensors(data.test, vocabulary, h.maxLength);
+  const model = t.createModel({
+    vocabularySize: vocabulary.tokens.length,
+    dModel: h.dModel,
+    heads: h.heads,
+    dFeedForward: h.dFeedForward,
+    blocks: h.blocks,
+    numClasses: CLASSES,
+  });
+  const weighted = { trainableWeights: variablesOf(model).map(({ name, variable }) => ({ name, read: () => variable })) };
+  const trace = await recordTraining(weighted, (onStep) => t.train(model, train, { seed: ctx.seed, onStep }));
+  // The grader counts correct predictions itself, in batches, with the trained model.
+  let correct = 0;
+  const count = test.labels.shape[0];
+  for (let start = 0; start < count; start += 200) {
+    const size = Math.min(200, count - start);
+    correct += tf.tidy(() => {
+      const logits = t.classify(model, test.ids.slice([start, 0], [size, -1]));
+      return logits.argMax(-1).equal(test.labels.slice([start], [size])).sum().dataSync()[0]!;
+    });
+  }
+  tf.dispose([train.ids, train.labels, test.ids, test.labels]);
+  disposeModel(model);
+  return { trace, metrics: { accuracy: correct / count, messagesSeen: trace.losses.length * h.batchSize } };
+}
+
+// ---------------------------------------------------------------------------
+// Checks
+// ---------------------------------------------------------------------------
+
+const tokenisation: Check = {
+  id: 'tokenisation',
+  title: 'vocabulary, token ids and padding mask',
+  points: 1,
+  async run(ctx) {
+    const t = await load(ctx);
+    const texts = ['the cat sat', 'The dog sat down', 'a cat, a dog', 'the end'];
+    // Counts: the 3, a 2, cat 2, dog 2, sat 2, down 1, end 1.
+    const vocabulary = t.buildVocabulary(texts, 7);
+    const expectedTokens = ['<pad>', '<unk>', 'the', 'a', 'cat', 'dog', 'sat'];
+    if (vocabulary.tokens.join() !== expectedTokens.join()) {
+      throw new CheckFailure(
+        `buildVocabulary(${JSON.stringify(texts)}, 7) gives tokens [${vocabulary.tokens.join(', ')}], expected [${expectedTokens.join(', ')}]: ` +
+          "'<pad>' and '<unk>' come first, then the most frequent words, ties in alphabetical order, 7 tokens in all.",
+        {},
+        [cause('training/preprocessing', 3, 'the vocabulary is built wrongly')],
+      );
+    }
+    for (const [word, id] of expectedTokens.map((word, id) => [word, id] as const)) {
+      if (vocabulary.ids.get(word) !== id) {
+        throw new CheckFailure(`vocabulary.ids.get('${word}') is ${vocabulary.ids.get(word)}, but tokens[${id}] is '${word}'`, {}, [
+          cause('training/preprocessing', 3, 'the word-to-id map disagrees with the token list'),
+        ]);
+      }
+    }
+    const cases: [string, number, number[]][] = [
+      ['The bird sat on a cat', 4, [2, t.UNK, 6, t.UNK]],
+      ['a dog', 5, [3, 5, t.PAD, t.PAD, t.PAD]],
+    ];
+    for (const [text, maxLength, expected] of cases) {
+      const got = t.encodeText(text, vocabulary, maxLength);
+      if (got.join() !== expected.join()) {
+        const unknownAsPad = got.length === expected.length && got.every((id, i) => id === (expected[i] === t.UNK ? t.PAD : expected[i]));
+        throw new CheckFailure(
+          `encodeText('${text}', vocabulary, ${maxLength}) gives [${got}], expected [${expected}] (PAD = ${t.PAD}, UNK = ${t.UNK})` +
+            (unknownAsPad ? ': unknown words became padding, so the model cannot tell a missing word from an unknown one.' : '.'),
+          {},
+          [cause('training/preprocessing', 3, unknownAsPad ? 'unknown words encoded as padding' : 'texts encoded wrongly')],
+        );
+      }
+    }
+    const mask = tf.tidy(() => t.paddingMask(tf.tensor2d([[2, 1, 6, 1], [3, 5, 0, 0]], [2, 4], 'int32')).arraySync());
+    if (JSON.stringify(mask) !== JSON.stringify([[1, 1, 1, 1], [1, 1, 0, 0]])) {
+      throw new CheckFailure(`paddingMask([[2, 1, 6, 1], [3, 5, 0, 0]]) is ${JSON.stringify(mask)}, expected [[1,1,1,1],[1,1,0,0]]`, {}, [
+        cause('training/preprocessing', 3, 'the padding mask marks the wrong positions'),
+      ]);
+    }
+    return 'vocabulary, encodeText and paddingMask give the expected ids and mask';
+  },
+};
+
+const positionalEncodingCheck: Check = {
+  id: 'positional-encoding',
+  title: 'sinusoidal positional encodings',
+  points: 1,
+  async run(ctx) {
+    const t = await load(ctx);
+    const [length, dModel] = [6, 8];
+    const got = tf.tidy(() => {
+      const pe = t.positionalEncoding(length, dModel);
+      return { shape: pe.shape, values: pe.dataSync() as Float32Array };
+    });
+    expectShape(`positionalEncoding(${length}, ${dModel})`, got.shape, [length, dModel]);
+    const expected = Array.from({ length: length * dModel }, (_, index) => {
+      const [pos, feature] = [Math.floor(index / dModel), index % dModel];
+      const angle = pos / Math.pow(10000, (feature - (feature % 2)) / dModel);
+      return feature % 2 === 0 ? Math.sin(angle) : Math.cos(angle);
+    });
+    const { diff, index } = ref.largestDifference(got.values, expected);
+    if (!(diff <= 1e-4)) {
+      const [pos, feature] = ref.unflatten(index, [length, dModel]);
+      throw new CheckFailure(
+        `positionalEncoding(${length}, ${dModel})[${pos}][${feature}] is ${fmt(got.values[index]!)}, expected ${fmt(expected[index]!)}: ` +
+          'even features take the sine, odd ones the cosine, of pos / 10000^(2i / dModel), where 2i is the even feature of the pair.',
+        { largestDifference: diff },
+        [cause('model/layers', 2, 'positional encodings computed wrongly')],
+      );
+    }
+    return `matches the sinusoidal encodings (largest difference ${diff.toExponential(1)})`;
+  },
+};
+
+const attentionReference: Check = {
+  id: 'attention-reference',
+  title: 'attention equals the reference on fixed inputs',
+  points: 2,
+  async run(ctx) {
+    const c = attentionCase();
+    const got = await studentAttention(ctx);
+    expectShape('the attention output', got.outputShape, c.shape);
+    expectShape('the attention weights', got.weightsShape, [ATT.batch, ATT.heads, ATT.length, ATT.length]);
+    const weights = ref.largestDifference(got.weights, c.expectedWeights);
+    const output = ref.largestDifference(got.output, c.expectedOutput);
+    const figures = { largestWeightDifference: weights.diff, largestOutputDifference: output.diff };
+    if (!(weights.diff <= 1e-4) || !(output.diff <= 1e-4)) {
+      const causes: Cause[] = [cause('model/layers', 1, 'attention computed differently from softmax(q kᵀ / sqrt(dk)) v')];
+      if (ref.largestDifference(got.weights, c.unscaledWeights).diff <= 1e-4) {
+        causes.unshift(cause('model/layers', 3, 'the weights are those of attention without the 1/sqrt(dk) scaling'));
+      }
+      const bad = weights.diff > 1e-4 ? weights : output;
+      const at = ref.unflatten(bad.index, weights.diff > 1e-4 ? [ATT.batch, ATT.heads, ATT.length, ATT.length] : c.shape);
+      const which = weights.diff > 1e-4 ? 'weights' : 'output';
+      const values = weights.diff > 1e-4 ? [got.weights[bad.index]!, c.expectedWeights[bad.index]!] : [got.output[bad.index]!, c.expectedOutput[bad.index]!];
+      throw new CheckFailure(
+        `on fixed q, k, v of shape [${c.shape}] with keys 3 and 4 of batch item 0 masked, the attention ${which} at [${at}] is ` +
+          `${fmt(values[0]!)}, the reference gives ${fmt(values[1]!)} (largest differences: weights ${fmt(weights.diff)}, output ${fmt(output.diff)}). ` +
+          attentionCauses,
+        figures,
+        causes,
+      );
+    }
+    return { message: `output and weights equal the reference (largest difference ${Math.max(weights.diff, output.diff).toExponential(1)})`, figures };
+  },
+};
+
+const attentionRows: Check = {
+  id: 'attention-rows-sum-to-one',
+  title: 'each query’s attention weights sum to 1',
+  points: 1,
+  async run(ctx) {
+    const got = await studentAttention(ctx);
+    const n = ATT.length;
+    let worst = { sum: 1, row: 0 };
+    for (let row = 0; row < got.weights.length / n; row++) {
+      const sum = got.weights.slice(row * n, (row + 1) * n).reduce((a, b) => a + b, 0);
+      if (!(Math.abs(sum - 1) <= Math.abs(worst.sum - 1))) worst = { sum, row };
+    }
+    const figures = { worstRowSum: worst.sum };
+    if (!(Math.abs(worst.sum - 1) <= 1e-4)) {
+      throw new CheckFailure(
+        `row ${worst.row} of the attention weights ([batch, head, query] = [${ref.unflatten(worst.row, [ATT.batch, ATT.heads, ATT.length])}]) ` +
+          `sums to ${fmt(worst.sum)}, not 1: the weights a query gives the keys must be a probability distribution. ` +
+          'Usual causes: something added to or multiplied with the weights after the softmax, or the softmax over the wrong axis.',
+        figures,
+        [cause('model/layers', 3, 'the attention weights are changed after the softmax')],
+      );
+    }
+    return { message: 'every row of weights sums to 1', figures };
+  },
+};
+
+const attentionPadding: Check = {
+  id: 'attention-padding',
+  title: 'padded keys get (near) zero weight',
+  points: 1,
+  async run(ctx) {
+    const got = await studentAttention(ctx);
+    const n = ATT.length;
+    let largest = 0;
+    for (let h = 0; h < ATT.heads; h++) {
+      for (let i = 0; i < n; i++) {
+        for (const j of [3, 4]) largest = Math.max(largest, Math.abs(got.weights[(h * n + i) * n + j]!));
+      }
+    }
+    const figures = { largestPaddedKeyWeight: largest };
+    if (!(largest <= 1e-6)) {
+      throw new CheckFailure(
+        `batch item 0 has padding at positions 3 and 4, yet its queries give those keys weights up to ${fmt(largest, 6)}; ` +
+          'every query should ignore padded keys (weight about 0). Usual causes: the mask applied along the query axis, ' +
+          'or applied after the softmax, or with the wrong sign.',
+        figures,
+        [cause('model/layers', 3, 'the padding mask does not block the padded keys')],
+      );
+    }
+    return { message: `padded keys get weight at most ${largest.toExponential(1)}`, figures };
+  },
+};
+
+const multiHeadReference: Check = {
+  id: 'multi-head-reference',
+  title: 'multi-head attention equals the reference',
+  points: 1,
+  async run(ctx) {
+    return withSmallModel(ctx, (t, model) => {
+      const [batch, length, d] = [2, 5, SMALL.dModel];
+      const xValues = ref.fixedValues([batch, length, d], 4);
+      const weights = model.blocks[0]!.attention;
+      const out = t.multiHeadAttention(weights, tf.tensor3d(xValues, [batch, length, d]), tf.tensor2d(ATT_MASK), SMALL.heads);
+      expectShape('the multi-head attention output', out.shape, [batch, length, d]);
+      const values = blockValues(model.blocks[0]!).attention;
+      const expected = ATT_MASK.flatMap((mask, b) => {
+        const x = Array.from({ length }, (_, i) => xValues.slice((b * length + i) * d, (b * length + i + 1) * d));
+        return ref.multiHeadAttention(values, x, mask, SMALL.heads).flat();
+      });
+      const { diff, index } = ref.largestDifference(out.dataSync(), expected);
+      if (!(diff <= 1e-4)) {
+        throw new CheckFailure(
+          `with dModel ${d} and ${SMALL.heads} heads, the output at [${ref.unflatten(index, [batch, length, d])}] is ${fmt(out.dataSync()[index]!)}, ` +
+            `the reference gives ${fmt(expected[index]!)}. Usual causes: heads split or merged with a reshape that mixes positions and features ` +
+            '(a transpose is needed), the output projection left out, or a mistake in attention itself (see attention-reference).',
+          { largestDifference: diff },
+          [cause('tensors-and-inputs/wrong-tensor-shape', 2, 'heads split or merged along the wrong axes'), cause('model/layers', 1, 'a projection left out')],
+        );
+      }
+      return { message: `equals the reference (largest difference ${diff.toExponential(1)})`, figures: { largestDifference: diff } };
+    });
+  },
+};
+
+const layerNormCheck: Check = {
+  id: 'layer-norm',
+  title: 'layer norm normalises each position’s features',
+  points: 1,
+  async run(ctx) {
+    const t = await load(ctx);
+    const shape: [number, number, number] = [2, 3, 4];
+    const xValues = ref.fixedValues(shape, 5, 3).map((v, i) => v + (i % 7));
+    const gain = [1.5, 0.5, 2, 1];
+    const bias = [0.1, -0.2, 0, 0.3];
+    const weights = { gain: tf.variable(tf.tensor1d(gain)), bias: tf.variable(tf.tensor1d(bias)) };
+    try {
+      const got = tf.tidy(() => {
+        const y = t.layerNorm(tf.tensor3d(xValues, shape), weights);
+        return { shape: y.shape, values: y.dataSync() as Float32Array };
+      });
+      expectShape('the layer norm output', got.shape, shape);
+      const rows = Array.from({ length: 6 }, (_, r) => xValues.slice(r * 4, r * 4 + 4));
+      const expected = ref.layerNorm(rows, gain, bias).flat();
+      const { diff, index } = ref.largestDifference(got.values, expected);
+      if (!(diff <= 1e-3)) {
+        throw new CheckFailure(
+          `on an input of shape [${shape}], value [${ref.unflatten(index, shape)}] is ${fmt(got.values[index]!)}, expected ${fmt(expected[index]!)}: ` +
+            'each position’s features should get mean 0 and variance 1 (epsilon 1e-5), then the gain and bias. ' +
+            'Usual causes: mean and variance taken over the batch or sequence axis instead of the last one, or gain and bias left out.',
+          { largestDifference: diff },
+          [cause('model/layers', 3, 'layer norm normalises over the wrong axis')],
+        );
+      }
+      return { message: `equals the reference (largest difference ${diff.toExponential(1)})`, figures: { largestDifference: diff } };
+    } finally {
+      tf.dispose([weights.gain, weights.bias]);
+    }
+  },
+};
+
+const encoderBlockReference: Check = {
+  id: 'encoder-block-reference',
+  title: 'an encoder block equals the reference',
+  points: 1,
+  async run(ctx) {
+    return withSmallModel(ctx, (t, model) => {
+      const [batch, length, d] = [2, 5, SMALL.dModel];
+      const xValues = ref.fixedValues([batch, length, d], 6, 2);
+      const out = t.encoderBlock(model.blocks[0]!, tf.tensor3d(xValues, [batch, length, d]), tf.tensor2d(ATT_MASK), SMALL.heads);
+      expectShape('the encoder block output', out.shape, [batch, length, d]);
+      const values = blockValues(model.blocks[0]!);
+      const expected = ATT_MASK.flatMap((mask, b) => {
+        const x = Array.from({ length }, (_, i) => xValues.slice((b * length + i) * d, (b * length + i + 1) * d));
+        return ref.encoderBlock(values, x, mask, SMALL.heads).flat();
+      });
+      const { diff, index } = ref.largestDifference(out.dataSync(), expected);
+      if (!(diff <= 1e-3)) {
+        throw new CheckFailure(
+          `the block's output at [${ref.unflatten(index, [batch, length, d])}] is ${fmt(out.dataSync()[index]!)}, the reference gives ${fmt(expected[index]!)} ` +
+            `(largest difference ${fmt(diff)}). The reference: x1 = layerNorm(x + attention(x)), out = layerNorm(x1 + feedForward(x1)). ` +
+            'Usual causes: a residual connection missing, layer norm over the wrong axis, the norms or the ReLU in the wrong place, ' +
+            'or a mistake in the attention checked above.',
+          { largestDifference: diff },
+          [cause('model/layers', 3, 'the block differs from attention, residual, norm, feed-forward, residual, norm')],
+        );
+      }
+      return { message: `equals the reference (largest difference ${diff.toExponential(1)})`, figures: { largestDifference: diff } };
+    });
+  },
+};
+
+const shapes: Check = {
+  id: 'output-shapes',
+  title: 'embeddings, encoder and classifier give the right shapes',
+  points: 1,
+  async run(ctx) {
+    return withSmallModel(ctx, (t, model) => {
+      for (const [batch, length] of [
+        [3, 7],
+        [1, 12],
+      ] as const) {
+        const ids = tf.tensor2d(ref.fixedValues([batch, length], 7).map((v, i) => (i % length < length - 2 ? 2 + Math.floor(Math.abs(v) * 30) : 0)), [batch, length], 'int32');
+        const embedded = t.embed(model, ids);
+        expectShape(`embed() of ids [${batch}, ${length}]`, embedded.shape, [batch, length, SMALL.dModel]);
+        const encoded = t.encode(model, embedded, t.paddingMask(ids));
+        expectShape(`encode() of [${batch}, ${length}, ${SMALL.dModel}]`, encoded.shape, [batch, length, SMALL.dModel]);
+        const pooled = t.meanPool(encoded, t.paddingMask(ids));
+        expectShape('meanPool()', pooled.shape, [batch, SMALL.dModel]);
+        const logits = t.classify(model, ids);
+        expectShape(`classify() of ids [${batch}, ${length}]`, logits.shape, [batch, CLASSES]);
+      }
+      return `embed [b, L, ${SMALL.dModel}], encode [b, L, ${SMALL.dModel}], meanPool [b, ${SMALL.dModel}], classify [b, ${CLASSES}]`;
+    });
+  },
+};
+
+const permutation: Check = {
+  id: 'positions-matter',
+  title: 'without positions the encoder is permutation-equivariant; with them it is not',
+  points: 1,
+  async run(ctx) {
+    return withSmallModel(ctx, (t, model) => {
+      const [batch, length, d] = [2, 6, SMALL.dModel];
+      const rows = [
+        [5, 9, 13, 2, 30, 21],
+        [7, 3, 11, 17, 25, 8],
+      ];
+      const order = [3, 0, 5, 1, 4, 2];
+      const permuted = rows.map((row) => order.map((i) => row[i]!));
+      const ids = tf.tensor2d(rows, [batch, length], 'int32');
+      const idsPermuted = tf.tensor2d(permuted, [batch, length], 'int32');
+      const mask = tf.ones([batch, length]) as tf.Tensor2D;
+      const reorder = (x: tf.Tensor3D) => tf.gather(x, order, 1);
+      // Without positions: tokens alone, straight from the embedding table.
+      const plain = t.encode(model, tf.gather(model.tokenEmbedding, ids) as tf.Tensor3D, mask);
+      const plainPermuted = t.encode(model, tf.gather(model.tokenEmbedding, idsPermuted) as tf.Tensor3D, mask);
+      const withoutPositions = ref.largestDifference(reorder(plain).dataSync(), plainPermuted.dataSync()).diff;
+      const full = t.encode(model, t.embed(model, ids), mask);
+      const fullPermuted = t.encode(model, t.embed(model, idsPermuted), mask);
+      const withPositions = ref.largestDifference(reorder(full).dataSync(), fullPermuted.dataSync()).diff;
+      const figures = { differenceWithoutPositions: withoutPositions, differenceWithPositions: withPositions };
+      if (!(withoutPositions <= 1e-4)) {
+        throw new CheckFailure(
+          `on token embeddings alone (no positions), shuffling the ${length} tokens should shuffle the encoder's outputs the same way, ` +
+            `but they differ by up to ${fmt(withoutPositions)} (dModel ${d}): the encoder blocks themselves treat positions differently. ` +
+            'Usual causes: positions added inside the blocks, a mask that depends on position, or features mixed across positions outside attention.',
+          figures,
+          [cause('model/layers', 2, 'the encoder blocks depend on token positions')],
+        );
+      }
+      if (!(withPositions >= 1e-3)) {
+        throw new CheckFailure(
+          `with embed(), shuffling the tokens only shuffles the encoder's outputs (largest difference ${fmt(withPositions, 6)}): ` +
+            'the model cannot tell word order, so the positional encodings are not reaching it.',
+          figures,
+          [cause('model/layers', 3, 'positional encodings missing from the embeddings')],
+        );
+      }
+      return {
+        message: `equivariant without positions (difference ${withoutPositions.toExponential(1)}), order-aware with them (difference ${fmt(withPositions, 3)})`,
+        figures,
+      };
+    });
+  },
+};
+
+const pooling: Check = {
+  id: 'pooling',
+  title: 'mean pooling over the unmasked tokens only',
+  points: 1,
+  async run(ctx) {
+    const t = await load(ctx);
+    const shape: [number, number, number] = [2, 4, 3];
+    const xValues = ref.fixedValues(shape, 8, 2);
+    const mask = [
+      [1, 1, 0, 0],
+      [1, 1, 1, 1],
+    ];
+    const got = tf.tidy(() => {
+      const pooled = t.meanPool(tf.tensor3d(xValues, shape), tf.tensor2d(mask));
+      return { shape: pooled.shape, values: pooled.dataSync() as Float32Array };
+    });
+    expectShape('meanPool of [2, 4, 3]', got.shape, [2, 3]);
+    const expected = mask.flatMap((row, b) => {
+      const kept = row.reduce((a, m) => a + m, 0);
+      return [0, 1, 2].map((f) => row.reduce((sum, m, i) => sum + m * xValues[(b * 4 + i) * 3 + f]!, 0) / kept);
+    });
+    const { diff, index } = ref.largestDifference(got.values, expected);
+    if (!(diff <= 1e-5)) {
+      throw new CheckFailure(
+        `message ${Math.floor(index / 3)} (${mask[Math.floor(index / 3)]!.filter((m) => m).length} real tokens of 4) pools feature ${index % 3} ` +
+          `to ${fmt(got.values[index]!)}; the mean over its real tokens is ${fmt(expected[index]!)}. ` +
+          'Usual causes: padding positions counted in the sum or in the count.',
+        { largestDifference: diff },
+        [cause('model/layers', 3, 'pooling counts padding')],
+      );
+    }
+    return { message: 'means over the real tokens only', figures: { largestDifference: diff } };
+  },
+};
+
+const paddingInvariance: Check = {
+  id: 'padding-invariance',
+  title: 'extra padding does not change a message’s scores',
+  points: 1,
+  async run(ctx) {
+    return withSmallModel(ctx, (t, model) => {
+      const messages = [
+        [5, 9, 13, 2],
+        [7, 3, 11],
+      ];
+      const padTo = (n: number) => tf.tensor2d(messages.map((m) => [...m, ...new Array(n - m.length).fill(t.PAD)]), [2, n], 'int32');
+      const short = t.classify(model, padTo(6)).dataSync();
+      const long = t.classify(model, padTo(14)).dataSync();
+      const { diff } = ref.largestDifference(short, long);
+      const figures = { largestDifference: diff };
+      if (!(diff <= 1e-4)) {
+        throw new CheckFailure(
+          `the same two messages padded to 6 and to 14 tokens get scores that differ by up to ${fmt(diff)} ` +
+            `(e.g. [${fmt(short[0]!, 3)}, ${fmt(short[1]!, 3)}] versus [${fmt(long[0]!, 3)}, ${fmt(long[1]!, 3)}]): padding must not change what the model says. ` +
+            'Usual causes: the attention mask not blocking padded keys, or pooling that counts padding.',
+          figures,
+          [cause('model/layers', 2, 'padding leaks into the attention or the pooling')],
+        );
+      }
+      return { message: `scores unchanged by padding (difference ${diff.toExponential(1)})`, figures };
+    });
+  },
+};
+
+const gradientsFlow: Check = {
+  id: 'gradients-flow',
+  title: 'the loss has a gradient for every weight',
+  points: 1,
+  async run(ctx) {
+    return withSmallModel(ctx, (t, model) => {
+      const ids = tf.tensor2d(
+        [
+          [5, 9, 13, 2, 0, 0],
+          [7, 3, 11, 17, 25, 8],
+        ],
+        [2, 6],
+        'int32',
+      );
+      const labels = tf.tensor1d([0, 1], 'int32');
+      const named = variablesOf(model);
+      const { grads } = tf.variableGrads(
+        () => t.lossFunction(t.classify(model, ids), labels),
+        named.map(({ variable }) => variable),
+      );
+      const dead = named.filter(({ variable }) => {
+        const grad = grads[variable.name];
+        return !grad || !(grad.abs().max().dataSync()[0]! > 0);
+      });
+      const figures = { weights: named.length, withoutGradient: dead.length };
+      if (dead.length > 0) {
+        throw new CheckFailure(
+          `${dead.length} of ${named.length} weights get no gradient from the loss: ${dead.map((w) => w.name).join(', ')}. ` +
+            'The loss does not depend on them: is a part of the model computed but its result not used on the way to the logits?',
+          figures,
+          [cause('model/layers', 3, 'part of the model is cut off from the output')],
+        );
+      }
+      return { message: `all ${named.length} weights get a gradient`, figures };
+    });
+  },
+};
+
+export default defineLesson({
+  id: '05-transformer',
+  title: 'A transformer encoder for text classification',
+  files: [FILE],
+  fixtures: {
+    [training]: { timeoutMs: 150_000, run: trainForGrading },
+  },
+  async calibrate(ctx) {
+    const run = await ctx.fixture<TrainingRun>(training);
+    return { seed: ctx.seed, losses: run.trace.losses, metrics: run.metrics };
+  },
+  checks: [
+    tokenisation,
+    positionalEncodingCheck,
+    attentionReference,
+    attentionRows,
+    attentionPadding,
+    multiHeadReference,
+    layerNormCheck,
+    encoderBlockReference,
+    shapes,
+    permutation,
+    pooling,
+    paddingInvariance,
+    gradientsFlow,
+    initialLossCheck({ fixture: training, points: 1, expected: Math.log(CLASSES), expectedText: 'ln(2) = 0.693 for 2 classes', tolerance: 0.1 }),
+    lossCurveCheck({ fixture: training, points: 2, relativeMargin: 0.15, absoluteMargin: 0.05 }),
+    weightsMovedCheck({ fixture: training, points: 1 }),
+    noLeakCheck({ fixture: training, points: 1 }),
+    metricCheck({
+      id: 'accuracy',
+      title: 'test accuracy close to the reference',
+      fixture: training,
+      metric: 'accuracy',
+      points: 2,
+      margin: 0.05,
+      causes: 'Look at the failing checks above first; if they all pass, compare your hyperparameters and training loop with the lesson README.',
+    }),
+  ],
+});

@@ -1,0 +1,64 @@
+// Temporary checkouts and worker processes are undone even when grading fails
+// or the TA presses Ctrl-C: every undo step is registered here, runs
+// synchronously (so it can run from a signal handler), and runs once.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+
+type Undo = () => void;
+
+const pending = new Map<number, Undo>();
+let nextId = 0;
+let installed = false;
+
+export function onCleanup(undo: Undo): () => void {
+  install();
+  const id = nextId++;
+  pending.set(id, undo);
+  return () => {
+    if (!pending.delete(id)) return;
+    undo();
+  };
+}
+
+export function cleanupAll(): void {
+  for (const [id, undo] of [...pending].reverse()) {
+    pending.delete(id);
+    try {
+      undo();
+    } catch (error) {
+      console.error(`cleanup: ${(error as Error).message}`);
+    }
+  }
+}
+
+function install(): void {
+  if (installed) return;
+  installed = true;
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.once(signal, () => {
+      console.error(`\n${signal}: removing temporary checkouts`);
+      stopChildren();
+      cleanupAll();
+      process.exit(signal === 'SIGINT' ? 130 : 143);
+    });
+  }
+  process.once('exit', cleanupAll);
+}
+
+/**
+ * The grading sandboxes are this process's children; a signal sent to this
+ * process alone (not to the terminal's whole process group) would leave them
+ * training after it is gone.
+ */
+function stopChildren(): void {
+  if (!existsSync('/proc/self/stat')) return;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (parent === process.pid) process.kill(Number(entry), 'SIGKILL');
+    } catch {
+      // Gone already.
+    }
+  }
+}

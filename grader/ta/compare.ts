@@ -1,0 +1,184 @@
+// Grades many submissions side by side: each in a worker process of its own,
+// as many at once as there are cores, each under a time limit and a memory
+// limit, so one that crashes or hangs costs only its own row. Results files
+// from the students' own GitHub Actions runs are read instead of graded.
+import { execFileSync, fork, type ChildProcess } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { basename, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { simpleGit } from 'simple-git';
+import { inParallel } from '../mutants.ts';
+import { repoDir } from '../registry.ts';
+import { parseResults, type Results } from '../results.ts';
+import { UsageError } from '../target.ts';
+import { safeName } from './checkout.ts';
+import { onCleanup } from './cleanup.ts';
+import { combineResults, STUDENT_VARIANTS, type GradeSubmissionOptions, type SubmissionReport } from './submission.ts';
+import type { WorkerMessage, WorkerRequest } from './worker.ts';
+
+const workerFile = fileURLToPath(new URL('./worker.ts', import.meta.url));
+const tsxLoader = import.meta.resolve('tsx');
+
+export interface CompareOptions extends Pick<GradeSubmissionOptions, 'lessons' | 'checks' | 'seed' | 'variants'> {
+  /** Worker processes at once; default: every core. */
+  jobs?: number;
+  /** Per submission, checkout and every lesson included. */
+  timeLimitMs?: number;
+  /** Resident memory of a submission's worker and the sandboxes it starts, together. */
+  memoryLimitMb?: number;
+  onProgress?: (line: string) => void;
+}
+
+export const DEFAULT_TIME_LIMIT_MS = 15 * 60_000;
+export const DEFAULT_MEMORY_LIMIT_MB = 6144;
+
+/** Local branches matching a glob such as 'student/*'. */
+export async function branchesMatching(glob: string): Promise<string[]> {
+  const out = await simpleGit(repoDir).raw(['for-each-ref', '--format=%(refname:short)', `refs/heads/${glob}`]);
+  const branches = out.split('\n').filter(Boolean);
+  if (branches.length === 0) throw new UsageError(`no branch of this repository matches "${glob}"`);
+  return branches;
+}
+
+const isResultsFile = (item: string) => item.endsWith('.json') && existsSync(item) && statSync(item).isFile();
+
+/** A folder of results files, e.g. one student's downloaded Actions artifact (results-exercise.json, results-bugs.json). */
+const isResultsFolder = (item: string) =>
+  existsSync(item) &&
+  statSync(item).isDirectory() &&
+  !existsSync(join(item, '.git')) &&
+  readdirSync(item).some((file) => file.endsWith('.json')) &&
+  !existsSync(join(item, 'exercise'));
+
+export function readResultsSubmission(item: string): SubmissionReport {
+  const files = isResultsFile(item)
+    ? [item]
+    : readdirSync(item)
+        .filter((file) => file.endsWith('.json'))
+        .sort()
+        .map((file) => join(item, file));
+  const name = safeName(basename(item).replace(/\.json$/, ''));
+  try {
+    const rank = (doc: Results) => {
+      const index = (STUDENT_VARIANTS as readonly string[]).indexOf(doc.target.split(/[\\/]/).at(-1) ?? '');
+      return index === -1 ? STUDENT_VARIANTS.length : index;
+    };
+    // exercise/ before bugs/, as when grading, whatever the files are called.
+    const docs: Results[] = files.map((file) => parseResults(readFileSync(file, 'utf8'), file)).sort((a, b) => rank(a) - rank(b));
+    return { name, source: item, results: combineResults(name, docs), tampering: [], files: [], durationMs: 0 };
+  } catch (error) {
+    return { name, source: item, error: (error as Error).message, tampering: [], files: [], durationMs: 0 };
+  }
+}
+
+export async function compareSubmissions(items: readonly string[], options: CompareOptions = {}): Promise<SubmissionReport[]> {
+  if (items.length === 0) throw new UsageError('nothing to compare: give refs, paths, URLs or results files, or --branches');
+  const names = new Set<string>();
+  const unique = (name: string) => {
+    let candidate = name;
+    for (let n = 2; names.has(candidate); n++) candidate = `${name}-${n}`;
+    names.add(candidate);
+    return candidate;
+  };
+  const jobs = Math.max(1, options.jobs ?? availableParallelism());
+  return inParallel(items, jobs, async (item) => {
+    if (isResultsFile(item) || isResultsFolder(item)) {
+      const report = readResultsSubmission(item);
+      report.name = unique(report.name);
+      options.onProgress?.(`${report.name}: read ${item}`);
+      return report;
+    }
+    const name = unique(safeName(item.replace(/^.*[\\/]/, '').replace('#', '-')));
+    return runWorker({ spec: item, name, options: { lessons: options.lessons, checks: options.checks, seed: options.seed, variants: options.variants } }, options);
+  });
+}
+
+function runWorker(request: WorkerRequest, options: CompareOptions): Promise<SubmissionReport> {
+  const timeLimitMs = options.timeLimitMs ?? DEFAULT_TIME_LIMIT_MS;
+  const memoryLimitMb = options.memoryLimitMb ?? DEFAULT_MEMORY_LIMIT_MB;
+  const started = Date.now();
+  return new Promise((resolve) => {
+    const child = fork(workerFile, [], {
+      execArgv: [`--import=${tsxLoader}`, `--max-old-space-size=${Math.min(memoryLimitMb, 4096)}`],
+      // A process group of its own: a kill reaches the sandboxes it started too.
+      detached: true,
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+    });
+    const temporary: string[] = [];
+    let stderr = '';
+    child.stderr!.on('data', (chunk: Buffer) => {
+      stderr = (stderr + chunk.toString()).slice(-2000);
+    });
+    const undo = onCleanup(() => {
+      killGroup(child);
+      for (const dir of temporary) removeTemporary(dir);
+    });
+    let settled = false;
+    const finish = (report: SubmissionReport) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      clearInterval(watchdog);
+      undo();
+      resolve(report);
+    };
+    const failed = (error: string) =>
+      finish({ name: request.name, source: request.spec, error, tampering: [], files: [], durationMs: Date.now() - started });
+    const timer = setTimeout(() => failed(`grading did not finish within ${Math.round(timeLimitMs / 1000)} s and was stopped`), timeLimitMs);
+    const watchdog = setInterval(() => {
+      const mb = groupResidentMb(child.pid!);
+      if (mb > memoryLimitMb) failed(`grading used ${Math.round(mb)} MB, over the limit of ${memoryLimitMb} MB, and was stopped`);
+    }, 1000);
+    child.on('message', (message: WorkerMessage) => {
+      if (message.kind === 'temporary') temporary.push(message.dir);
+      if (message.kind === 'progress') options.onProgress?.(message.line);
+      if (message.kind === 'done') finish(message.report);
+    });
+    // 'close', not 'exit': by then every message the worker sent has arrived.
+    child.on('close', (code, signal) => {
+      const tail = stderr.trim().split('\n').slice(-3).join(' | ');
+      failed(`the grading process ${signal ? `was killed by ${signal}` : `exited with code ${code}`}${tail ? `: ${tail}` : ''}`);
+    });
+    child.send(request);
+  });
+}
+
+function killGroup(child: ChildProcess): void {
+  if (child.pid === undefined) return;
+  try {
+    process.kill(-child.pid, 'SIGKILL');
+  } catch {
+    // Already gone.
+  }
+}
+
+/** A killed worker cannot remove its own checkout: a worktree is unregistered, a clone deleted. */
+function removeTemporary(dir: string): void {
+  if (!existsSync(dir)) return;
+  try {
+    execFileSync('git', ['worktree', 'remove', '--force', dir], { cwd: repoDir, stdio: 'ignore' });
+  } catch {
+    rmSync(dir, { recursive: true, force: true });
+    execFileSync('git', ['worktree', 'prune'], { cwd: repoDir, stdio: 'ignore' });
+  }
+}
+
+/** Resident memory of every process in a process group, from /proc (0 where there is no /proc). */
+function groupResidentMb(pgid: number): number {
+  if (!existsSync('/proc/self/stat')) return 0;
+  let pages = 0;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      // Fields after the command name (which may hold spaces): state ppid pgrp ...
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(fields[2]) !== pgid) continue;
+      pages += Number(readFileSync(`/proc/${entry}/statm`, 'utf8').split(' ')[1]);
+    } catch {
+      // The process ended while being read.
+    }
+  }
+  return (pages * 4096) / (1024 * 1024);
+}

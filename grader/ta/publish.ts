@@ -1,0 +1,179 @@
+// Publishes the course in the original repository's layout: three branches,
+// `main` (the exercise), `working` (the solution) and `bugs`, whose lesson
+// files sit at the same paths (exercise/<lesson>/) so that `git diff main
+// working` is exactly the solutions and `git diff working bugs` exactly the
+// planted bugs; and a student template for GitHub Classroom without solutions.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { simpleGit } from 'simple-git';
+import { lessonBugs } from '../catalog.ts';
+import { lessonIds, repoDir } from '../registry.ts';
+import { UsageError } from '../target.ts';
+import { expectedVariants, lessonWithBugs, solutionLessons } from '../variants/generate.ts';
+
+/** Course files that no published repository carries: the sources of the variants, tests, the course's own CI. */
+const NOT_PUBLISHED = [/^solutions\//, /^exercise\//, /^bugs\//, /^grader\/test\//, /^lib\/test\//, /^\.ci\//, /^\.github\//, /^\.mocharc\.json$/, /^README\.md$/, /^\.cache\//, /^out\//];
+
+/** Scripts that need solutions/ or the course's tests: left out of published package.json files. */
+const COURSE_ONLY_SCRIPTS = ['variants', 'calibrate', 'mutants'];
+
+export const WITHHELD = '(withheld: the correct code is not published)';
+
+const AUTHOR = { GIT_AUTHOR_NAME: 'Course publisher', GIT_AUTHOR_EMAIL: 'publisher@example.invalid', GIT_COMMITTER_NAME: 'Course publisher', GIT_COMMITTER_EMAIL: 'publisher@example.invalid' };
+
+function courseFiles(): string[] {
+  const listed = readdirSync(repoDir, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => join(entry.parentPath, entry.name).slice(repoDir.length + 1).split('\\').join('/'))
+    .filter((path) => !/^(node_modules|\.git)\//.test(path) && path !== '.git');
+  const ignored = new Set(gitIgnored(listed));
+  return listed.filter((path) => !ignored.has(path) && !NOT_PUBLISHED.some((pattern) => pattern.test(path))).sort();
+}
+
+/** Paths that .gitignore excludes (build output, caches). */
+function gitIgnored(paths: string[]): string[] {
+  // git check-ignore reads paths on standard input and prints the ignored ones; exit 1 means none is.
+  const run = spawnSync('git', ['check-ignore', '--stdin'], { cwd: repoDir, input: paths.join('\n'), encoding: 'utf8', maxBuffer: 64 << 20 });
+  return run.stdout.split('\n').filter(Boolean);
+}
+
+/** What every published branch and the template share, with the course-only parts taken out. */
+async function commonFiles(extraScripts: Record<string, string> = {}): Promise<Map<string, string>> {
+  const files = new Map<string, string>();
+  for (const path of courseFiles()) {
+    let text = readFileSync(join(repoDir, path), 'latin1');
+    if (path.startsWith('grader/') && path.endsWith('.ts')) {
+      // Type-only imports of the solution resolve against the exercise, which has the same exports.
+      text = text.replace(/(['"])((?:\.\.\/)+)solutions\//g, '$1$2exercise/');
+    }
+    files.set(path, text);
+  }
+  for (const lesson of lessonIds()) {
+    const bugs = await lessonBugs(lesson);
+    if (bugs.length === 0) continue;
+    // Hints still work (they look for the planted text); the fix itself is not published.
+    const published = bugs.map((bug) => ({ ...bug, patch: { find: WITHHELD, replace: bug.patch.replace } }));
+    files.set(
+      `grader/lessons/${lesson}/bugs.ts`,
+      utf8(
+        `// The planted bugs of ${lesson}, as published: the correct code of each is withheld.\nimport type { BugInput } from '../../catalog.ts';\n\nexport default ${JSON.stringify(published, null, 2)} satisfies BugInput[];\n`,
+      ),
+    );
+  }
+  const pkg = JSON.parse(readFileSync(join(repoDir, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+  for (const script of COURSE_ONLY_SCRIPTS) delete pkg.scripts[script];
+  pkg.scripts.test = 'npm run typecheck';
+  pkg.scripts.ta ??= 'tsx grader/cli/ta.ts';
+  Object.assign(pkg.scripts, extraScripts);
+  files.set('package.json', utf8(JSON.stringify(pkg, null, 2) + '\n'));
+  return files;
+}
+
+function writeTree(dir: string, files: Map<string, string>): void {
+  for (const entry of readdirSync(dir)) if (entry !== '.git') rmSync(join(dir, entry), { recursive: true, force: true });
+  for (const [path, text] of files) {
+    const file = join(dir, path);
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, text, 'latin1');
+  }
+}
+
+function emptyTarget(dir: string): void {
+  if (existsSync(dir) && readdirSync(dir).length > 0) throw new UsageError(`${dir} exists and is not empty; give a new or empty folder`);
+  mkdirSync(dir, { recursive: true });
+}
+
+const utf8 = (text: string) => Buffer.from(text, 'utf8').toString('latin1');
+
+const BRANCHES_README = (lessons: string[]) => `# Deep learning in TypeScript
+
+Three branches, one course:
+
+- \`main\`: the exercises. Each lesson in \`exercise/<lesson>/\` has TODOs where you write code.
+- \`working\`: the same files, solved.
+- \`bugs\`: the solution with common training bugs planted in it. Find and fix them.
+
+\`git diff main working\` shows exactly the solutions; \`git diff working bugs\` exactly the planted bugs.
+
+\`\`\`
+npm ci
+npm run grade                          # grade every lesson in exercise/
+npm run grade -- --lesson ${lessons[0] ?? '03-cnn'}
+npm run train -- ${lessons[0] ?? '03-cnn'}                 # the full training run, with a progress bar
+\`\`\`
+
+Lessons: ${lessons.join(', ')}.
+`;
+
+const CLASSROOM_README = (lessons: string[]) => `# Deep learning in TypeScript: your assignment
+
+- \`exercise/<lesson>/\`: fill in the TODOs.
+- \`bugs/<lesson>/\`: working code with bugs planted in it. Find and fix them.
+
+Every push is graded by GitHub Actions (see the Actions tab: a table of checks and points,
+and your loss curves against the reference). Grade on your own machine first:
+
+\`\`\`
+npm ci
+npm run grade                              # exercise/
+npm run grade -- bugs                      # bugs/
+npm run hint -- ${lessons[0] ?? '03-cnn'}                      # a hint for the next bug
+\`\`\`
+
+Only the lesson files are graded; the grader, the data and the references are the course's own.
+
+Lessons: ${lessons.join(', ')}.
+`;
+
+/** The three-branch repository. Returns the branch names. */
+export async function publishBranches(dir: string): Promise<string[]> {
+  emptyTarget(dir);
+  const lessons = solutionLessons();
+  const common = await commonFiles();
+  common.set('README.md', utf8(BRANCHES_README(lessons)));
+  const variants = await expectedVariants();
+  const lessonFiles = async (branch: 'main' | 'working' | 'bugs') => {
+    const files = new Map<string, string>();
+    for (const lesson of lessons) {
+      const bugs = branch === 'bugs' ? await lessonBugs(lesson) : [];
+      const solved = lessonWithBugs(lesson, bugs);
+      for (const [file, text] of solved) {
+        // The lesson README is the same on every branch, so the diffs hold code only.
+        const exercise = variants.get(join('exercise', lesson, file));
+        const chosen = branch === 'main' && !file.endsWith('.md') ? exercise ?? text : text;
+        files.set(`exercise/${lesson}/${file}`, utf8(chosen));
+      }
+    }
+    return files;
+  };
+  const git = simpleGit(dir).env({ PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...AUTHOR });
+  await git.raw(['init', '--quiet', '--initial-branch=main']);
+  const branches = ['main', 'working', 'bugs'] as const;
+  for (const [index, branch] of branches.entries()) {
+    if (index > 0) await git.raw(['checkout', '--quiet', '-b', branch]);
+    writeTree(dir, new Map([...common, ...(await lessonFiles(branch))]));
+    await git.raw(['add', '-A']);
+    const message = { main: 'The exercises', working: 'The solutions', bugs: 'Planted bugs' }[branch];
+    await git.raw(['commit', '--quiet', '-m', message]);
+  }
+  await git.raw(['checkout', '--quiet', 'main']);
+  return [...branches];
+}
+
+/** The GitHub Classroom template: exercise/ and bugs/, the grader and references, the classroom workflow. */
+export async function publishClassroom(dir: string): Promise<string[]> {
+  emptyTarget(dir);
+  const lessons = solutionLessons();
+  const files = await commonFiles();
+  files.set('README.md', utf8(CLASSROOM_README(lessons)));
+  for (const [path, text] of await expectedVariants()) files.set(path.split('\\').join('/'), utf8(text));
+  const workflow = join(repoDir, '.github', 'workflows', 'classroom.yml');
+  files.set('.github/workflows/classroom.yml', readFileSync(workflow, 'latin1'));
+  writeTree(dir, files);
+  const git = simpleGit(dir).env({ PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...AUTHOR });
+  await git.raw(['init', '--quiet', '--initial-branch=main']);
+  await git.raw(['add', '-A']);
+  await git.raw(['commit', '--quiet', '-m', 'Assignment template']);
+  return [...files.keys()].sort();
+}

