@@ -49,6 +49,9 @@ async function runCheck(checkId: string): Promise<FromSandbox> {
 // sandbox: the checks that see their effects report them.
 process.on('unhandledRejection', () => {});
 
+// A sandbox whose grader is gone (killed, interrupted) has nobody to report to.
+process.on('disconnect', () => process.exit(0));
+
 process.on('message', (message: ToSandbox) => {
   if (message.kind === 'run') {
     runCheck(message.checkId).then(send, (error) => {

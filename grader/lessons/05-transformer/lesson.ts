@@ -296,7 +296,7 @@ const attentionReference: Check = {
       }
       const bad = weights.diff > 1e-4 ? weights : output;
       const at = ref.unflatten(bad.index, weights.diff > 1e-4 ? [ATT.batch, ATT.heads, ATT.length, ATT.length] : c.shape);
-      const which = weights.diff > 1e-4 ? 'weights' : 'output';
+      const which = weights.diff > 1e-4 ? 'weight' : 'output';
       const values = weights.diff > 1e-4 ? [got.weights[bad.index]!, c.expectedWeights[bad.index]!] : [got.output[bad.index]!, c.expectedOutput[bad.index]!];
       throw new CheckFailure(
         `on fixed q, k, v of shape [${c.shape}] with keys 3 and 4 of batch item 0 masked, the attention ${which} at [${at}] is ` +
@@ -449,7 +449,7 @@ const encoderBlockReference: Check = {
       if (!(diff <= 1e-3)) {
         throw new CheckFailure(
           `the block's output at [${ref.unflatten(index, [batch, length, d])}] is ${fmt(out.dataSync()[index]!)}, the reference gives ${fmt(expected[index]!)} ` +
-            `(largest difference ${fmt(diff)}). The reference: x1 = layerNorm(x + attention(x)), out = layerNorm(x1 + feedForward(x1)). ` +
+            `(largest difference ${fmt(diff)}); the reference is the post-norm block of the paper, as the README describes it. ` +
             'Usual causes: a residual connection missing, layer norm over the wrong axis, the norms or the ReLU in the wrong place, ' +
             'or a mistake in the attention checked above.',
           { largestDifference: diff },
