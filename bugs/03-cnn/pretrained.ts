@@ -3,7 +3,7 @@
 // The original lesson also classified images with a network someone else had
 // trained. Here that network is the course's own LeNet, trained on five
 // clothing classes of Fashion-MNIST (`npm run make-pretrained`). You reuse what its
-// convolutions learned to tell the five other classes apart from only 20
+// convolutions learned to tell the five other classes apart from only 5
 // images of each, and compare with the same network trained from scratch.
 //   1. Load the pretrained network and the few new images
 //   2. Freeze its feature layers and give it a new head
@@ -26,7 +26,7 @@ export const fineTuningHyperparameters: Hyperparameters = {
   learningRate: 0.01,
   momentum: 0.9,
 };
-export const IMAGES_PER_CLASS = 20;
+export const IMAGES_PER_CLASS = 5;
 
 // ---------------------------------------------------------------------------
 // 1. Load the pretrained network and the few new images
@@ -46,9 +46,12 @@ export function newClassData(sets: { train: ImageSet; test: ImageSet }): { train
 // 2. Freeze its feature layers and give it a new head
 // ---------------------------------------------------------------------------
 
-/** The pretrained layers, frozen, up to its old head; then a new dense head with one output per new class. */
+/** The pretrained network with its convolutions frozen and a new head, one output per new class. */
 export function buildTransferModel(pretrained: tf.LayersModel, numClasses: number): tf.LayersModel {
-  for (const layer of pretrained.layers.slice(-1)) layer.trainable = false;
+  for (const layer of pretrained.layers) {
+    // The convolutions learned shapes that serve any garment; the dense layers must learn the new classes.
+    layer.trainable = layer.name.startsWith('features_');
+  }
   const features = pretrained.layers.at(-2)!.output as tf.SymbolicTensor;
   const head = tf.layers.dense({ units: numClasses, name: 'new_head' }).apply(features) as tf.SymbolicTensor;
   return tf.model({ inputs: pretrained.inputs, outputs: head });

@@ -44,13 +44,17 @@ function wrap(text: string, indent: number, width = 100): string[] {
 export function curveLines(curve: Curve): string[] {
   // asciichart draws no gaps, so a missing or non-finite slice is shown at the band's top.
   const student = curve.student.map((value, i) => value ?? curve.referenceHigh[i]!);
+  // Colours only on a terminal: in a log file or a CI page they are noise.
+  const colour = process.stdout.isTTY === true;
   const chart = asciichart.plot([curve.referenceLow, curve.referenceHigh, student], {
     height: 10,
-    colors: [asciichart.blue, asciichart.blue, asciichart.red],
+    colors: colour ? [asciichart.blue, asciichart.blue, asciichart.red] : undefined,
     format: (value: number) => value.toFixed(3).padStart(8),
   });
   return [
-    '  loss over training (red: yours; blue: reference band)',
+    colour
+      ? '  loss over training (red: yours; blue: reference band)'
+      : '  loss over training (the line between the band\'s two edges is yours)',
     ...chart.split('\n').map((line) => `  ${line}`),
   ];
 }

@@ -133,7 +133,6 @@ function partText(part: Part, depth = 0): string | undefined {
 
 /** Control characters become spaces, every run of whitespace one space. */
 function tidyWhitespace(text: string): string {
-  // eslint-disable-next-line no-control-regex
   return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ').replace(/\s+/g, ' ').trim();
 }
 

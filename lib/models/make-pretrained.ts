@@ -24,7 +24,7 @@ const toTensors = (set: typeof train) =>
 const trainData = toTensors(keep(train));
 const testData = toTensors(keep(test));
 
-// The lesson's LeNet, with names that say which layers are features and which is the head.
+// The lesson's LeNet, with names that say which layers extract features and which classify.
 const model = tf.sequential({
   layers: [
     tf.layers.conv2d({ name: 'features_conv1', inputShape: [28, 28, 1], filters: 6, kernelSize: 5, activation: 'relu' }),
@@ -32,8 +32,8 @@ const model = tf.sequential({
     tf.layers.conv2d({ name: 'features_conv2', filters: 16, kernelSize: 5, activation: 'relu' }),
     tf.layers.maxPooling2d({ name: 'features_pool2', poolSize: 2 }),
     tf.layers.flatten({ name: 'features_flatten' }),
-    tf.layers.dense({ name: 'features_dense1', units: 120, activation: 'relu' }),
-    tf.layers.dense({ name: 'features_dense2', units: 84, activation: 'relu' }),
+    tf.layers.dense({ name: 'classifier_dense1', units: 120, activation: 'relu' }),
+    tf.layers.dense({ name: 'classifier_dense2', units: 84, activation: 'relu' }),
     tf.layers.dense({ name: 'head', units: PRETRAINED_CLASSES.length }),
   ],
 });

@@ -169,12 +169,12 @@ export default [
     file: 'pretrained.ts',
     title: 'pretrained layers not frozen',
     category: 'training/optimiser',
-    symptom: 'Fine-tuning on 20 images per class changes the pretrained convolutions too.',
+    symptom: 'Fine-tuning on 5 images per class changes the pretrained convolutions, and the dense layers stay as they were.',
     catches: ['transfer-frozen'],
-    hint: 'Which layers does the loop that sets trainable actually reach?',
+    hint: 'After building the model, print each layer name with its trainable flag. Which ones should learn?',
     patch: {
-      find: 'for (const layer of pretrained.layers) layer.trainable = false;',
-      replace: 'for (const layer of pretrained.layers.slice(-1)) layer.trainable = false;',
+      find: "layer.trainable = !layer.name.startsWith('features_');",
+      replace: "layer.trainable = layer.name.startsWith('features_');",
     },
   },
 ] satisfies BugInput[];

@@ -27,8 +27,8 @@ export async function fineTuneForGrading(ctx: LessonContext): Promise<TransferRu
   const train = cnn.toTensors(sets.train);
   const test = cnn.toTensors(sets.test);
   const pretrained = await loadPretrainedModel();
-  // Every layer but the old head is a feature layer the new model must reuse unchanged.
-  const featureWeights = pretrained.layers.slice(0, -1).flatMap((layer) => layer.weights);
+  // The convolutional feature layers must be reused unchanged; the dense layers may learn.
+  const featureWeights = pretrained.layers.filter((layer) => layer.name.startsWith('features_')).flatMap((layer) => layer.weights);
   const shipped = values(featureWeights);
   const model = part.buildTransferModel(pretrained, NEW_CLASSES);
   const trace = await recordTraining(model, (onStep) => part.fineTune(model, train, { seed: ctx.seed, onStep }));
@@ -68,7 +68,7 @@ export const transferChecks: Check[] = [
       const missing = run.features.filter((feature) => !feature.inModel);
       if (missing.length > 0) {
         throw new CheckFailure(
-          `${missing.length} of ${run.features.length} pretrained weights are not in the new model (e.g. ${missing[0]!.name}): ` +
+          `${missing.length} of ${run.features.length} pretrained feature weights are not in the new model (e.g. ${missing[0]!.name}): ` +
             'build the new model from the pretrained layers rather than new ones.',
           { missing: missing.length },
           [{ category: 'model/type-and-properties', weight: 3, text: 'the pretrained layers are not reused' }],
@@ -93,7 +93,7 @@ export const transferChecks: Check[] = [
       if (changed.length > 0) {
         throw new CheckFailure(
           `${changed.length} pretrained weights changed during fine-tuning (${changed.map((f) => f.name).join(', ')}): ` +
-            'with 20 images per class, training them too forgets what they learned. Are the pretrained layers frozen?',
+            'with 5 images per class, training them too forgets what they learned. Are the convolutional layers frozen?',
           { changed: changed.length },
           [{ category: 'training/optimiser', weight: 3, text: 'the pretrained layers are trained instead of frozen' }],
         );
