@@ -47,7 +47,7 @@ export function initialLossCheck(options: {
           first < 0.1 * options.expected
             ? [cause('model/layers', 3, 'a loss of about 0 from the start: does the last layer have one unit per class?')]
             : [
-                cause('training/loss-function', 2, 'a loss function made for another kind of problem?'),
+                cause('training/loss-function', 3, 'a loss function made for another kind of problem?'),
                 cause('model/layers', 1, 'a last layer with the wrong number of units?'),
               ];
         throw new CheckFailure(
@@ -167,7 +167,7 @@ export function trendOf(losses: readonly number[]): { trend: 'fell' | 'flat' | '
   return {
     trend: 'fell',
     text: 'The loss fell, but not like the reference: check the data preparation, shuffling and the number of epochs.',
-    causes: [cause('training/hyperparameters', 1, 'hyperparameters unlike the reference')],
+    causes: [cause('training/hyperparameters', 0.5, 'hyperparameters unlike the reference')],
   };
 }
 
@@ -250,7 +250,7 @@ export function metricCheck(options: {
         throw new CheckFailure(
           `${options.metric} is ${fmt(value)}; the reference reaches ${fmt(spread.median)} (pass mark ${fmt(threshold)}). ${options.causes}`,
           figures,
-          [...trendOf(run.trace.losses).causes, ...(options.suspects?.(run) ?? [])],
+          options.suspects?.(run) ?? [],
         );
       }
       return { message: `${options.metric} ${fmt(value)} (reference ${fmt(spread.median)}, pass mark ${fmt(threshold)})`, figures };

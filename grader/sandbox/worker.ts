@@ -45,8 +45,13 @@ async function runCheck(checkId: string): Promise<FromSandbox> {
   }
 }
 
-// Unhandled rejections from student code (a missing await) must not end the
-// sandbox: the checks that see their effects report them.
+// Errors from student code still running after it returned (a missing await)
+// must not end the sandbox: the checks that see their effects report them.
+// The WebAssembly backend's runtime installs handlers that exit the process
+// on such errors, so they are replaced.
+process.removeAllListeners('uncaughtException');
+process.removeAllListeners('unhandledRejection');
+process.on('uncaughtException', () => {});
 process.on('unhandledRejection', () => {});
 
 // A sandbox whose grader is gone (killed, interrupted) has nobody to report to.

@@ -10,7 +10,6 @@ import {
   lossCurveCheck,
   metricCheck,
   noLeakCheck,
-  trendOf,
   weightsMovedCheck,
   type Suspects,
   type TrainingRun,
@@ -61,11 +60,15 @@ const suspects: Suspects = (run) => {
     });
   }
   const share = run.probe?.largestPredictedShare ?? 0;
-  if (share > 0.5 && trendOf(run.trace.losses).trend === 'fell') {
+  const losses = run.trace.losses;
+  // Shuffled batches give a noisy but steady curve; batches of one class at a time give a
+  // sawtooth: the loss sinks within a class's run of batches and leaps when the next class starts.
+  const leaps = losses.filter((loss, i) => i > 0 && loss - losses[i - 1]! > 1).length;
+  if (share > 0.5 && leaps >= 3) {
     causes.push({
       category: 'training/preprocessing',
       weight: 3,
-      text: `the model predicts one class for ${Math.round(100 * share)}% of the test images although its training loss fell: does it see the classes in order, unshuffled?`,
+      text: `the loss leapt up ${leaps} times between consecutive steps and the model predicts one class for ${Math.round(100 * share)}% of the test images: does it see the classes in order, unshuffled?`,
     });
   }
   return causes;
