@@ -1,17 +1,86 @@
-// Backend choice: tfjs-node where it installed, else WebAssembly with this
-// project's training kernels, else the plain JavaScript cpu backend.
-// TFJS_BACKEND=node|wasm|cpu forces one.
-// PLACEHOLDER: the runtime issue replaces this with the full version.
+// Backend choice: tfjs-node where it installed (native TensorFlow, fastest),
+// else WebAssembly with the training kernels this project adds, else the
+// plain JavaScript cpu backend. TFJS_BACKEND=node|wasm|cpu forces one.
 import * as tf from '@tensorflow/tfjs';
-import '@tensorflow/tfjs-backend-wasm';
+import { registerWasmTrainingKernels } from './wasm-kernels/index.ts';
+
+export const BACKENDS = ['node', 'wasm', 'cpu'] as const;
+export type BackendName = (typeof BACKENDS)[number];
 
 export interface BackendInfo {
-  name: 'node' | 'wasm' | 'cpu';
+  name: BackendName;
   reason: string;
 }
 
-export async function initialiseBackend(): Promise<BackendInfo> {
-  await tf.setBackend('wasm');
+/** tfjs's own name for each backend. */
+const TFJS_NAME: Record<BackendName, string> = { node: 'tensorflow', wasm: 'wasm', cpu: 'cpu' };
+
+async function loadNode(): Promise<void> {
+  // tfjs-node registers the 'tensorflow' backend on the one tfjs-core both share.
+  await import('@tensorflow/tfjs-node' as string);
+}
+
+async function loadWasm(): Promise<void> {
+  await import('@tensorflow/tfjs-backend-wasm');
+  registerWasmTrainingKernels();
+}
+
+const loaders: Record<BackendName, () => Promise<void>> = { node: loadNode, wasm: loadWasm, cpu: async () => {} };
+
+async function use(name: BackendName): Promise<void> {
+  await loaders[name]();
+  if (!(await tf.setBackend(TFJS_NAME[name]))) throw new Error(`the ${name} backend failed to initialise`);
   await tf.ready();
-  return { name: 'wasm', reason: 'placeholder' };
+}
+
+function firstLine(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).split('\n')[0]!;
+}
+
+export async function initialiseBackend(): Promise<BackendInfo> {
+  const forced = process.env.TFJS_BACKEND;
+  let info: BackendInfo;
+  if (forced) {
+    if (!(BACKENDS as readonly string[]).includes(forced)) {
+      throw new Error(`TFJS_BACKEND must be one of ${BACKENDS.join(', ')}, not "${forced}"`);
+    }
+    const name = forced as BackendName;
+    try {
+      await use(name);
+    } catch (error) {
+      throw new Error(`TFJS_BACKEND=${name}, but that backend is not available: ${firstLine(error)}`);
+    }
+    info = { name, reason: 'chosen by TFJS_BACKEND' };
+  } else {
+    info = await firstAvailable();
+  }
+  silenceCpuBanner();
+  if (process.env.TFJS_QUIET !== '1') console.error(`tfjs backend: ${info.name} (${info.reason})`);
+  return info;
+}
+
+async function firstAvailable(): Promise<BackendInfo> {
+  let nodeMissing: string;
+  try {
+    await use('node');
+    return { name: 'node', reason: 'tfjs-node is installed' };
+  } catch (error) {
+    nodeMissing = (error as { code?: string }).code === 'ERR_MODULE_NOT_FOUND' ? 'tfjs-node is not installed' : `tfjs-node did not load: ${firstLine(error)}`;
+  }
+  try {
+    await use('wasm');
+    return { name: 'wasm', reason: nodeMissing };
+  } catch (error) {
+    await use('cpu');
+    return { name: 'cpu', reason: `${nodeMissing}; wasm did not load: ${firstLine(error)}` };
+  }
+}
+
+/**
+ * The cpu backend greets its first use in Node.js with a banner urging tfjs-node.
+ * The course says once which backend runs and why, so the banner is switched off.
+ */
+function silenceCpuBanner(): void {
+  const cpu = tf.engine().findBackend('cpu') as unknown as { firstUse?: boolean } | null;
+  if (cpu) cpu.firstUse = false;
 }

@@ -1,0 +1,32 @@
+// Composes a kernel from other wasm kernels, working on TensorInfos at the
+// backend level: no Tensor objects, no engine bookkeeping, and every
+// intermediate result freed when the composition ends.
+import * as tf from '@tensorflow/tfjs';
+
+export interface Composition {
+  run(kernelName: string, inputs: Record<string, tf.TensorInfo>, attrs?: object): tf.TensorInfo;
+  /** The same data seen with another shape, as wasm's own Reshape does, without a copy. */
+  view(info: tf.TensorInfo, shape: number[]): tf.TensorInfo;
+  /** Frees the intermediates, keeping `result`, which the composed kernel returns. */
+  finish(result: tf.TensorInfo): tf.TensorInfo;
+}
+
+export function compose(backend: tf.KernelBackend): Composition {
+  const intermediates: tf.TensorInfo[] = [];
+  return {
+    run(kernelName, inputs, attrs = {}) {
+      const kernel = tf.getKernel(kernelName, 'wasm');
+      if (!kernel) throw new Error(`wasm has no ${kernelName} kernel to compose from`);
+      const out = kernel.kernelFunc({ inputs, attrs: attrs as tf.NamedAttrMap, backend }) as tf.TensorInfo;
+      intermediates.push(out);
+      return out;
+    },
+    view(info, shape) {
+      return { dataId: info.dataId, shape, dtype: info.dtype };
+    },
+    finish(result) {
+      for (const info of intermediates) if (info !== result) backend.disposeData(info.dataId);
+      return result;
+    },
+  };
+}
