@@ -155,8 +155,9 @@ class Sandbox {
       const lines = chunk.toString().split('\n').map((line) => line.trim()).filter(Boolean);
       this.stderrTail = [...this.stderrTail, ...lines].slice(-20);
     });
-    child.on('message', (message: FromSandbox) => this.listener?.(message));
-    child.on('exit', (code, signal) => this.exitListener?.(code, signal));
+    // A killed child reports its exit later, when a new one may already be starting: ignore it.
+    child.on('message', (message: FromSandbox) => child === this.child && this.listener?.(message));
+    child.on('exit', (code, signal) => child === this.child && this.exitListener?.(code, signal));
     this.ready = new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.kill();

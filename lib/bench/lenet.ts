@@ -1,0 +1,69 @@
+// npm run bench [-- --steps N] [--compare-pytorch]
+// Training speed of the original lesson's LeNet at batch 32 on this machine's
+// backend: images per second, and where one step's time goes. The last line
+// is one JSON object for scripts to read.
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { Command } from 'commander';
+import { seedEverything } from '../seed.ts';
+import { backend, tf } from '../tf.ts';
+
+const program = new Command('bench')
+  .option('--steps <n>', 'timed training steps', (value) => Number(value), 150)
+  .option('--compare-pytorch', "also time the same model in PyTorch (Debian's python3-torch), if installed")
+  .parse();
+const options = program.opts<{ steps: number; comparePytorch?: boolean }>();
+const BATCH = 32;
+
+seedEverything(0);
+const model = tf.sequential({
+  layers: [
+    tf.layers.conv2d({ inputShape: [28, 28, 1], filters: 6, kernelSize: 5, activation: 'relu' }),
+    tf.layers.maxPooling2d({ poolSize: 2 }),
+    tf.layers.conv2d({ filters: 16, kernelSize: 5, activation: 'relu' }),
+    tf.layers.maxPooling2d({ poolSize: 2 }),
+    tf.layers.flatten(),
+    tf.layers.dense({ units: 120, activation: 'relu' }),
+    tf.layers.dense({ units: 84, activation: 'relu' }),
+    tf.layers.dense({ units: 10 }),
+  ],
+});
+const optimizer = tf.train.momentum(0.01, 0.9);
+const images = tf.randomNormal([BATCH, 28, 28, 1]);
+const labels = tf.oneHot(tf.randomUniform([BATCH], 0, 10, 'int32') as tf.Tensor1D, 10);
+const step = () =>
+  tf.tidy(() => {
+    optimizer.minimize(() => tf.losses.softmaxCrossEntropy(labels, model.apply(images, { training: true }) as tf.Tensor) as tf.Scalar);
+  });
+
+for (let i = 0; i < 10; i++) step();
+const started = performance.now();
+for (let i = 0; i < options.steps; i++) step();
+const seconds = (performance.now() - started) / 1000;
+const imagesPerSecond = Math.round((options.steps * BATCH) / seconds);
+const stepMs = (1000 * seconds) / options.steps;
+
+// Kernel times come from the backend's own timer, so they are only what kernels cost.
+const profile = await tf.profile(step);
+const byKernel = new Map<string, number>();
+for (const kernel of profile.kernels) {
+  byKernel.set(kernel.name, (byKernel.get(kernel.name) ?? 0) + (Number(kernel.kernelTimeMs) || 0));
+}
+const kernelMs = [...byKernel.values()].reduce((a, b) => a + b, 0);
+
+console.log(`LeNet, batch ${BATCH}, ${options.steps} steps on ${backend.name}: ${imagesPerSecond} images/s (${stepMs.toFixed(1)} ms per step)`);
+console.log(`one profiled step: ${kernelMs.toFixed(1)} ms in kernels; the rest of a step (${Math.max(0, stepMs - kernelMs).toFixed(1)} ms) is outside kernels`);
+for (const [name, ms] of [...byKernel].sort((a, b) => b[1] - a[1]).slice(0, 12)) {
+  console.log(`  ${name.padEnd(28)} ${ms.toFixed(2).padStart(7)} ms`);
+}
+
+if (options.comparePytorch) {
+  const script = fileURLToPath(new URL('./lenet_pytorch.py', import.meta.url));
+  try {
+    const out = execFileSync('/usr/bin/python3', [script, String(options.steps)], { encoding: 'utf8' });
+    console.log(`PyTorch on the CPU, same model and batch: ${out.trim()} images/s`);
+  } catch (error) {
+    console.log(`PyTorch comparison skipped: ${(error as Error).message.split('\n')[0]}`);
+  }
+}
+console.log(JSON.stringify({ backend: backend.name, model: 'lenet', batchSize: BATCH, imagesPerSecond }));

@@ -1,0 +1,150 @@
+// The training kernels this project adds to wasm, against the cpu backend's.
+import { expect } from 'chai';
+import { randomGenerator, seedEverything } from '../../seed.ts';
+import { tf } from '../../tf.ts';
+
+/** Runs `compute` on wasm and on cpu with the same inputs; returns the largest error relative to the largest value. */
+async function relativeError(compute: () => tf.Tensor): Promise<number> {
+  const onWasm = tf.tidy(compute).dataSync().slice();
+  await tf.setBackend('cpu');
+  const onCpu = tf.tidy(compute).dataSync();
+  await tf.setBackend('wasm');
+  expect(onWasm.length).to.equal(onCpu.length);
+  let error = 0;
+  let scale = 0;
+  onCpu.forEach((value, i) => {
+    error = Math.max(error, Math.abs(value - onWasm[i]!));
+    scale = Math.max(scale, Math.abs(value));
+  });
+  return error / scale;
+}
+
+const values = (shape: number[], seed: number) => {
+  const random = randomGenerator(seed);
+  return Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => random() * 2 - 1);
+};
+
+describe('wasm training kernels', () => {
+  before(() => expect(tf.getBackend()).to.equal('wasm'));
+
+  const random = randomGenerator('conv2d shapes');
+  const pick = <T>(options: readonly T[]) => options[Math.floor(random() * options.length)]!;
+  for (let trial = 0; trial < 12; trial++) {
+    const [batch, height, width] = [pick([1, 2, 3]), pick([5, 8, 11]), pick([6, 9, 12])];
+    const [inChannels, outChannels, kernel] = [pick([1, 2, 3]), pick([1, 4, 6]), pick([1, 2, 3, 5])];
+    const stride = pick([1, 2, 3]);
+    const pad = pick(['valid', 'same', [[0, 0], [1, 0], [0, 2], [0, 0]]] as const);
+    const name = `Conv2DBackpropFilter: x [${batch},${height},${width},${inChannels}], filter ${kernel}x${kernel}x${outChannels}, stride ${stride}, pad ${JSON.stringify(pad)}`;
+    it(name, async () => {
+      const xShape: [number, number, number, number] = [batch, height, width, inChannels];
+      const fShape: [number, number, number, number] = [kernel, kernel, inChannels, outChannels];
+      const error = await relativeError(() => {
+        const x = tf.tensor4d(values(xShape, trial), xShape);
+        const filter = tf.tensor4d(values(fShape, trial + 100), fShape);
+        return tf.grad((f: tf.Tensor) => tf.conv2d(x, f as tf.Tensor4D, stride, pad as 'valid').square().sum())(filter);
+      });
+      expect(error).to.be.at.most(1e-4);
+    });
+  }
+
+  it('UnsortedSegmentSum: the gradient of an embedding lookup, repeated ids summed', async () => {
+    const error = await relativeError(() => {
+      const table = tf.tensor(values([50, 7], 1), [50, 7]);
+      const ids = tf.tensor2d([[3, 3, 49], [0, 3, 12]], [2, 3], 'int32');
+      return tf.grad((t: tf.Tensor) => tf.gather(t, ids).mul(tf.range(1, 8)).sum())(table);
+    });
+    expect(error).to.be.at.most(1e-4);
+  });
+
+  it('UnsortedSegmentSum: refuses an out-of-range id instead of writing out of bounds', () => {
+    const x = tf.ones([3, 2]);
+    const ids = tf.tensor1d([0, 5, 1], 'int32');
+    expect(() => tf.unsortedSegmentSum(x, ids, 3)).to.throw('segment ids must lie in [0, 3)');
+    tf.dispose([x, ids]);
+  });
+
+  it('frees every intermediate: a training step leaves no tensor behind', () => {
+    const x = tf.randomNormal([4, 12, 12, 3]) as tf.Tensor4D;
+    const filter = tf.variable(tf.randomNormal([5, 5, 3, 6]));
+    const table = tf.variable(tf.randomNormal([20, 4]));
+    const ids = tf.tensor1d([1, 2, 2, 19], 'int32');
+    const optimizer = tf.train.sgd(0.01);
+    const step = () =>
+      tf.tidy(() => {
+        optimizer.minimize(() => tf.conv2d(x, filter as unknown as tf.Tensor4D, 2, 'same').mean().add(tf.gather(table, ids).mean()) as tf.Scalar);
+      });
+    step();
+    const before = tf.memory().numTensors;
+    const bytesBefore = tf.memory().numBytes;
+    for (let i = 0; i < 5; i++) step();
+    expect(tf.memory().numTensors).to.equal(before);
+    expect(tf.memory().numBytes).to.equal(bytesBefore);
+  });
+});
+
+describe('training end to end: wasm and cpu give the same loss curve', () => {
+  // Each layer type the course's lessons use.
+  function imageModel() {
+    return tf.sequential({
+      layers: [
+        tf.layers.conv2d({ inputShape: [10, 10, 1], filters: 4, kernelSize: 3, activation: 'relu' }),
+        tf.layers.maxPooling2d({ poolSize: 2 }),
+        tf.layers.averagePooling2d({ poolSize: 2 }),
+        tf.layers.flatten(),
+        tf.layers.dense({ units: 16, activation: 'relu' }),
+        tf.layers.layerNormalization(),
+        tf.layers.dropout({ rate: 0.2 }),
+        tf.layers.dense({ units: 3 }),
+      ],
+    });
+  }
+  function textModel() {
+    return tf.sequential({
+      layers: [
+        tf.layers.embedding({ inputDim: 30, outputDim: 8, inputLength: 6 }),
+        tf.layers.layerNormalization(),
+        tf.layers.globalAveragePooling1d(),
+        tf.layers.dense({ units: 3 }),
+      ],
+    });
+  }
+
+  async function curve(build: () => tf.Sequential, inputs: () => tf.Tensor): Promise<number[]> {
+    seedEverything(7);
+    const model = build();
+    const x = inputs();
+    const labels = tf.oneHot(tf.tensor1d([0, 1, 2, 1, 0, 2, 2, 1], 'int32'), 3);
+    const optimizer = tf.train.momentum(0.05, 0.9);
+    const losses: number[] = [];
+    for (let step = 0; step < 20; step++) {
+      const loss = optimizer.minimize(
+        () => tf.losses.softmaxCrossEntropy(labels, model.apply(x, { training: true }) as tf.Tensor),
+        true,
+      )!;
+      losses.push(loss.dataSync()[0]!);
+      loss.dispose();
+    }
+    tf.dispose([x, labels]);
+    model.dispose();
+    optimizer.dispose();
+    return losses;
+  }
+
+  async function compare(build: () => tf.Sequential, inputs: () => tf.Tensor) {
+    const onWasm = await curve(build, inputs);
+    await tf.setBackend('cpu');
+    const onCpu = await curve(build, inputs);
+    await tf.setBackend('wasm');
+    const gap = Math.max(...onWasm.map((loss, i) => Math.abs(loss - onCpu[i]!)));
+    expect(gap, `wasm ${onWasm.map((l) => l.toFixed(4))}\ncpu  ${onCpu.map((l) => l.toFixed(4))}`).to.be.at.most(1e-3);
+    expect(onWasm.at(-1)!).to.be.lessThan(onWasm[0]!);
+  }
+
+  it('conv2d, pooling, dense, layer norm and dropout', async () => {
+    await compare(imageModel, () => tf.tensor(values([8, 10, 10, 1], 3), [8, 10, 10, 1]));
+  });
+
+  it('embedding, layer norm, pooling and dense', async () => {
+    await compare(textModel, () => tf.tensor2d(values([8, 6], 4).map((v) => Math.floor((v + 1) * 14.9)), [8, 6], 'int32'));
+  });
+});
