@@ -45,6 +45,16 @@ describe('wasm training kernels', () => {
       });
       expect(error).to.be.at.most(1e-4);
     });
+    it(name.replace('Conv2DBackpropFilter', 'Conv2DBackpropInput'), async () => {
+      const xShape: [number, number, number, number] = [batch, height, width, inChannels];
+      const fShape: [number, number, number, number] = [kernel, kernel, inChannels, outChannels];
+      const error = await relativeError(() => {
+        const x = tf.tensor4d(values(xShape, trial + 200), xShape);
+        const filter = tf.tensor4d(values(fShape, trial + 300), fShape);
+        return tf.grad((input: tf.Tensor) => tf.conv2d(input as tf.Tensor4D, filter, stride, pad as 'valid').square().sum())(x);
+      });
+      expect(error).to.be.at.most(1e-4);
+    });
   }
 
   it('UnsortedSegmentSum: the gradient of an embedding lookup, repeated ids summed', async () => {
