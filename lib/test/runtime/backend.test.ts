@@ -1,0 +1,42 @@
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { expect } from 'chai';
+import { backend, tf } from '../../tf.ts';
+
+const modules = fileURLToPath(new URL('../../../node_modules', import.meta.url));
+
+/** Every installed copy of a package, nested ones included. */
+function copiesOf(name: string, dir = modules): string[] {
+  const found: string[] = [];
+  if (existsSync(join(dir, name, 'package.json'))) found.push(join(dir, name));
+  for (const entry of readdirSync(dir)) {
+    const scopeOrPackage = join(dir, entry);
+    if (!statSync(scopeOrPackage).isDirectory()) continue;
+    const children = entry.startsWith('@') ? readdirSync(scopeOrPackage).map((child) => join(scopeOrPackage, child)) : [scopeOrPackage];
+    for (const child of children) {
+      const nested = join(child, 'node_modules');
+      if (existsSync(nested)) found.push(...copiesOf(name, nested));
+    }
+  }
+  return found;
+}
+
+describe('the tf module', () => {
+  it('runs on the backend it reports', () => {
+    const names = { node: 'tensorflow', wasm: 'wasm', cpu: 'cpu' } as const;
+    expect(tf.getBackend()).to.equal(names[backend.name]);
+    expect(backend.reason).to.be.a('string').and.not.equal('');
+  });
+
+  it('shares one copy of tfjs-core with every tfjs package, tfjs-node included when installed', () => {
+    expect(copiesOf('@tensorflow/tfjs-core').map((path) => path.slice(modules.length))).to.deep.equal([
+      '/@tensorflow/tfjs-core',
+    ]);
+  });
+
+  it('tfjs-node, when installed, registered its backend on our tfjs-core', async function () {
+    if (!existsSync(join(modules, '@tensorflow', 'tfjs-node'))) this.skip();
+    expect(tf.engine().registryFactory).to.have.property('tensorflow');
+  });
+});
