@@ -5,6 +5,7 @@
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
+import { lenet } from '../models/lenet.ts';
 import { seedEverything } from '../seed.ts';
 import { backend, tf } from '../tf.ts';
 
@@ -16,18 +17,7 @@ const options = program.opts<{ steps: number; comparePytorch?: boolean }>();
 const BATCH = 32;
 
 seedEverything(0);
-const model = tf.sequential({
-  layers: [
-    tf.layers.conv2d({ inputShape: [28, 28, 1], filters: 6, kernelSize: 5, activation: 'relu' }),
-    tf.layers.maxPooling2d({ poolSize: 2 }),
-    tf.layers.conv2d({ filters: 16, kernelSize: 5, activation: 'relu' }),
-    tf.layers.maxPooling2d({ poolSize: 2 }),
-    tf.layers.flatten(),
-    tf.layers.dense({ units: 120, activation: 'relu' }),
-    tf.layers.dense({ units: 84, activation: 'relu' }),
-    tf.layers.dense({ units: 10 }),
-  ],
-});
+const model = lenet([28, 28, 1], 10);
 const optimizer = tf.train.momentum(0.01, 0.9);
 const images = tf.randomNormal([BATCH, 28, 28, 1]);
 const labels = tf.oneHot(tf.randomUniform([BATCH], 0, 10, 'int32') as tf.Tensor1D, 10);

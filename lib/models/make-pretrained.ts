@@ -6,6 +6,7 @@ import { loadFashionMnistSubset } from '../data/fashion-mnist.ts';
 import { pickImages } from '../data/image-set-ops.ts';
 import { seedEverything } from '../seed.ts';
 import { tf } from '../tf.ts';
+import { lenet } from './lenet.ts';
 import { saveModel } from './model-files.ts';
 import { PRETRAINED_CLASSES, PRETRAINED_DIR } from './pretrained.ts';
 
@@ -24,19 +25,7 @@ const toTensors = (set: typeof train) =>
 const trainData = toTensors(keep(train));
 const testData = toTensors(keep(test));
 
-// The lesson's LeNet, with names that say which layers extract features and which classify.
-const model = tf.sequential({
-  layers: [
-    tf.layers.conv2d({ name: 'features_conv1', inputShape: [28, 28, 1], filters: 6, kernelSize: 5, activation: 'relu' }),
-    tf.layers.maxPooling2d({ name: 'features_pool1', poolSize: 2 }),
-    tf.layers.conv2d({ name: 'features_conv2', filters: 16, kernelSize: 5, activation: 'relu' }),
-    tf.layers.maxPooling2d({ name: 'features_pool2', poolSize: 2 }),
-    tf.layers.flatten({ name: 'features_flatten' }),
-    tf.layers.dense({ name: 'classifier_dense1', units: 120, activation: 'relu' }),
-    tf.layers.dense({ name: 'classifier_dense2', units: 84, activation: 'relu' }),
-    tf.layers.dense({ name: 'head', units: PRETRAINED_CLASSES.length }),
-  ],
-});
+const model = lenet([28, 28, 1], PRETRAINED_CLASSES.length);
 
 const optimizer = tf.train.momentum(0.01, 0.9);
 const loader = new DataLoader([trainData.images, trainData.labels], { batchSize: 32, shuffle: true, seed: SEED });
