@@ -1,0 +1,252 @@
+// Lesson 1: linear regression, its parameters estimated two ways.
+//
+// A linear model predicts y = X w, where each row of X is one example's
+// features with a 1 in front (so w[0] is the intercept). The sections follow
+// the original lesson:
+//   1. The data: synthetic data with known parameters, and the 1985 CPS wages
+//   2. Least squares: the closed-form estimate
+//   3. Gradient descent: gradients by formula, then by tf.grad
+//   4. Evaluate: R² on held-out data
+import asciichart from 'asciichart';
+import { parseArgs } from 'node:util';
+import { loadCps1985Wages } from '#lib/data/wages.ts';
+import { silentProgress, type Progress } from '#lib/progress.ts';
+import { randomGenerator, seedEverything } from '#lib/seed.ts';
+import { tf } from '#lib/tf.ts';
+
+export const hyperparameters = {
+  /** Tuned for standardised features. */
+  learningRate: 0.1,
+  steps: 100,
+};
+export type Hyperparameters = typeof hyperparameters;
+
+/** Examples as rows: x is [count, features], y is [count, 1]. */
+export interface Regression {
+  x: tf.Tensor2D;
+  y: tf.Tensor2D;
+}
+
+// ---------------------------------------------------------------------------
+// 1. The data
+// ---------------------------------------------------------------------------
+
+/** y = x weights + bias + noise, with x drawn from a standard normal: the true parameters are known. */
+export function makeSyntheticData(count: number, weights: number[], bias: number, noise: number, seed: number): Regression {
+  return tf.tidy(() => {
+    const x = tf.randomNormal([count, weights.length], 0, 1, 'float32', seed) as tf.Tensor2D;
+    const clean = x.matMul(tf.tensor2d(weights, [weights.length, 1])).add(bias);
+    const y = clean.add(tf.randomNormal([count, 1], 0, noise, 'float32', seed + 1)) as tf.Tensor2D;
+    return { x, y };
+  });
+}
+
+export const WAGE_FEATURES = ['education', 'experience'] as const;
+
+/** log(wage) against years of education and experience, split at random into train and test. */
+export function loadWages(testFraction = 0.25, seed = 1985): { train: Regression; test: Regression } {
+  const records = loadCps1985Wages();
+  const random = randomGenerator(seed);
+  const keys = records.map(() => random());
+  const indices = records.map((_, i) => i).sort((a, b) => keys[a]! - keys[b]!);
+  const testCount = Math.round(testFraction * records.length);
+  const pick = (indices: number[]): Regression => ({
+    x: tf.tensor2d(indices.map((i) => WAGE_FEATURES.map((name) => records[i]![name]))),
+    // Wages are skewed; their log is near normal, and a coefficient then reads as a relative raise.
+    y: tf.tensor2d(indices.map((i) => [Math.log(records[i]!.wage)])),
+  });
+  return { test: pick(indices.slice(0, testCount)), train: pick(indices.slice(testCount)) };
+}
+
+/**
+ * Shifts and scales every feature to mean 0 and standard deviation 1, using
+ * the statistics of the training set for both sets: the test set stands for
+ * data not seen yet, so nothing may be learnt from it.
+ */
+export function standardize(train: tf.Tensor2D, test: tf.Tensor2D): { train: tf.Tensor2D; test: tf.Tensor2D } {
+  return tf.tidy(() => {
+    // >>> student: standardise both sets with the training set's mean and standard deviation per feature
+    const { mean, variance } = tf.moments(train, 0);
+    const std = variance.sqrt();
+    return { train: train.sub(mean).div(std) as tf.Tensor2D, test: test.sub(mean).div(std) as tf.Tensor2D };
+    // <<< student
+  });
+}
+
+/** Puts a column of ones in front of the features, so that w[0] is the intercept. */
+export function addBiasColumn(x: tf.Tensor2D): tf.Tensor2D {
+  // >>> student: a column of ones, then the features
+  return tf.tidy(() => tf.concat([tf.ones([x.shape[0], 1]), x], 1) as tf.Tensor2D);
+  // <<< student
+}
+
+/** The design matrices the model sees: standardised features after a column of ones. */
+export function prepareFeatures(train: tf.Tensor2D, test: tf.Tensor2D): { train: tf.Tensor2D; test: tf.Tensor2D } {
+  const scaled = standardize(train, test);
+  const prepared = { train: addBiasColumn(scaled.train), test: addBiasColumn(scaled.test) };
+  tf.dispose([scaled.train, scaled.test]);
+  return prepared;
+}
+
+// ---------------------------------------------------------------------------
+// 2. Least squares: the closed-form estimate
+// ---------------------------------------------------------------------------
+
+/**
+ * The w that minimises ||X w - y||². tfjs has no linear solver, so solve it
+ * yourself. The normal equations (XᵀX) w = Xᵀy square the condition number of
+ * X, which float32 cannot afford on nearly collinear features; with X = QR
+ * (Q's columns orthonormal, R upper triangular) the problem becomes R w = Qᵀy,
+ * solved from the last row up. Throw a clear error when a column of X is
+ * (nearly) a combination of the others, instead of returning NaN or Infinity.
+ */
+export function leastSquares(X: tf.Tensor2D, y: tf.Tensor2D): tf.Tensor2D {
+  // >>> student: solve for w with a QR decomposition and back-substitution
+  const [rows, columns] = X.shape;
+  if (rows < columns) throw new Error(`least squares needs at least as many examples as parameters: ${rows} < ${columns}`);
+  const [q, r, qty] = tf.tidy(() => {
+    const [q, r] = tf.linalg.qr(X);
+    return [q, r, q.transpose().matMul(y)];
+  });
+  const R = r.arraySync() as number[][];
+  const b = (qty.arraySync() as number[][]).map((row) => row[0]!);
+  tf.dispose([q, r, qty]);
+  const largest = Math.max(...R.map((row, i) => Math.abs(row[i]!)));
+  const w = new Array<number>(columns).fill(0);
+  for (let i = columns - 1; i >= 0; i--) {
+    const pivot = R[i]![i]!;
+    // float32 rounding leaves a pivot of about 1e-7 of the largest where a column is redundant.
+    if (!(Math.abs(pivot) > 1e-5 * largest)) {
+      throw new Error(`column ${i} of X is (nearly) a linear combination of the others, so w is not determined: drop or merge collinear features`);
+    }
+    let sum = b[i]!;
+    for (let j = i + 1; j < columns; j++) sum -= R[i]![j]! * w[j]!;
+    w[i] = sum / pivot;
+  }
+  return tf.tensor2d(w, [columns, 1]);
+  // <<< student
+}
+
+// ---------------------------------------------------------------------------
+// 3. Gradient descent: gradients by formula, then by tf.grad
+// ---------------------------------------------------------------------------
+
+/** The mean squared error of the predictions X w: the loss both estimates minimise. */
+export function mseLoss(X: tf.Tensor2D, y: tf.Tensor2D, w: tf.Tensor2D): tf.Scalar {
+  // >>> student: the mean over the examples of (X w - y)²
+  return tf.tidy(() => X.matMul(w).sub(y).square().mean() as tf.Scalar);
+  // <<< student
+}
+
+/** The gradient of mseLoss with respect to w, derived by hand (see the README). */
+export function mseGradient(X: tf.Tensor2D, y: tf.Tensor2D, w: tf.Tensor2D): tf.Tensor2D {
+  // >>> student: the gradient of the mean squared error, from your own derivation
+  return tf.tidy(() => {
+    const count = X.shape[0];
+    const residual = X.matMul(w).sub(y);
+    return X.transpose().matMul(residual).mul(2 / count) as tf.Tensor2D;
+  });
+  // <<< student
+}
+
+/** The same gradient, by automatic differentiation of mseLoss. */
+export function autodiffGradient(X: tf.Tensor2D, y: tf.Tensor2D, w: tf.Tensor2D): tf.Tensor2D {
+  // >>> student: the gradient of mseLoss with tf.grad
+  return tf.tidy(() => tf.grad((weights: tf.Tensor) => mseLoss(X, y, weights as tf.Tensor2D))(w) as tf.Tensor2D);
+  // <<< student
+}
+
+/** Gradient descent starts from w = 0. */
+export function initWeights(parameters: number): tf.Variable {
+  return tf.variable(tf.zeros([parameters, 1]), true, 'w');
+}
+
+export interface GradientDescentOptions {
+  /** Called after every step with the loss before that step's update (the grader records these). */
+  onStep?: (loss: number) => void;
+  progress?: Progress;
+  /** Defaults to this file's hyperparameters. */
+  hyperparameters?: Hyperparameters;
+}
+
+/** Full-batch gradient descent on mseLoss with the hand-derived gradient, updating `weights` in place. */
+export function gradientDescent(weights: tf.Variable, X: tf.Tensor2D, y: tf.Tensor2D, options: GradientDescentOptions = {}): void {
+  // >>> student: the steps: loss, gradient, update of the weights; report every step's loss
+  const settings = options.hyperparameters ?? hyperparameters;
+  const progress = options.progress ?? silentProgress;
+  progress.start(settings.steps);
+  for (let step = 0; step < settings.steps; step++) {
+    const loss = tf.tidy(() => {
+      const value = mseLoss(X, y, weights as tf.Tensor2D);
+      const gradient = mseGradient(X, y, weights as tf.Tensor2D);
+      weights.assign(weights.sub(gradient.mul(settings.learningRate)));
+      return value;
+    });
+    const lossValue = loss.dataSync()[0]!;
+    loss.dispose();
+    options.onStep?.(lossValue);
+    progress.step(lossValue);
+  }
+  progress.stop();
+  // <<< student
+}
+
+// ---------------------------------------------------------------------------
+// 4. Evaluate: R² on held-out data
+// ---------------------------------------------------------------------------
+
+/** The fraction of the variance of y that the predictions explain: 1 - SS_residual / SS_total. */
+export function rSquared(y: tf.Tensor2D, predictions: tf.Tensor2D): number {
+  // >>> student: R² of the predictions
+  return tf.tidy(() => {
+    const residual = y.sub(predictions).square().sum();
+    const total = y.sub(y.mean()).square().sum();
+    return 1 - residual.div(total).dataSync()[0]!;
+  });
+  // <<< student
+}
+
+// ---------------------------------------------------------------------------
+// Run it all: npm run train -- 01-linear-regression --variant solutions
+// ---------------------------------------------------------------------------
+
+const row = (values: ArrayLike<number>) => Array.from(values, (value) => value.toFixed(4).padStart(9)).join(' ');
+
+export async function main(args: string[], progress: Progress): Promise<void> {
+  const { values } = parseArgs({ args, options: { seed: { type: 'string', default: '0' } } });
+  const seed = Number(values.seed);
+  seedEverything(seed);
+
+  // Synthetic data: both estimates should land near the parameters that made it.
+  const trueWeights = [2, -3, 0.5];
+  const trueBias = 1.5;
+  const synthetic = makeSyntheticData(500, trueWeights, trueBias, 0.3, seed);
+  const X = addBiasColumn(synthetic.x);
+  const closedForm = leastSquares(X, synthetic.y);
+  const weights = initWeights(X.shape[1]);
+  gradientDescent(weights, X, synthetic.y);
+  console.log('synthetic data     intercept, then one weight per feature');
+  console.log(`  true parameters  ${row([trueBias, ...trueWeights])}`);
+  console.log(`  least squares    ${row(closedForm.dataSync())}`);
+  console.log(`  gradient descent ${row(weights.dataSync())}`);
+  tf.dispose([synthetic.x, synthetic.y, X, closedForm, weights]);
+
+  // The 1985 CPS wages: log(wage) against education and experience.
+  const { train, test } = loadWages();
+  const features = prepareFeatures(train.x, test.x);
+  const exact = leastSquares(features.train, train.y);
+  const learnt = initWeights(features.train.shape[1]);
+  const losses: number[] = [];
+  gradientDescent(learnt, features.train, train.y, { progress, onStep: (loss) => losses.push(loss) });
+  console.log(`\nCPS 1985 wages: log(wage) on standardised ${WAGE_FEATURES.join(' and ')}, ${train.x.shape[0]} train, ${test.x.shape[0]} test`);
+  console.log(`  least squares    ${row(exact.dataSync())}`);
+  console.log(`  gradient descent ${row(learnt.dataSync())}`);
+  const every = Math.ceil(losses.length / 60);
+  console.log(`\ntraining loss (mean squared error), every ${every} steps:`);
+  console.log(asciichart.plot(losses.filter((_, step) => step % every === 0), { height: 10, format: (x: number) => x.toFixed(2).padStart(6) }));
+  for (const [name, w] of [['least squares', exact], ['gradient descent', learnt]] as const) {
+    const predictions = features.test.matMul(w) as tf.Tensor2D;
+    console.log(`R² on the test set, ${name}: ${rSquared(test.y, predictions).toFixed(4)}`);
+    predictions.dispose();
+  }
+}
