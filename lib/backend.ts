@@ -2,6 +2,7 @@
 // else WebAssembly with the training kernels this project adds, else the
 // plain JavaScript cpu backend. TFJS_BACKEND=node|wasm|cpu forces one.
 import * as tf from '@tensorflow/tfjs';
+import { fillBatchNormDefaults } from './wasm-kernels/batch-norm-defaults.ts';
 import { registerWasmTrainingKernels } from './wasm-kernels/index.ts';
 
 export const BACKENDS = ['node', 'wasm', 'cpu'] as const;
@@ -37,6 +38,13 @@ function firstLine(error: unknown): string {
   return (error instanceof Error ? error.message : String(error)).split('\n')[0]!;
 }
 
+/** Why a backend did not load, in words: a missing package is the usual case. */
+function whyNot(name: BackendName, error: unknown): string {
+  const missing = (error as { code?: string }).code === 'ERR_MODULE_NOT_FOUND';
+  const pkg = name === 'node' ? 'tfjs-node' : name === 'wasm' ? 'tfjs-backend-wasm' : 'tfjs-backend-cpu';
+  return missing ? `${pkg} is not installed` : `${pkg} did not load: ${firstLine(error)}`;
+}
+
 export async function initialiseBackend(): Promise<BackendInfo> {
   const forced = process.env.TFJS_BACKEND;
   let info: BackendInfo;
@@ -48,13 +56,14 @@ export async function initialiseBackend(): Promise<BackendInfo> {
     try {
       await use(name);
     } catch (error) {
-      throw new Error(`TFJS_BACKEND=${name}, but that backend is not available: ${firstLine(error)}`);
+      throw new Error(`TFJS_BACKEND=${name}, but that backend is not available (${whyNot(name, error)}); allowed values: ${BACKENDS.join(', ')}`);
     }
     info = { name, reason: 'chosen by TFJS_BACKEND' };
   } else {
     info = await firstAvailable();
   }
   silenceCpuBanner();
+  fillBatchNormDefaults();
   if (process.env.TFJS_QUIET !== '1') console.error(`tfjs backend: ${info.name} (${info.reason})`);
   return info;
 }
@@ -65,14 +74,14 @@ async function firstAvailable(): Promise<BackendInfo> {
     await use('node');
     return { name: 'node', reason: 'tfjs-node is installed' };
   } catch (error) {
-    nodeMissing = (error as { code?: string }).code === 'ERR_MODULE_NOT_FOUND' ? 'tfjs-node is not installed' : `tfjs-node did not load: ${firstLine(error)}`;
+    nodeMissing = whyNot('node', error);
   }
   try {
     await use('wasm');
     return { name: 'wasm', reason: nodeMissing };
   } catch (error) {
     await use('cpu');
-    return { name: 'cpu', reason: `${nodeMissing}; wasm did not load: ${firstLine(error)}` };
+    return { name: 'cpu', reason: `${nodeMissing}; ${whyNot('wasm', error)}` };
   }
 }
 

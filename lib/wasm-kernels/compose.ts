@@ -7,7 +7,7 @@ export interface Composition {
   run(kernelName: string, inputs: Record<string, tf.TensorInfo>, attrs?: object): tf.TensorInfo;
   /** The same data seen with another shape, as wasm's own Reshape does, without a copy. */
   view(info: tf.TensorInfo, shape: number[]): tf.TensorInfo;
-  /** Frees the intermediates, keeping `result`, which the composed kernel returns. */
+  /** Frees the intermediates, keeping `result` (or the intermediate it views), which the composed kernel returns. */
   finish(result: tf.TensorInfo): tf.TensorInfo;
 }
 
@@ -25,7 +25,7 @@ export function compose(backend: tf.KernelBackend): Composition {
       return { dataId: info.dataId, shape, dtype: info.dtype };
     },
     finish(result) {
-      for (const info of intermediates) if (info !== result) backend.disposeData(info.dataId);
+      for (const info of intermediates) if (info.dataId !== result.dataId) backend.disposeData(info.dataId);
       return result;
     },
   };

@@ -1,12 +1,30 @@
 // Training kernels the wasm backend lacks, each composed from wasm's own
-// kernels. Registered once, before the backend trains anything.
+// kernels, and faster compositions of some it has. Registered once, before
+// the backend is initialised, so that the originals' setup still runs.
 import * as tf from '@tensorflow/tfjs';
+import { batchMatMulConfig } from './batch-mat-mul.ts';
 import { conv2dBackpropFilterConfig } from './conv2d-backprop-filter.ts';
 import { conv2dBackpropInputConfig } from './conv2d-backprop-input.ts';
+import { depthwiseConv2dNativeBackpropFilterConfig } from './depthwise-conv2d-backprop-filter.ts';
+import { depthwiseConv2dNativeBackpropInputConfig } from './depthwise-conv2d-backprop-input.ts';
+import { maxPoolGradConfig } from './max-pool-grad.ts';
 import { unsortedSegmentSumConfig } from './unsorted-segment-sum.ts';
 
 /** Kernels wasm does not have at all. */
-export const missingKernels: tf.KernelConfig[] = [conv2dBackpropFilterConfig, unsortedSegmentSumConfig];
+export const missingKernels: tf.KernelConfig[] = [
+  conv2dBackpropFilterConfig,
+  depthwiseConv2dNativeBackpropFilterConfig,
+  depthwiseConv2dNativeBackpropInputConfig,
+  unsortedSegmentSumConfig,
+];
+
+/** Kernels wasm has, replaced by compositions measured faster (see each file for why). */
+export const fasterKernels: Record<string, (original: tf.KernelConfig) => tf.KernelConfig> = {
+  BatchMatMul: batchMatMulConfig,
+  Conv2DBackpropInput: conv2dBackpropInputConfig,
+  // Also a fix: wasm's own MaxPoolGrad is wrong for windows whose maximum is not positive.
+  MaxPoolGrad: maxPoolGradConfig,
+};
 
 let registered = false;
 
@@ -16,10 +34,10 @@ export function registerWasmTrainingKernels(): void {
   for (const config of missingKernels) {
     if (!tf.getKernel(config.kernelName, 'wasm')) tf.registerKernel(config);
   }
-  // Kernels wasm has, replaced by faster compositions that fall back to the original.
-  const original = tf.getKernel('Conv2DBackpropInput', 'wasm');
-  if (original) {
-    tf.unregisterKernel('Conv2DBackpropInput', 'wasm');
-    tf.registerKernel(conv2dBackpropInputConfig(original));
+  for (const [name, faster] of Object.entries(fasterKernels)) {
+    const original = tf.getKernel(name, 'wasm');
+    if (!original) continue;
+    tf.unregisterKernel(name, 'wasm');
+    tf.registerKernel(faster(original));
   }
 }

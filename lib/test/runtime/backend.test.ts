@@ -1,4 +1,5 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
@@ -35,8 +36,18 @@ describe('the tf module', () => {
     ]);
   });
 
-  it('tfjs-node, when installed, registered its backend on our tfjs-core', async function () {
-    if (!existsSync(join(modules, '@tensorflow', 'tfjs-node'))) this.skip();
+  it('tfjs-node, when installed, runs on our tfjs-core: the same module instance, so the same engine', async function () {
+    const nodePackage = join(modules, '@tensorflow', 'tfjs-node', 'package.json');
+    if (!existsSync(nodePackage)) {
+      // Its install script downloads a native library; without it the course runs on wasm.
+      console.log('      (skipped: @tensorflow/tfjs-node is not installed)');
+      this.skip();
+    }
+    const ours = createRequire(join(modules, '@tensorflow', 'tfjs', 'package.json'));
+    const theirs = createRequire(nodePackage);
+    expect(theirs.resolve('@tensorflow/tfjs-core')).to.equal(ours.resolve('@tensorflow/tfjs-core'));
+    const theirCore = (await import(theirs.resolve('@tensorflow/tfjs-core'))) as typeof tf;
+    expect(theirCore.engine()).to.equal(tf.engine());
     expect(tf.engine().registryFactory).to.have.property('tensorflow');
   });
 });

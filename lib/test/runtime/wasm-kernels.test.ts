@@ -57,6 +57,87 @@ describe('wasm training kernels', () => {
     });
   }
 
+  for (let trial = 0; trial < 10; trial++) {
+    const [batch, height, width, channels] = [pick([1, 2, 3]), pick([5, 8, 11]), pick([6, 9, 12]), pick([1, 2, 3])];
+    const [kernel, multiplier] = [pick([1, 2, 3, 5]), pick([1, 1, 2])];
+    // tfjs convolves with a dilation only at stride 1.
+    const [stride, dilation] = pick([[1, 1], [2, 1], [3, 1], [1, 2], [1, 3]] as const);
+    const pad = pick(['valid', 'same', [[0, 0], [2, 1], [0, 3], [0, 0]]] as const);
+    const padded = typeof pad === 'string' ? [height, width] : [height + 3, width + 3];
+    if (pad !== 'same' && (padded[0]! < (kernel - 1) * dilation + 1 || padded[1]! < (kernel - 1) * dilation + 1)) continue;
+    const xShape: [number, number, number, number] = [batch, height, width, channels];
+    const fShape: [number, number, number, number] = [kernel, kernel, channels, multiplier];
+    const attrs = { strides: stride, dilations: dilation, pad };
+    const outShape = () => tf.depthwiseConv2d(tf.zeros(xShape) as tf.Tensor4D, tf.zeros(fShape) as tf.Tensor4D, stride, pad as 'valid', 'NHWC', dilation).shape;
+    const where = `x [${xShape}], filter ${kernel}x${kernel}x${multiplier}, stride ${stride}, dilation ${dilation}, pad ${JSON.stringify(pad)}`;
+    it(`DepthwiseConv2dNativeBackpropFilter: ${where}`, async () => {
+      const error = await relativeError(() => {
+        const x = tf.tensor4d(values(xShape, trial + 400), xShape);
+        const dy = tf.tensor(values(outShape(), trial + 500), outShape());
+        return tf.engine().runKernel('DepthwiseConv2dNativeBackpropFilter', { x, dy }, { ...attrs, filterShape: fShape }) as tf.Tensor;
+      });
+      expect(error).to.be.at.most(1e-4);
+    });
+    it(`DepthwiseConv2dNativeBackpropInput: ${where}`, async () => {
+      const error = await relativeError(() => {
+        const filter = tf.tensor4d(values(fShape, trial + 600), fShape);
+        const dy = tf.tensor(values(outShape(), trial + 700), outShape());
+        return tf.engine().runKernel('DepthwiseConv2dNativeBackpropInput', { dy, filter }, { ...attrs, inputShape: xShape }) as tf.Tensor;
+      });
+      expect(error).to.be.at.most(1e-4);
+    });
+  }
+
+  for (let trial = 0; trial < 10; trial++) {
+    const xShape: [number, number, number, number] = [pick([1, 2, 3]), pick([4, 7, 12]), pick([5, 8, 9]), pick([1, 3, 6])];
+    // Half the trials pool side by side, as the course's layers do; those take another path.
+    const [size, stride] = trial % 2 ? [pick([2, 3]), 0] : [pick([1, 2, 3]), pick([1, 2, 3])];
+    const pad = pick(['valid', 'same'] as const);
+    if (pad === 'valid' && (xShape[1] < size || xShape[2] < size)) continue;
+    // relu first: whole windows of zeros, where only the first maximum may get the gradient.
+    const strideOrSize = stride || size;
+    it(`MaxPoolGrad: x [${xShape}] with ties, window ${size}, stride ${strideOrSize}, pad ${pad}`, async () => {
+      const error = await relativeError(() => {
+        const x = tf.tensor4d(values(xShape, trial + 800), xShape).relu();
+        const weights = tf.tensor(values([1000], trial), [1000]);
+        return tf.grad((input: tf.Tensor) => {
+          const pooled = tf.maxPool(input as tf.Tensor4D, size, strideOrSize, pad);
+          return pooled.mul(weights.slice(0, pooled.size).reshape(pooled.shape)).sum();
+        })(x);
+      });
+      expect(error).to.be.at.most(1e-4);
+    });
+  }
+
+  for (const [transposeA, transposeB] of [[false, false], [true, false], [false, true], [true, true]] as const) {
+    // Only equal batch shapes: tfjs-core's matMul gradient does not reduce broadcast batches, on any backend.
+    for (const batch of [[], [3], [2, 2]]) {
+      it(`BatchMatMul: batch [${batch}], transposeA ${transposeA}, transposeB ${transposeB}, and its gradients`, async () => {
+        const aShape = [...batch, ...(transposeA ? [7, 5] : [5, 7])];
+        const bShape = [...batch, ...(transposeB ? [4, 7] : [7, 4])];
+        const error = await relativeError(() => {
+          const a = tf.tensor(values(aShape, 900), aShape);
+          const b = tf.tensor(values(bShape, 901), bShape);
+          const f = (x: tf.Tensor, y: tf.Tensor) => tf.matMul(x, y, transposeA, transposeB).mul(tf.range(1, 5)).sum();
+          const [da, db] = tf.grads(f)([a, b]);
+          return tf.concat([tf.matMul(a, b, transposeA, transposeB).flatten(), da!.flatten(), db!.flatten()]);
+        });
+        expect(error).to.be.at.most(1e-4);
+      });
+    }
+  }
+
+  it('batchNorm without scale or offset: its gradients (a TypeError in tfjs-core unfilled)', async () => {
+    const error = await relativeError(() => {
+      const x = tf.tensor(values([2, 3, 3, 4], 1000), [2, 3, 3, 4]);
+      const [mean, variance, scale] = [tf.tensor1d(values([4], 1001)), tf.tensor1d(values([4], 1002)).abs(), tf.tensor1d(values([4], 1003))];
+      const withoutBoth = tf.grads((a: tf.Tensor, m: tf.Tensor, v: tf.Tensor) => tf.batchNorm(a, m, v).square().sum())([x, mean, variance]);
+      const withoutOffset = tf.grads((a: tf.Tensor, s: tf.Tensor) => tf.batchNorm(a, mean, variance, undefined, s).square().sum())([x, scale]);
+      return tf.concat([...withoutBoth, ...withoutOffset].map((t) => t.flatten()));
+    });
+    expect(error).to.be.at.most(1e-4);
+  });
+
   it('UnsortedSegmentSum: the gradient of an embedding lookup, repeated ids summed', async () => {
     const error = await relativeError(() => {
       const table = tf.tensor(values([50, 7], 1), [50, 7]);
@@ -119,6 +200,20 @@ describe('training end to end: wasm and cpu give the same loss curve', () => {
     });
   }
 
+  function separableModel() {
+    return tf.sequential({
+      layers: [
+        tf.layers.separableConv2d({ inputShape: [10, 10, 2], filters: 4, kernelSize: 3, padding: 'same', activation: 'relu' }),
+        tf.layers.batchNormalization(),
+        tf.layers.depthwiseConv2d({ kernelSize: 3, strides: 2, depthMultiplier: 2 }),
+        tf.layers.batchNormalization({ axis: -1, momentum: 0.9 }),
+        tf.layers.maxPooling2d({ poolSize: 2 }),
+        tf.layers.flatten(),
+        tf.layers.dense({ units: 3 }),
+      ],
+    });
+  }
+
   async function curve(build: () => tf.Sequential, inputs: () => tf.Tensor): Promise<number[]> {
     seedEverything(7);
     const model = build();
@@ -152,6 +247,41 @@ describe('training end to end: wasm and cpu give the same loss curve', () => {
 
   it('conv2d, pooling, dense, layer norm and dropout', async () => {
     await compare(imageModel, () => tf.tensor(values([8, 10, 10, 1], 3), [8, 10, 10, 1]));
+  });
+
+  it('separable and depthwise conv2d, batch norm, pooling', async () => {
+    await compare(separableModel, () => tf.tensor(values([8, 10, 10, 2], 5), [8, 10, 10, 2]));
+  });
+
+  it('sigmoid cross entropy, where, logSumExp and transposed matMuls', async () => {
+    const losses = async () => {
+      seedEverything(9);
+      const w = tf.variable(tf.randomNormal([6, 4]));
+      const x = tf.tensor(values([8, 6], 6), [8, 6]);
+      const labels = tf.tensor(values([8, 4], 7).map((v) => (v > 0 ? 1 : 0)), [8, 4]);
+      const optimizer = tf.train.adam(0.05);
+      const curve: number[] = [];
+      for (let step = 0; step < 20; step++) {
+        const loss = optimizer.minimize(() => {
+          const logits = tf.matMul(x, w);
+          const gram = tf.matMul(logits, logits, true, false).mul(0.01);
+          const gated = tf.where(tf.greater(x.slice([0, 0], [8, 4]), 0), logits, logits.mul(0.5));
+          const lse = tf.logSumExp(gated, 1).mean().mul(0.1);
+          return tf.losses.sigmoidCrossEntropy(labels, gated).add(lse).add(tf.matMul(gram, w, false, true).square().mean().mul(0.01)) as tf.Scalar;
+        }, true)!;
+        curve.push(loss.dataSync()[0]!);
+        loss.dispose();
+      }
+      tf.dispose([w, x, labels]);
+      optimizer.dispose();
+      return curve;
+    };
+    const onWasm = await losses();
+    await tf.setBackend('cpu');
+    const onCpu = await losses();
+    await tf.setBackend('wasm');
+    expect(Math.max(...onWasm.map((loss, i) => Math.abs(loss - onCpu[i]!)))).to.be.at.most(1e-3);
+    expect(onWasm.at(-1)!).to.be.lessThan(onWasm[0]!);
   });
 
   it('embedding, layer norm, pooling and dense', async () => {
