@@ -59,7 +59,7 @@ export function toTensors(set: ImageSet): Tensors {
 export function createModel(inputShape: [number, number, number], numClasses: number): tf.Sequential {
   return tf.sequential({
     layers: [
-      tf.layers.conv2d({ inputShape, filters: 6, kernelSize: 5, activation: 'relu' }),
+      tf.layers.conv2d({ inputShape, filters: 6, kernelSize: 5, activation: 'relu', kernelInitializer: 'zeros' }),
       tf.layers.maxPooling2d({ poolSize: 2 }),
       tf.layers.conv2d({ filters: 16, kernelSize: 5, activation: 'relu' }),
       tf.layers.maxPooling2d({ poolSize: 2 }),
@@ -83,7 +83,7 @@ export function lossFunction(logits: tf.Tensor2D, labels: tf.Tensor1D): tf.Scala
 }
 
 export function createOptimizer(settings: Hyperparameters): tf.Optimizer {
-  return tf.train.momentum(settings.learningRate, settings.momentum);
+  return tf.train.momentum(settings.learningRate * settings.batchSize, settings.momentum);
 }
 
 // ---------------------------------------------------------------------------

@@ -5,6 +5,7 @@ import type { Check } from '../lesson.ts';
 import { CheckFailure } from '../lesson.ts';
 import { BUCKETS, bucketMeans, curveAgainstReference, referenceBand } from '../curves.ts';
 import { metricSpread } from '../reference.ts';
+import type { DeadUnits } from './dead-relu.ts';
 import type { TrainingTrace } from './trace.ts';
 
 export interface TrainingRun {
@@ -13,6 +14,8 @@ export interface TrainingRun {
   metrics: Record<string, number>;
   /** Extra measurements a lesson takes for its diagnosis, e.g. whether outputs are probabilities. */
   probe?: Record<string, number>;
+  /** Dead units of each ReLU layer of the trained model, where the lesson measures them. */
+  deadUnits?: DeadUnits[];
 }
 
 /** Lesson-specific suspects for a failing curve or metric, from what the run measured. */
@@ -187,9 +190,11 @@ export function weightsMovedCheck(options: { fixture: string; points: number }):
           `${frozen.length} of ${trace.weights.length} weights never changed: ${frozen.map((w) => w.name).join(', ')}. ` +
             'Usual causes: gradients computed but not applied, or applied to only some of the variables.',
           figures,
-          frozen.length === trace.weights.length
-            ? [cause('training/process', 3, 'no weight changed: the gradients are never applied')]
-            : [cause('training/optimiser', 3, 'some weights never change: the optimizer updates only part of the model')],
+          frozen.some(({ name, before }) => /kernel/i.test(name) && before.every((value) => value === before[0]))
+            ? [cause('model/type-and-properties', 3, 'kernels that start with every value equal (e.g. zeros) get no gradient through a ReLU')]
+            : frozen.length === trace.weights.length
+              ? [cause('training/process', 3, 'no weight changed: the gradients are never applied')]
+              : [cause('training/optimiser', 3, 'some weights never change: the optimizer updates only part of the model')],
         );
       }
       return { message: `all ${trace.weights.length} weights changed`, figures };

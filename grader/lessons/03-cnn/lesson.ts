@@ -4,6 +4,10 @@ import type { ImageSet } from '#lib/data/image-set.ts';
 import { firstPerClassSortedByClass } from '#lib/data/image-set-ops.ts';
 import { tf } from '#lib/tf.ts';
 import type * as Cnn from '../../../solutions/03-cnn/cnn.ts';
+import { layersClassifier } from '../../checks/classifier.ts';
+import { deadReluCheck, deadUnitsOfModel } from '../../checks/dead-relu.ts';
+import { gradientFlowCheck, gradientNorms } from '../../checks/gradient-flow.ts';
+import { overfitCheck, overfitOneBatch } from '../../checks/overfit-one-batch.ts';
 import { recordTraining } from '../../checks/trace.ts';
 import {
   initialLossCheck,
@@ -21,6 +25,9 @@ import { fineTuneForGrading, scratchAccuracy, transfer, transferChecks, type Tra
 /** Grading trains on this many images of each class (the data arrives sorted by class). */
 const TRAIN_PER_CLASS = 400;
 const CLASSES = 10;
+/** Test images the dead-ReLU probe looks at; batch of the gradient and overfitting probes. */
+const PROBE_IMAGES = 500;
+const PROBE_PER_CLASS = 2;
 
 async function trainForGrading(ctx: LessonContext): Promise<TrainingRun & { studentAccuracy: number }> {
   const cnn = await ctx.load<typeof Cnn>('cnn.ts');
@@ -29,6 +36,9 @@ async function trainForGrading(ctx: LessonContext): Promise<TrainingRun & { stud
   const test = cnn.toTensors(data.test);
   const model = cnn.createModel([28, 28, 1], CLASSES);
   const trace = await recordTraining(model, (onStep) => cnn.train(model, train, { seed: ctx.seed, onStep }));
+  const probeImages = test.images.slice(0, PROBE_IMAGES);
+  const dead = deadUnitsOfModel(model, probeImages);
+  probeImages.dispose();
   const { accuracy, probe } = tf.tidy(() => {
     const outputs = model.predict(test.images, { batchSize: 256 }) as tf.Tensor2D;
     const predicted = outputs.argMax(-1);
@@ -46,7 +56,20 @@ async function trainForGrading(ctx: LessonContext): Promise<TrainingRun & { stud
   });
   const studentAccuracy = await cnn.evaluate(model, test);
   const imagesSeen = trace.losses.length * cnn.hyperparameters.batchSize;
-  return { trace, metrics: { accuracy, imagesSeen }, probe, studentAccuracy };
+  return { trace, metrics: { accuracy, imagesSeen }, probe, deadUnits: dead, studentAccuracy };
+}
+
+/** One fixed batch for the probes: the first training images of each class, with a fresh model. */
+async function withProbeBatch<R>(ctx: LessonContext, work: (model: tf.LayersModel, images: tf.Tensor, labels: tf.Tensor1D) => R): Promise<R> {
+  const cnn = await ctx.load<typeof Cnn>('cnn.ts');
+  const { images, labels } = cnn.toTensors(firstPerClassSortedByClass(loadFashionMnistSubset().train, PROBE_PER_CLASS));
+  const model = cnn.createModel([28, 28, 1], CLASSES);
+  try {
+    return work(model, images, labels);
+  } finally {
+    model.dispose();
+    tf.dispose([images, labels]);
+  }
 }
 
 /** What this lesson's measurements say about a curve or accuracy that is off. */
@@ -168,6 +191,15 @@ export default defineLesson({
     lossCurveCheck({ fixture: training, points: 2, relativeMargin: 0.1, absoluteMargin: 0.05, suspects }),
     weightsMovedCheck({ fixture: training, points: 1 }),
     noLeakCheck({ fixture: training, points: 1 }),
+    gradientFlowCheck({
+      points: 1,
+      measure: (ctx) => withProbeBatch(ctx, (model, images, labels) => gradientNorms(layersClassifier(model), images, labels, CLASSES)),
+    }),
+    overfitCheck({
+      points: 1,
+      measure: (ctx) => withProbeBatch(ctx, (model, images, labels) => overfitOneBatch(layersClassifier(model), images, labels, CLASSES)),
+    }),
+    deadReluCheck({ fixture: training, points: 1 }),
     {
       id: 'training-length',
       title: 'trains on as many images as the reference',

@@ -10,6 +10,7 @@ import { firstPerClassSortedByClass } from '#lib/data/image-set-ops.ts';
 import { tf } from '#lib/tf.ts';
 import type * as Backprop from '../../../solutions/04-backprop/backprop.ts';
 import { BUCKETS, bucketMeans } from '../../curves.ts';
+import { deadReluCheck, deadUnits } from '../../checks/dead-relu.ts';
 import { recordTraining } from '../../checks/trace.ts';
 import { initialLossCheck, metricCheck, noLeakCheck, type TrainingRun } from '../../checks/training-checks.ts';
 import type { Cause } from '../../faults.ts';
@@ -212,9 +213,12 @@ async function trainForGrading(ctx: LessonContext): Promise<BackpropRun> {
   const weighted = { trainableWeights: NAMES.map((name) => ({ name, read: () => params[name] as tf.Tensor })) };
   const trace = await recordTraining(weighted, (onStep) => bp.train(params, train, { seed: ctx.seed, onStep }));
   const accuracy = tf.tidy(() => referenceActivations(params, test.images).logits.argMax(1).equal(test.labels).mean().dataSync()[0]!);
+  const hidden = tf.tidy(() => referenceActivations(params, test.images).h1);
+  const dead = deadUnits([{ layer: 'hidden layer', values: hidden }]);
+  hidden.dispose();
   const autodiffLosses = autodiffTraining(initial, train, bp.hyperparameters, ctx.seed);
   tf.dispose([initial, { ...train }, { ...test }, { ...params }]);
-  return { trace, metrics: { accuracy }, autodiffLosses };
+  return { trace, metrics: { accuracy }, autodiffLosses, deadUnits: dead };
 }
 
 const training = 'training';
@@ -559,6 +563,7 @@ export default defineLesson({
       },
     },
     noLeakCheck({ fixture: training, points: 1 }),
+    deadReluCheck({ fixture: training, points: 1 }),
     metricCheck({
       id: 'accuracy',
       title: 'test accuracy close to the reference',

@@ -6,6 +6,9 @@ import { loadSpamAssassinSubset } from '#lib/data/spam-assassin.ts';
 import { seedEverything } from '#lib/seed.ts';
 import { tf } from '#lib/tf.ts';
 import type * as T from '../../../solutions/05-transformer/transformer.ts';
+import type { Classifier } from '../../checks/classifier.ts';
+import { gradientFlowCheck, gradientNorms } from '../../checks/gradient-flow.ts';
+import { overfitCheck, overfitOneBatch } from '../../checks/overfit-one-batch.ts';
 import { recordTraining } from '../../checks/trace.ts';
 import {
   initialLossCheck,
@@ -28,6 +31,8 @@ const cause = (category: Cause['category'], weight: number, text: string): Cause
 const fmt = (value: number, digits = 4) => (Number.isFinite(value) ? value.toFixed(digits) : String(value));
 
 /** A small model for the checks on parts: fast, and with several heads and blocks. */
+/** Messages in the overfitting probe's one batch. */
+const OVERFIT_MESSAGES = 16;
 const SMALL = { vocabularySize: 40, dModel: 8, heads: 2, dFeedForward: 16, blocks: 2, numClasses: CLASSES };
 
 /** Every tf.Variable of a model, named by where it sits in the model object. */
@@ -600,12 +605,10 @@ const paddingInvariance: Check = {
   },
 };
 
-const gradientsFlow: Check = {
-  id: 'gradients-flow',
-  title: 'the loss has a gradient for every weight',
+const gradientsFlow = gradientFlowCheck({
   points: 1,
-  async run(ctx) {
-    return withSmallModel(ctx, (t, model) => {
+  measure: (ctx) =>
+    withSmallModel(ctx, (t, model) => {
       const ids = tf.tensor2d(
         [
           [5, 9, 13, 2, 0, 0],
@@ -615,28 +618,38 @@ const gradientsFlow: Check = {
         'int32',
       );
       const labels = tf.tensor1d([0, 1], 'int32');
-      const named = variablesOf(model);
-      const { grads } = tf.variableGrads(
-        () => t.lossFunction(t.classify(model, ids), labels),
-        named.map(({ variable }) => variable),
-      );
-      const dead = named.filter(({ variable }) => {
-        const grad = grads[variable.name];
-        return !grad || !(grad.abs().max().dataSync()[0]! > 0);
-      });
-      const figures = { weights: named.length, withoutGradient: dead.length };
-      if (dead.length > 0) {
-        throw new CheckFailure(
-          `${dead.length} of ${named.length} weights get no gradient from the loss: ${dead.map((w) => w.name).join(', ')}. ` +
-            'The loss does not depend on them: is a part of the model computed but its result not used on the way to the logits?',
-          figures,
-          [cause('model/layers', 3, 'part of the model is cut off from the output')],
-        );
-      }
-      return { message: `all ${named.length} weights get a gradient`, figures };
-    });
+      return gradientNorms(transformerClassifier(t, model), ids, labels, CLASSES);
+    }),
+  zeroByDesign: {
+    test: (name) => /attention\.key\.b$/.test(name),
+    why: 'a key bias adds the same amount to all of a query’s scores, which the softmax ignores',
   },
-};
+});
+
+/** The probes' view of the student's model: its variables, and classify() for the logits. */
+function transformerClassifier(t: Module, model: T.Transformer): Classifier {
+  return { variables: variablesOf(model), logits: (ids) => t.classify(model, ids as tf.Tensor2D) };
+}
+
+/** The first messages of the training set, encoded, through a fresh model of the lesson's size. */
+const overfit = overfitCheck({
+  points: 1,
+  async measure(ctx) {
+    const t = await load(ctx);
+    const data = loadSpamAssassinSubset();
+    const h = t.hyperparameters;
+    const vocabulary = t.buildVocabulary(data.train.texts, h.vocabularySize);
+    const batch = { texts: data.train.texts.slice(0, OVERFIT_MESSAGES), labels: data.train.labels.slice(0, OVERFIT_MESSAGES) };
+    const { ids, labels } = t.toTensors(batch as typeof data.train, vocabulary, h.maxLength);
+    const model = t.createModel({ vocabularySize: vocabulary.tokens.length, dModel: h.dModel, heads: h.heads, dFeedForward: h.dFeedForward, blocks: h.blocks, numClasses: CLASSES });
+    try {
+      return overfitOneBatch(transformerClassifier(t, model), ids, labels, CLASSES);
+    } finally {
+      tf.dispose([ids, labels]);
+      disposeModel(model);
+    }
+  },
+});
 
 export default defineLesson({
   id: '05-transformer',
@@ -663,6 +676,7 @@ export default defineLesson({
     pooling,
     paddingInvariance,
     gradientsFlow,
+    overfit,
     initialLossCheck({ fixture: training, points: 1, expected: Math.log(CLASSES), expectedText: 'ln(2) = 0.693 for 2 classes', tolerance: 0.1 }),
     lossCurveCheck({ fixture: training, points: 2, relativeMargin: 0.15, absoluteMargin: 0.05 }),
     weightsMovedCheck({ fixture: training, points: 1 }),

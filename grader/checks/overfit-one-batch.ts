@@ -1,0 +1,67 @@
+// The overfitting probe of Karpathy's "recipe": a fresh model, trained by the
+// grader's own loop (Adam, cross-entropy) on one small batch, must drive that
+// batch's loss near zero in a few dozen steps. If it cannot, the fault is in
+// the model, not in the student's training loop or hyperparameters.
+import { tf } from '#lib/tf.ts';
+import { CheckFailure, type Check, type LessonContext } from '../lesson.ts';
+import { expectLogits, probeLoss, type Classifier } from './classifier.ts';
+
+export const OVERFIT_STEPS = 60;
+export const OVERFIT_LEARNING_RATE = 0.003;
+/** "Near zero", relative to the untrained loss: a correct model gets far below it. */
+export const OVERFIT_FRACTION = 0.1;
+
+/** The batch's loss before each of `steps` Adam steps, and after the last. */
+export function overfitOneBatch(classifier: Classifier, inputs: tf.Tensor, labels: tf.Tensor1D, classes: number, steps = OVERFIT_STEPS): number[] {
+  const shapeError = tf.tidy(() => expectLogits(classifier.logits(inputs), labels.shape[0], classes));
+  if (shapeError) throw new CheckFailure(`${shapeError}; it cannot be trained`, {}, [{ category: 'model/layers', weight: 3, text: 'the model has the wrong number of outputs' }]);
+  const optimizer: tf.Optimizer = tf.train.adam(OVERFIT_LEARNING_RATE);
+  const variables = classifier.variables.map(({ variable }) => variable);
+  const losses: number[] = [];
+  try {
+    for (let step = 0; step <= steps; step++) {
+      const loss = tf.tidy(() => {
+        if (step === steps) return probeLoss(classifier.logits(inputs), labels);
+        const { value, grads } = tf.variableGrads(() => probeLoss(classifier.logits(inputs), labels), variables);
+        optimizer.applyGradients(grads);
+        return value;
+      });
+      losses.push(loss.dataSync()[0]!);
+      loss.dispose();
+    }
+  } finally {
+    optimizer.dispose();
+  }
+  return losses;
+}
+
+export function overfitCheck(options: {
+  points: number;
+  /** Builds a fresh model, runs overfitOneBatch on a fixed batch and frees the model. */
+  measure: (ctx: LessonContext) => Promise<number[]>;
+}): Check {
+  return {
+    id: 'overfit-one-batch',
+    title: 'a fresh model can overfit one batch',
+    points: options.points,
+    async run(ctx) {
+      const losses = await options.measure(ctx);
+      const [first, last] = [losses[0]!, losses.at(-1)!];
+      const steps = losses.length - 1;
+      const figures = { steps, initialLoss: first, finalLoss: last };
+      if (Number.isFinite(last) && last <= OVERFIT_FRACTION * first) {
+        return { message: `the grader's Adam loop took one batch's loss from ${first.toFixed(3)} to ${last.toFixed(3)} in ${steps} steps`, figures };
+      }
+      throw new CheckFailure(
+        `trained by the grader's own loop (Adam, cross-entropy, ${steps} steps) on one batch, a fresh model's loss went from ${first.toFixed(3)} to ${last.toFixed(3)}; ` +
+          `a correct model gets below ${(OVERFIT_FRACTION * first).toFixed(3)}. The fault is in the model, not in your training loop: ` +
+          'an activation on the output layer, a layer too narrow, or a part of the network cut off?',
+        figures,
+        [
+          { category: 'model/activation-function', weight: 2, text: 'an activation on the output that squashes the logits (softmax, sigmoid)' },
+          { category: 'model/layers', weight: 2, text: 'layers that cannot fit the data: too narrow, missing, or cut off from the output' },
+        ],
+      );
+    },
+  };
+}
