@@ -12,6 +12,9 @@ export interface DeadUnits {
   dead: number;
 }
 
+/** Inputs beyond this size (the run's `probe.largestInput`) were not normalised. */
+const LARGE_INPUT = 10;
+
 /** Past this fraction of dead units in any one layer, the check fails. */
 export const DEAD_FRACTION_LIMIT = 0.5;
 
@@ -51,7 +54,7 @@ export function deadReluCheck(options: { fixture: string; points: number }): Che
     points: options.points,
     needs: [options.fixture],
     async run(ctx) {
-      const { deadUnits: layers = [], trace } = await ctx.fixture<TrainingRun>(options.fixture);
+      const { deadUnits: layers = [], trace, probe } = await ctx.fixture<TrainingRun>(options.fixture);
       const worst = layers.reduce<DeadUnits | undefined>((a, b) => (a && a.dead / a.units >= b.dead / b.units ? a : b), undefined);
       const figures = { reluLayers: layers.length, worstDeadFraction: worst ? worst.dead / worst.units : 0 };
       const listing = layers.map(({ layer, units, dead }) => `${layer} ${dead}/${units}`).join(', ');
@@ -60,15 +63,21 @@ export function deadReluCheck(options: { fixture: string; points: number }): Che
       }
       // Units dead from the start, not killed by training: the weights began all equal (e.g. zeros).
       const startedUniform = trace.weights.some(({ name, before }) => /kernel/i.test(name) && before.every((value) => value === before[0]));
+      // Inputs in the hundreds kill units as surely as a huge step does.
+      const inputScale = probe?.largestInput ?? 0;
+      const rawInputs = inputScale > LARGE_INPUT;
       throw new CheckFailure(
         `after training, ${worst.dead} of ${worst.units} units of ${worst.layer} output 0 for every test image (dead units per layer: ${listing}). ` +
           (startedUniform
             ? 'Some kernels started with every value equal, so their units were never alive: how are the weights initialised?'
-            : 'A dead unit passes back no gradient and never recovers: was the learning rate so large that a step pushed their inputs below zero for good?'),
+            : rawInputs
+              ? `The model's inputs reach ${inputScale.toFixed(0)}: are they normalised?`
+              : 'A dead unit passes back no gradient and never recovers: was the learning rate so large that a step pushed their inputs below zero for good?'),
         figures,
         [
-          { category: 'training/hyperparameters', weight: startedUniform ? 1 : 3, text: 'a learning rate so large that ReLU units die' },
+          { category: 'training/hyperparameters', weight: startedUniform || rawInputs ? 1 : 3, text: 'a learning rate so large that ReLU units die' },
           { category: 'model/type-and-properties', weight: startedUniform ? 3 : 1, text: 'an initialisation (all zeros, negative biases) that starts units dead' },
+          ...(rawInputs ? [{ category: 'training/preprocessing' as const, weight: 3, text: 'inputs that are not normalised' }] : []),
         ],
       );
     },

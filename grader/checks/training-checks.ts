@@ -12,7 +12,7 @@ export interface TrainingRun {
   trace: TrainingTrace;
   /** End-of-run figures computed by the grader itself, e.g. accuracy. */
   metrics: Record<string, number>;
-  /** Extra measurements a lesson takes for its diagnosis, e.g. whether outputs are probabilities. */
+  /** Extra measurements a lesson takes for its diagnosis, e.g. whether outputs are probabilities, the largest input (`largestInput`). */
   probe?: Record<string, number>;
   /** Dead units of each ReLU layer of the trained model, where the lesson measures them. */
   deadUnits?: DeadUnits[];
@@ -238,6 +238,8 @@ export function metricCheck(options: {
   margin: number;
   causes: string;
   suspects?: Suspects;
+  /** The metric's value for a model that guesses (accuracy 1/classes), named when a run lands on it. */
+  chance?: number;
 }): Check {
   return {
     id: options.id,
@@ -252,8 +254,11 @@ export function metricCheck(options: {
       const threshold = spread.min - options.margin;
       const figures = { [options.metric]: value ?? null, threshold, referenceMedian: spread.median };
       if (value === undefined || !Number.isFinite(value) || value < threshold) {
+        const atChance = options.chance !== undefined && value !== undefined && Math.abs(value - options.chance) < 0.02;
         throw new CheckFailure(
-          `${options.metric} is ${fmt(value)}; the reference reaches ${fmt(spread.median)} (pass mark ${fmt(threshold)}). ${options.causes}`,
+          `${options.metric} is ${fmt(value)}; the reference reaches ${fmt(spread.median)} (pass mark ${fmt(threshold)}). ` +
+            (atChance ? `That is chance level (${fmt(options.chance)}): the model does no better than a guess. ` : '') +
+            options.causes,
           figures,
           options.suspects?.(run) ?? [],
         );

@@ -309,6 +309,7 @@ export default defineLesson({
       title: 'test accuracy close to the reference',
       fixture: fashion,
       metric: 'accuracy',
+      chance: 0.5,
       points: 2,
       margin: 0.03,
       causes: 'Look at the failing checks above first: the labels, the model’s output and the loss.',

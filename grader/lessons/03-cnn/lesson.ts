@@ -51,6 +51,7 @@ async function trainForGrading(ctx: LessonContext): Promise<TrainingRun & { stud
       probe: {
         outputsAreProbabilities: probabilities ? 1 : 0,
         largestPredictedShare: Math.max(...counts) / test.labels.shape[0],
+        largestInput: train.images.abs().max().dataSync()[0]!,
       },
     };
   });
@@ -226,6 +227,7 @@ export default defineLesson({
       title: 'test accuracy close to the reference',
       fixture: training,
       metric: 'accuracy',
+      chance: 1 / CLASSES,
       points: 3,
       margin: 0.05,
       causes: 'Look at the failing checks above first; if they all pass, compare your hyperparameters with the lesson README.',

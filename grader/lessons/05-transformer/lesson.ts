@@ -686,6 +686,7 @@ export default defineLesson({
       title: 'test accuracy close to the reference',
       fixture: training,
       metric: 'accuracy',
+      chance: 1 / CLASSES,
       points: 2,
       margin: 0.05,
       causes: 'Look at the failing checks above first; if they all pass, compare your hyperparameters and training loop with the lesson README.',
