@@ -5,14 +5,15 @@
 // after batchNormalization or a conv without relu). Its MaxPoolWithArgmax has
 // the same flaw, so it cannot be the fix either.
 //
-// Windows side by side (stride = window, no padding; the course's pooling):
-// wasm's kernel is still used, on an input it gets right: where a pixel
-// equals its window's maximum (the forward output spread back over its
-// window), its rank in the window counted from the end (k*k for the first
-// pixel, down to 1), else 0. Every window's maximum is then positive and
-// unique, and it is the first maximum, the one the cpu backend picks (ties,
-// such as windows of zeros after relu, are common; wasm's kernel on its own
-// would pick the last).
+// Windows side by side (stride = window, no padding before; the course's
+// pooling): each window's pixels are transposed to the end of a row, where
+// ArgMax finds its first maximum (strictly greater replaces, as in the cpu
+// backend's loop: ties, such as windows of zeros after relu, are common), and
+// OneHot times dy puts the window's gradient there; one more transpose puts
+// the pixels back. Rows and columns no window reads are cut off first (and get
+// zeros); padding after (pad 'same') is filled with -Infinity, which never wins.
+// Unlike cpu, a window of only -Infinity (or starting with NaN) gives its first
+// pixel the gradient.
 //
 // Overlapping or padded windows: one round of whole-tensor kernels per window
 // tap (k*k rounds, never a loop over elements): the tap's pixels win where
@@ -25,11 +26,11 @@ import { padOrCrop, zeroDilate } from './spatial.ts';
 
 type Shape4 = [number, number, number, number];
 
-export function maxPoolGradConfig(original: tf.KernelConfig): tf.KernelConfig {
+/** Replaces wasm's own MaxPoolGrad, which no path uses any more. */
+export function maxPoolGradConfig(): tf.KernelConfig {
   return {
     kernelName: 'MaxPoolGrad',
     backendName: 'wasm',
-    setupFunc: original.setupFunc,
     kernelFunc: (args) => {
       const { filterSize, strides, pad, dimRoundingMode } = args.attrs as unknown as tf.MaxPoolGradAttrs;
       const { dy, input, output } = args.inputs as { dy: tf.TensorInfo; input: tf.TensorInfo; output: tf.TensorInfo };
@@ -38,21 +39,18 @@ export function maxPoolGradConfig(original: tf.KernelConfig): tf.KernelConfig {
       const k = compose(args.backend as tf.KernelBackend);
       const [n, height, width, channels] = input.shape as Shape4;
       if (sh === kh && sw === kw && padInfo.top === 0 && padInfo.left === 0) {
-        const spreadOutput = padOrCrop(
-          k,
-          k.run('ResizeNearestNeighbor', { images: output }, { size: [outHeight * kh, outWidth * kw], alignCorners: false, halfPixelCenters: false }),
-          [[0, 0], [0, height - outHeight * kh], [0, width - outWidth * kw], [0, 0]],
-          Number.NaN,
-        );
-        const winners = k.run('Cast', { x: k.run('Equal', { a: input, b: spreadOutput }) }, { dtype: 'float32' });
-        const countdown = k.run('Range', {}, { start: kh * kw, stop: 0, step: -1, dtype: 'float32' });
-        const ranks = padOrCrop(
-          k,
-          k.view(k.run('Tile', { x: k.view(countdown, [1, kh, 1, kw]) }, { reps: [outHeight, 1, outWidth, 1] }), [1, outHeight * kh, outWidth * kw, 1]),
-          [[0, 0], [0, height - outHeight * kh], [0, width - outWidth * kw], [0, 0]],
-        );
-        const ranked = k.run('Multiply', { a: winners, b: ranks });
-        return k.finish(original.kernelFunc({ ...args, inputs: { dy, input: ranked, output } }) as tf.TensorInfo);
+        const taps = kh * kw;
+        const [rows, columns] = [outHeight * kh, outWidth * kw];
+        const fitted = padOrCrop(k, input, [[0, 0], [0, rows - height], [0, columns - width], [0, 0]], -Infinity);
+        // [n*oh, kh, ow, kw, c] -> [n*oh, ow, c, kh, kw]: one window per row, in dy's order.
+        const windows = k.run('Transpose', { x: k.view(fitted, [n * outHeight, kh, outWidth, kw, channels]) }, { perm: [0, 2, 4, 1, 3] });
+        const count = n * outHeight * outWidth * channels;
+        const first = k.run('ArgMax', { x: k.view(windows, [count, taps]) }, { axis: 1 });
+        // int32, then Cast: wasm's OneHot writes int32 bits whatever dtype it is asked for.
+        const mask = k.run('Cast', { x: k.run('OneHot', { indices: first }, { depth: taps, onValue: 1, offValue: 0, dtype: 'int32' }) }, { dtype: 'float32' });
+        const routed = k.run('Multiply', { a: mask, b: k.view(dy, [count, 1]) });
+        const back = k.run('Transpose', { x: k.view(routed, [n * outHeight, outWidth, channels, kh, kw]) }, { perm: [0, 3, 1, 4, 2] });
+        return k.finish(padOrCrop(k, k.view(back, [n, rows, columns, channels]), [[0, 0], [0, height - rows], [0, width - columns], [0, 0]]));
       }
       const spanHeight = (outHeight - 1) * sh + 1;
       const spanWidth = (outWidth - 1) * sw + 1;

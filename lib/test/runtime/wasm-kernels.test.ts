@@ -109,6 +109,34 @@ describe('wasm training kernels', () => {
     });
   }
 
+  // Windows the gradient must route exactly as cpu does: all zeros (relu), all
+  // one negative value, ties between later pixels, only negatives, -0 against 0.
+  const tricky = [0, 0, 0, 0, -0.5, -0.5, -0.5, -0.5, 1, 3, 3, 2, -3, -1, -2, -1, -0, 0, 0, -0, 2, 1, 2, 2];
+  const trickyCases: [[number, number, number, number], number, 'valid' | 'same'][] = [
+    [[2, 4, 6, 3], 2, 'valid'],
+    [[1, 5, 7, 2], 2, 'valid'],
+    [[1, 5, 7, 2], 2, 'same'],
+    [[2, 6, 6, 1], 3, 'valid'],
+    [[1, 7, 5, 4], 3, 'same'],
+  ];
+  for (const [shape, size, pad] of trickyCases) {
+    it(`MaxPoolGrad: x [${shape}], window and stride ${size}, pad ${pad}: ties and negative windows routed exactly as on cpu`, async () => {
+      const compute = () => {
+        const count = shape.reduce((a, b) => a * b, 1);
+        const x = tf.tensor4d(Array.from({ length: count }, (_, i) => tricky[i % tricky.length]!), shape);
+        return tf.grad((input: tf.Tensor) => {
+          const pooled = tf.maxPool(input as tf.Tensor4D, size, size, pad);
+          return pooled.mul(tf.range(1, pooled.size + 1).reshape(pooled.shape)).sum();
+        })(x);
+      };
+      const onWasm = tf.tidy(compute).dataSync().slice();
+      await tf.setBackend('cpu');
+      const onCpu = tf.tidy(compute).dataSync();
+      await tf.setBackend('wasm');
+      expect([...onWasm]).to.deep.equal([...onCpu]);
+    });
+  }
+
   for (const [transposeA, transposeB] of [[false, false], [true, false], [false, true], [true, true]] as const) {
     // Only equal batch shapes: tfjs-core's matMul gradient does not reduce broadcast batches, on any backend.
     for (const batch of [[], [3], [2, 2]]) {
