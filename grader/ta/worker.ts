@@ -1,6 +1,8 @@
-// One submission graded in a process of its own, for `ta compare`: the parent
-// limits its time and memory and can kill it (and the sandboxes it starts)
-// without losing the other submissions.
+// A worker process for `ta compare`: grades the submissions it is sent, one at
+// a time. The parent limits each one's time and memory and can kill the worker
+// (and the sandboxes it started) without losing the other submissions. Student
+// code never runs here, only in the sandboxes, each a fresh process, so
+// grading one submission after another in this process keeps them apart.
 import { gradeSubmission, type GradeSubmissionOptions, type SubmissionReport } from './submission.ts';
 
 export interface WorkerRequest {
@@ -16,7 +18,7 @@ export type WorkerMessage =
 
 const send = (message: WorkerMessage) => new Promise<void>((done) => process.send!(message, () => done()));
 
-process.once('message', async (request: WorkerRequest) => {
+process.on('message', async (request: WorkerRequest) => {
   let report: SubmissionReport;
   try {
     report = await gradeSubmission(request.spec, {
@@ -29,5 +31,7 @@ process.once('message', async (request: WorkerRequest) => {
     report = { name: request.name, source: request.spec, error: (error as Error).message, tampering: [], files: [], durationMs: 0 };
   }
   await send({ kind: 'done', report });
-  process.disconnect();
 });
+
+// Nobody left to report to (the TA's process ended or was interrupted).
+process.on('disconnect', () => process.exit(0));

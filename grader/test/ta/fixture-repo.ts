@@ -18,7 +18,8 @@ export interface FixtureRepo {
 
 /**
  * Branches: `good` (the lesson solved, and a grader file edited: tampering),
- * `hog` (grabs memory while its lesson file is imported), `hang` (never finishes importing).
+ * `hog` (grabs memory while its lesson file is imported), `hang` (never finishes importing),
+ * `patch` (solved, but breaks tf's arraySync for anything that runs after it in the same process).
  */
 export function makeFixtureRepo(): FixtureRepo {
   const root = mkdtempSync(join(tmpdir(), 'ta-fixture-'));
@@ -38,5 +39,6 @@ export function makeFixtureRepo(): FixtureRepo {
   });
   branch('hog', () => writeFileSync(cnn, `const hog: number[][] = [];\nwhile (hog.length >= 0) hog.push(new Array(1e6).fill(hog.length));\n${skeleton}`));
   branch('hang', () => writeFileSync(cnn, `while (Date.now() > 0);\n${skeleton}`));
+  branch('patch', () => writeFileSync(cnn, `${solvedCnn()}\ntf.Tensor.prototype.arraySync = () => {\n  throw new Error('patched by another submission');\n};\n`));
   return { dir, remove: () => rmSync(root, { recursive: true, force: true }) };
 }

@@ -2,7 +2,7 @@
 // errors, tampering, temporary checkouts removed, and parallel comparison in
 // worker processes with time and memory limits. Only cheap checks run here.
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
@@ -16,6 +16,7 @@ import { fixtureResults } from '../reporters/fixtures.ts';
 import { makeFixtureRepo, type FixtureRepo } from './fixture-repo.ts';
 
 const cheap = { lessons: ['03-cnn'], checks: ['output-shape', 'data-preparation'] };
+const checkouts = () => readdirSync(tmpdir()).filter((dir) => dir.startsWith('grade-submission-'));
 const worktrees = () => execFileSync('git', ['worktree', 'list', '--porcelain'], { cwd: repoDir, encoding: 'utf8' });
 const statusOf = (report: SubmissionReport, lesson: string, check: string) =>
   report.results?.lessons.find((l) => l.id === lesson)?.checks.find((c) => c.id === check)?.status;
@@ -119,5 +120,24 @@ describe('TA tools: submissions', function () {
     } finally {
       rmSync(artifacts, { recursive: true, force: true });
     }
+  });
+
+  it('grades submission after submission in one worker: each apart from the others, a hang costs only its own row', async () => {
+    const items = ['patch', 'good', 'hang', 'good'].map((branch) => `${repo.dir}#${branch}`);
+    const progress: string[] = [];
+    const before = checkouts();
+    const reports = await compareSubmissions(items, { ...cheap, jobs: 1, timeLimitMs: 20_000, onProgress: (line) => progress.push(line) });
+    const [patch, good, hang, again] = reports;
+    // Its monkey-patch of tfjs breaks its own check, and nobody else's.
+    expect(statusOf(patch!, 'exercise/03-cnn', 'data-preparation')).to.equal('error');
+    expect(patch!.results!.lessons[0]!.checks.find((c) => c.id === 'data-preparation')!.message).to.include('patched by another submission');
+    expect(statusOf(good!, 'exercise/03-cnn', 'data-preparation')).to.equal('pass');
+    expect(hang!.error).to.match(/did not finish within 20 s/);
+    // The hung worker was killed and replaced.
+    expect(again!.name).to.equal('student-good-2');
+    expect(statusOf(again!, 'exercise/03-cnn', 'data-preparation')).to.equal('pass');
+    expect(progress.filter((line) => line.includes('checking out'))).to.have.length(4);
+    // The hung one's checkout too, which its killed worker could not remove.
+    expect(checkouts().filter((dir) => !before.includes(dir))).to.deep.equal([]);
   });
 });
