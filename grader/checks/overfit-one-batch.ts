@@ -6,7 +6,7 @@ import { tf } from '#lib/tf.ts';
 import { CheckFailure, type Check, type LessonContext } from '../lesson.ts';
 import { expectLogits, probeLoss, type Classifier } from './classifier.ts';
 
-export const OVERFIT_STEPS = 60;
+export const OVERFIT_STEPS = 30;
 export const OVERFIT_LEARNING_RATE = 0.003;
 /** "Near zero", relative to the untrained loss: a correct model gets far below it. */
 export const OVERFIT_FRACTION = 0.1;
