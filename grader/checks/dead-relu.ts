@@ -4,6 +4,7 @@
 import { tf } from '#lib/tf.ts';
 import { CheckFailure, type Check } from '../lesson.ts';
 import { layerLabel } from './classifier.ts';
+import { startedUniform } from './trace.ts';
 import type { TrainingRun } from './training-checks.ts';
 
 export interface DeadUnits {
@@ -62,21 +63,21 @@ export function deadReluCheck(options: { fixture: string; points: number }): Che
         return { message: layers.length ? `dead units per ReLU layer after training: ${listing}` : 'the model has no ReLU layers', figures };
       }
       // Units dead from the start, not killed by training: the weights began all equal (e.g. zeros).
-      const startedUniform = trace.weights.some(({ name, before }) => /kernel/i.test(name) && before.every((value) => value === before[0]));
+      const uniformStart = trace.weights.some(startedUniform);
       // Inputs in the hundreds kill units as surely as a huge step does.
       const inputScale = probe?.largestInput ?? 0;
       const rawInputs = inputScale > LARGE_INPUT;
       throw new CheckFailure(
         `after training, ${worst.dead} of ${worst.units} units of ${worst.layer} output 0 for every test image (dead units per layer: ${listing}). ` +
-          (startedUniform
+          (uniformStart
             ? 'Some kernels started with every value equal, so their units were never alive: how are the weights initialised?'
             : rawInputs
               ? `The model's inputs reach ${inputScale.toFixed(0)}: are they normalised?`
               : 'A dead unit passes back no gradient and never recovers: was the learning rate so large that a step pushed their inputs below zero for good?'),
         figures,
         [
-          { category: 'training/hyperparameters', weight: startedUniform || rawInputs ? 1 : 3, text: 'a learning rate so large that ReLU units die' },
-          { category: 'model/type-and-properties', weight: startedUniform ? 3 : 1, text: 'an initialisation (all zeros, negative biases) that starts units dead' },
+          { category: 'training/hyperparameters', weight: uniformStart || rawInputs ? 1 : 3, text: 'a learning rate so large that ReLU units die' },
+          { category: 'model/type-and-properties', weight: uniformStart ? 3 : 1, text: 'an initialisation (all zeros, negative biases) that starts units dead' },
           ...(rawInputs ? [{ category: 'training/preprocessing' as const, weight: 3, text: 'inputs that are not normalised' }] : []),
         ],
       );

@@ -19,6 +19,11 @@ export interface TrainingTrace {
   tensorsGained: number;
 }
 
+/** A LayersModel kernel whose values all started equal (e.g. zeros): its units compute the same thing. */
+export function startedUniform({ name, before }: WeightChange): boolean {
+  return /kernel/i.test(name) && before.every((value) => value === before[0]);
+}
+
 interface Weighted {
   trainableWeights: { name: string; read(): tf.Tensor }[];
 }

@@ -6,7 +6,7 @@ import { CheckFailure } from '../lesson.ts';
 import { BUCKETS, bucketMeans, curveAgainstReference, referenceBand } from '../curves.ts';
 import { metricSpread } from '../reference.ts';
 import type { DeadUnits } from './dead-relu.ts';
-import type { TrainingTrace } from './trace.ts';
+import { startedUniform, type TrainingTrace } from './trace.ts';
 
 export interface TrainingRun {
   trace: TrainingTrace;
@@ -190,7 +190,7 @@ export function weightsMovedCheck(options: { fixture: string; points: number }):
           `${frozen.length} of ${trace.weights.length} weights never changed: ${frozen.map((w) => w.name).join(', ')}. ` +
             'Usual causes: gradients computed but not applied, or applied to only some of the variables.',
           figures,
-          frozen.some(({ name, before }) => /kernel/i.test(name) && before.every((value) => value === before[0]))
+          frozen.some(startedUniform)
             ? [cause('model/type-and-properties', 3, 'kernels that start with every value equal (e.g. zeros) get no gradient through a ReLU')]
             : frozen.length === trace.weights.length
               ? [cause('training/process', 3, 'no weight changed: the gradients are never applied')]
