@@ -3,7 +3,8 @@
 // plain JavaScript cpu backend. TFJS_BACKEND=node|wasm|cpu forces one.
 // TFJS_WASM_THREADS=n runs wasm on n threads (tfjs's threaded build); the
 // default, 1, is its single-threaded build.
-import * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs';
+import { requirePackage, tfjs } from './tfjs.ts';
 import { fillBatchNormDefaults } from './wasm-kernels/batch-norm-defaults.ts';
 import { registerWasmTrainingKernels } from './wasm-kernels/index.ts';
 import { useThreadedWasm, wasmThreads } from './wasm-kernels/threads.ts';
@@ -21,7 +22,7 @@ const TFJS_NAME: Record<BackendName, string> = { node: 'tensorflow', wasm: 'wasm
 
 async function loadNode(): Promise<void> {
   // tfjs-node registers the 'tensorflow' backend on the one tfjs-core both share.
-  await import('@tensorflow/tfjs-node' as string);
+  requirePackage('@tensorflow/tfjs-node');
 }
 
 /** The threaded build runs at most 8 threads (the pool emscripten starts). */
@@ -42,7 +43,7 @@ function threadsAsked(): number {
 }
 
 async function loadWasm(): Promise<void> {
-  await import('@tensorflow/tfjs-backend-wasm');
+  requirePackage('@tensorflow/tfjs-backend-wasm');
   const threads = threadsAsked();
   if (threads > 1) useThreadedWasm(threads);
   registerWasmTrainingKernels();
@@ -52,8 +53,8 @@ const loaders: Record<BackendName, () => Promise<void>> = { node: loadNode, wasm
 
 async function use(name: BackendName): Promise<void> {
   await loaders[name]();
-  if (!(await tf.setBackend(TFJS_NAME[name]))) throw new Error(`the ${name} backend failed to initialise`);
-  await tf.ready();
+  if (!(await tfjs.setBackend(TFJS_NAME[name]))) throw new Error(`the ${name} backend failed to initialise`);
+  await tfjs.ready();
 }
 
 function firstLine(error: unknown): string {
@@ -62,7 +63,7 @@ function firstLine(error: unknown): string {
 
 /** Why a backend did not load, in words: a missing package is the usual case. */
 function whyNot(name: BackendName, error: unknown): string {
-  const missing = (error as { code?: string }).code === 'ERR_MODULE_NOT_FOUND';
+  const missing = (error as { code?: string }).code === 'MODULE_NOT_FOUND';
   const pkg = name === 'node' ? 'tfjs-node' : name === 'wasm' ? 'tfjs-backend-wasm' : 'tfjs-backend-cpu';
   return missing ? `${pkg} is not installed` : `${pkg} did not load: ${firstLine(error)}`;
 }
@@ -113,6 +114,6 @@ async function firstAvailable(): Promise<BackendInfo> {
  * The course says once which backend runs and why, so the banner is switched off.
  */
 function silenceCpuBanner(): void {
-  const cpu = tf.engine().findBackend('cpu') as unknown as { firstUse?: boolean } | null;
+  const cpu = tfjs.engine().findBackend('cpu') as unknown as { firstUse?: boolean } | null;
   if (cpu) cpu.firstUse = false;
 }

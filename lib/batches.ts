@@ -1,7 +1,7 @@
 // Mini-batches in the spirit of PyTorch's DataLoader: iterate over it once per
 // epoch, getting one array of batch tensors per step.
 import { randomGenerator, type RandomGenerator } from './seed.ts';
-import { tf } from './tf.ts';
+import { tf } from '#lib/tf.ts';
 
 export interface DataLoaderOptions {
   batchSize: number;

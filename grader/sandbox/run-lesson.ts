@@ -10,12 +10,12 @@ import type { FromSandbox, SandboxOptions } from './protocol.ts';
 
 const workerFile = fileURLToPath(new URL('./worker.ts', import.meta.url));
 const tsxLoader = import.meta.resolve('tsx');
-// TensorFlow.js (7 MB of plain JavaScript) imported before tsx's hooks are
+// TensorFlow.js (7 MB of plain JavaScript) loaded before tsx's hooks are
 // installed: through them it cost every sandbox a quarter second more CPU
-// time at its start. lib/tf.ts's own import then finds it loaded.
+// time at its start. lib/tfjs.ts's require then finds it loaded.
 const preload = ['@tensorflow/tfjs', '@tensorflow/tfjs-backend-wasm'].flatMap((name) => {
   try {
-    return [`--import=${import.meta.resolve(name)}`];
+    return [`--require=${fileURLToPath(import.meta.resolve(name))}`];
   } catch {
     return []; // Not installed: lib/backend.ts says so and falls back.
   }

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import { lenet } from '../models/lenet.ts';
 import { seedEverything } from '../seed.ts';
-import { backend, tf } from '../tf.ts';
+import { backend, tf } from '#lib/tf.ts';
 
 const program = new Command('bench')
   .option('--steps <n>', 'timed training steps', (value) => Number(value), 150)

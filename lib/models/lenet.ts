@@ -1,7 +1,7 @@
 // The original lesson's LeNet, for the tools that need it outside the lesson
 // (the benchmark, the pretrained model). Layer names say which layers extract
 // features (kept when fine-tuning) and which classify (replaced or retrained).
-import { tf } from '../tf.ts';
+import { tf } from '#lib/tf.ts';
 
 export function lenet(inputShape: [number, number, number], numClasses: number): tf.Sequential {
   return tf.sequential({

@@ -5,7 +5,7 @@ import { DataLoader } from '../batches.ts';
 import { loadFashionMnistSubset } from '../data/fashion-mnist.ts';
 import { pickImages } from '../data/image-set-ops.ts';
 import { seedEverything } from '../seed.ts';
-import { tf } from '../tf.ts';
+import { tf } from '#lib/tf.ts';
 import { lenet } from './lenet.ts';
 import { saveModel } from './model-files.ts';
 import { PRETRAINED_CLASSES, PRETRAINED_DIR } from './pretrained.ts';

@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { tf } from '../tf.ts';
+import { tf } from '#lib/tf.ts';
 
 const FILES = ['model.json', 'weights.bin'] as const;
 

@@ -2,7 +2,7 @@
 // classes of Fashion-MNIST (T-shirt/top, trouser, pullover, dress, coat) by
 // `npm run make-pretrained`. Lesson 3 fine-tunes it on the other five classes.
 import { fileURLToPath } from 'node:url';
-import type { tf } from '../tf.ts';
+import type { tf } from '#lib/tf.ts';
 import { loadModel } from './model-files.ts';
 
 export const PRETRAINED_DIR = fileURLToPath(new URL('./fashion-mnist-clothes/', import.meta.url));

@@ -5,7 +5,7 @@ import { expect } from 'chai';
 import { loadModel, saveModel } from '../models/model-files.ts';
 import { PRETRAINED_DIR, loadPretrainedModel } from '../models/pretrained.ts';
 import { seedEverything } from '../seed.ts';
-import { tf } from '../tf.ts';
+import { tf } from '#lib/tf.ts';
 
 describe('model files', () => {
   let dir: string;

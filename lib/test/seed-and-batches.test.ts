@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { DataLoader } from '../batches.ts';
 import { randomGenerator, seedEverything, unseed } from '../seed.ts';
-import { tf } from '../tf.ts';
+import { tf } from '#lib/tf.ts';
 
 function values(tensor: tf.Tensor): number[] {
   return Array.from(tensor.dataSync());

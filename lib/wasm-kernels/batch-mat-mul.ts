@@ -2,7 +2,8 @@
 // neither operand is transposed (several times slower otherwise, and every
 // matMul gradient transposes one operand), while its Transpose is cheap. So
 // transposed operands are transposed explicitly first.
-import * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs';
+import { tfjs } from '../tfjs.ts';
 import { compose } from './compose.ts';
 
 /** The permutation that swaps a tensor's last two axes. */

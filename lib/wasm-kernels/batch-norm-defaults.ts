@@ -9,7 +9,8 @@
 // The fix fills in what is missing with the values that change nothing
 // (scale 1, offset 0) before the kernel runs, at the one engine entry every
 // op goes through; every other kernel passes through untouched.
-import * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs';
+import { tfjs } from '../tfjs.ts';
 
 type RunKernel = (name: string, inputs: tf.NamedTensorMap, attrs: tf.NamedAttrMap) => tf.Tensor | tf.Tensor[];
 
@@ -18,16 +19,16 @@ let installed = false;
 export function fillBatchNormDefaults(): void {
   if (installed) return;
   installed = true;
-  const engine = tf.engine() as unknown as { runKernel: RunKernel };
+  const engine = tfjs.engine() as unknown as { runKernel: RunKernel };
   const runKernel = engine.runKernel.bind(engine);
   engine.runKernel = (name, inputs, attrs) => {
     if (name !== 'FusedBatchNorm' || (inputs.scale != null && inputs.offset != null)) return runKernel(name, inputs, attrs);
-    return tf.tidy(() => {
+    return tfjs.tidy(() => {
       const { mean } = inputs as { mean: tf.Tensor };
       const filled = {
         ...inputs,
-        scale: inputs.scale ?? tf.onesLike(mean),
-        offset: inputs.offset ?? tf.zerosLike(mean),
+        scale: inputs.scale ?? tfjs.onesLike(mean),
+        offset: inputs.offset ?? tfjs.zerosLike(mean),
       };
       return runKernel(name, filled, attrs);
     });

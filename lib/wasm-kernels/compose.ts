@@ -1,7 +1,8 @@
 // Composes a kernel from other wasm kernels, working on TensorInfos at the
 // backend level: no Tensor objects, no engine bookkeeping, and every
 // intermediate result freed when the composition ends.
-import * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs';
+import { tfjs } from '../tfjs.ts';
 
 export interface Composition {
   run(kernelName: string, inputs: Record<string, tf.TensorInfo>, attrs?: object): tf.TensorInfo;
@@ -15,7 +16,7 @@ export function compose(backend: tf.KernelBackend): Composition {
   const intermediates: tf.TensorInfo[] = [];
   return {
     run(kernelName, inputs, attrs = {}) {
-      const kernel = tf.getKernel(kernelName, 'wasm');
+      const kernel = tfjs.getKernel(kernelName, 'wasm');
       if (!kernel) throw new Error(`wasm has no ${kernelName} kernel to compose from`);
       const out = kernel.kernelFunc({ inputs, attrs: attrs as tf.NamedAttrMap, backend }) as tf.TensorInfo;
       intermediates.push(out);

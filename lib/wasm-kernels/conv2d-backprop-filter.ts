@@ -8,7 +8,8 @@
 // channels as the batch, the batch as channels) with dy seen as a filter
 // [oh, ow, n, co], dilated by the forward stride. (tfjs computes conv2d
 // gradients only for dilation 1, so the forward dilation is always 1.)
-import * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs';
+import { tfjs } from '../tfjs.ts';
 import { compose } from './compose.ts';
 
 type Shape4 = [number, number, number, number];
@@ -22,7 +23,7 @@ export const conv2dBackpropFilterConfig: tf.KernelConfig = {
     const nchw = dataFormat === 'NCHW';
     const x = nchw ? k.run('Transpose', { x: inputs.x! }, { perm: [0, 2, 3, 1] }) : inputs.x!;
     const dy = nchw ? k.run('Transpose', { x: inputs.dy! }, { perm: [0, 2, 3, 1] }) : inputs.dy!;
-    const info = tf.backend_util.computeConv2DInfo(x.shape as Shape4, filterShape as Shape4, strides, 1, pad, dimRoundingMode);
+    const info = tfjs.backend_util.computeConv2DInfo(x.shape as Shape4, filterShape as Shape4, strides, 1, pad, dimRoundingMode);
     const { top, bottom, left, right } = info.padInfo;
     const padded = k.run(
       'PadV2',

@@ -8,7 +8,8 @@
 //               the filter turned 180 degrees with its in and out channels swapped)
 //
 // Channels-first data still goes to wasm's own kernel.
-import * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs';
+import { tfjs } from '../tfjs.ts';
 import { compose } from './compose.ts';
 import { fullConvolutionPadding } from './full-convolution.ts';
 import { zeroDilate, padOrCrop } from './spatial.ts';
@@ -25,7 +26,7 @@ export function conv2dBackpropInputConfig(original: tf.KernelConfig): tf.KernelC
       const { strides, pad, dataFormat, dimRoundingMode, inputShape } = args.attrs as unknown as tf.Conv2DBackpropInputAttrs;
       if (dataFormat === 'NCHW') return original.kernelFunc(args);
       const filter = args.inputs.filter!;
-      const info = tf.backend_util.computeConv2DInfo(inputShape as Shape4, filter.shape as Shape4, strides, 1, pad, dimRoundingMode);
+      const info = tfjs.backend_util.computeConv2DInfo(inputShape as Shape4, filter.shape as Shape4, strides, 1, pad, dimRoundingMode);
       const k = compose(args.backend as tf.KernelBackend);
       const spread = zeroDilate(k, args.inputs.dy!, [info.strideHeight, info.strideWidth]);
       const padded = padOrCrop(k, spread, fullConvolutionPadding(info, spread.shape as Shape4));

@@ -7,7 +7,8 @@
 // convolution, which wasm has: of xPadded laid out as [1, H, W, c*N + n] with
 // dy laid out as a filter [oh, ow, c*N + n, m], dilated by the forward
 // stride. Its output at (kh*dh, kw*dw) is then summed over the batch.
-import * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs';
+import { tfjs } from '../tfjs.ts';
 import { compose } from './compose.ts';
 import { padOrCrop } from './spatial.ts';
 
@@ -19,7 +20,7 @@ export const depthwiseConv2dNativeBackpropFilterConfig: tf.KernelConfig = {
   kernelFunc: ({ inputs, attrs, backend }) => {
     const { strides, dilations, pad, dimRoundingMode, filterShape } = attrs as unknown as tf.DepthwiseConv2dNativeBackpropFilterAttrs;
     const { x, dy } = inputs as { x: tf.TensorInfo; dy: tf.TensorInfo };
-    const info = tf.backend_util.computeConv2DInfo(x.shape as Shape4, filterShape as Shape4, strides, dilations, pad, dimRoundingMode, true);
+    const info = tfjs.backend_util.computeConv2DInfo(x.shape as Shape4, filterShape as Shape4, strides, dilations, pad, dimRoundingMode, true);
     const k = compose(backend as tf.KernelBackend);
     const [n, height, width, channels] = x.shape as Shape4;
     const [fh, fw, , multiplier] = filterShape as Shape4;

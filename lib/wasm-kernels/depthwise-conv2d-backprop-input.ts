@@ -5,7 +5,8 @@
 // turned 180 degrees. With a channel multiplier m > 1, input channel c fed
 // output channels c*m .. c*m + m-1, so the m depthwise convolutions (one
 // per multiplier, not per element) are added up.
-import * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs';
+import { tfjs } from '../tfjs.ts';
 import { compose } from './compose.ts';
 import { fullConvolutionPadding } from './full-convolution.ts';
 import { padOrCrop, zeroDilate } from './spatial.ts';
@@ -18,7 +19,7 @@ export const depthwiseConv2dNativeBackpropInputConfig: tf.KernelConfig = {
   kernelFunc: ({ inputs, attrs, backend }) => {
     const { strides, dilations, pad, dimRoundingMode, inputShape } = attrs as unknown as tf.DepthwiseConv2dNativeBackpropInputAttrs;
     const { dy, filter } = inputs as { dy: tf.TensorInfo; filter: tf.TensorInfo };
-    const info = tf.backend_util.computeConv2DInfo(inputShape as Shape4, filter.shape as Shape4, strides, dilations, pad, dimRoundingMode, true);
+    const info = tfjs.backend_util.computeConv2DInfo(inputShape as Shape4, filter.shape as Shape4, strides, dilations, pad, dimRoundingMode, true);
     const k = compose(backend as tf.KernelBackend);
     const [n, outHeight, outWidth] = dy.shape as Shape4;
     const [fh, fw, channels, multiplier] = filter.shape as Shape4;

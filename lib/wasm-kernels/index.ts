@@ -1,7 +1,8 @@
 // Training kernels the wasm backend lacks, each composed from wasm's own
 // kernels, and faster compositions of some it has. Registered once, before
 // the backend is initialised, so that the originals' setup still runs.
-import * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs';
+import { tfjs } from '../tfjs.ts';
 import { batchMatMulConfig } from './batch-mat-mul.ts';
 import { conv2dBackpropFilterConfig } from './conv2d-backprop-filter.ts';
 import { conv2dBackpropInputConfig } from './conv2d-backprop-input.ts';
@@ -32,12 +33,12 @@ export function registerWasmTrainingKernels(): void {
   if (registered) return;
   registered = true;
   for (const config of missingKernels) {
-    if (!tf.getKernel(config.kernelName, 'wasm')) tf.registerKernel(config);
+    if (!tfjs.getKernel(config.kernelName, 'wasm')) tfjs.registerKernel(config);
   }
   for (const [name, faster] of Object.entries(fasterKernels)) {
-    const original = tf.getKernel(name, 'wasm');
+    const original = tfjs.getKernel(name, 'wasm');
     if (!original) continue;
-    tf.unregisterKernel(name, 'wasm');
-    tf.registerKernel(faster(original));
+    tfjs.unregisterKernel(name, 'wasm');
+    tfjs.registerKernel(faster(original));
   }
 }

@@ -20,7 +20,8 @@
 // they equal the forward maximum and no earlier tap of that window has won;
 // the winners' dy is spread back to where that tap reads the input, and the
 // taps' gradients are added up. Correct, but slow: wasm's StridedSlice is a loop.
-import * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs';
+import { tfjs } from '../tfjs.ts';
 import { compose } from './compose.ts';
 import { padOrCrop, zeroDilate } from './spatial.ts';
 
@@ -34,7 +35,7 @@ export function maxPoolGradConfig(): tf.KernelConfig {
     kernelFunc: (args) => {
       const { filterSize, strides, pad, dimRoundingMode } = args.attrs as unknown as tf.MaxPoolGradAttrs;
       const { dy, input, output } = args.inputs as { dy: tf.TensorInfo; input: tf.TensorInfo; output: tf.TensorInfo };
-      const info = tf.backend_util.computePool2DInfo(input.shape as Shape4, filterSize, strides, 1, pad, dimRoundingMode);
+      const info = tfjs.backend_util.computePool2DInfo(input.shape as Shape4, filterSize, strides, 1, pad, dimRoundingMode);
       const { filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw, padInfo, outHeight, outWidth } = info;
       const k = compose(args.backend as tf.KernelBackend);
       const [n, height, width, channels] = input.shape as Shape4;

@@ -8,12 +8,15 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import * as tf from '@tensorflow/tfjs';
-import { BackendWasm, getThreadsCount, setThreadsCount } from '@tensorflow/tfjs-backend-wasm';
+import type * as tf from '@tensorflow/tfjs';
+import type * as Wasm from '@tensorflow/tfjs-backend-wasm';
+import { requirePackage, tfjs } from '../tfjs.ts';
 
 const require = createRequire(import.meta.url);
 const build = require.resolve('@tensorflow/tfjs-backend-wasm/wasm-out/tfjs-backend-wasm-threaded-simd.js');
 const threadScript = fileURLToPath(new URL('./pthread-worker.cjs', import.meta.url));
+// Loaded when used: until then the backend may be another.
+const wasmPackage = () => requirePackage<typeof Wasm>('@tensorflow/tfjs-backend-wasm');
 
 /**
  * A thread without this process's Node flags: workers inherit them, and the
@@ -42,7 +45,8 @@ interface WebAssemblyApi {
 }
 const { WebAssembly: webAssembly } = globalThis as unknown as { WebAssembly: WebAssemblyApi };
 
-async function start(threads: number): Promise<BackendWasm> {
+async function start(threads: number): Promise<Wasm.BackendWasm> {
+  const { BackendWasm, setThreadsCount } = wasmPackage();
   const factory = require(build) as Factory;
   // emscripten has no way to report a failed instantiateWasm: it would wait forever.
   let fail: (error: unknown) => void = () => {};
@@ -85,9 +89,9 @@ async function start(threads: number): Promise<BackendWasm> {
 
 /** Makes 'wasm' the threaded build with `threads` threads (the caller's included); before the backend is first used. */
 export function useThreadedWasm(threads: number): void {
-  tf.removeBackend('wasm');
-  tf.registerBackend('wasm', () => start(threads), WASM_PRIORITY);
+  tfjs.removeBackend('wasm');
+  tfjs.registerBackend('wasm', () => start(threads), WASM_PRIORITY);
 }
 
 /** The threads XNNPACK actually got, once the backend is initialised. */
-export const wasmThreads = (): number => getThreadsCount();
+export const wasmThreads = (): number => wasmPackage().getThreadsCount();

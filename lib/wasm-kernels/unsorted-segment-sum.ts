@@ -1,7 +1,8 @@
 // UnsortedSegmentSum, the gradient of tf.gather (an embedding lookup), which
 // the wasm backend lacks: wasm's ScatterNd adds up rows that land on the same
 // index, which is exactly a segment sum.
-import * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs';
+import { tfjs } from '../tfjs.ts';
 import { compose } from './compose.ts';
 
 export const unsortedSegmentSumConfig: tf.KernelConfig = {
@@ -10,7 +11,7 @@ export const unsortedSegmentSumConfig: tf.KernelConfig = {
   kernelFunc: ({ inputs, attrs, backend }) => {
     const { numSegments } = attrs as unknown as tf.UnsortedSegmentSumAttrs;
     const { x, segmentIds } = inputs as { x: tf.TensorInfo; segmentIds: tf.TensorInfo };
-    const rows = tf.util.sizeFromShape(segmentIds.shape);
+    const rows = tfjs.util.sizeFromShape(segmentIds.shape);
     // TensorFlow drops rows whose id is out of range; ScatterNd would write out of bounds,
     // so the ids (one int per row, not per value) are checked on the host first.
     const ids = (backend as tf.KernelBackend).readSync(segmentIds.dataId) as Int32Array;

@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
-import { backend, tf } from '../../tf.ts';
+import { backend, tf } from '#lib/tf.ts';
 
 const modules = fileURLToPath(new URL('../../../node_modules', import.meta.url));
 
@@ -28,6 +28,16 @@ describe('the tf module', () => {
     const names = { node: 'tensorflow', wasm: 'wasm', cpu: 'cpu' } as const;
     expect(tf.getBackend()).to.equal(names[backend.name]);
     expect(backend.reason).to.be.a('string').and.not.equal('');
+  });
+
+  it('is the package @tensorflow/tfjs, with every name its ES module namespace has (what tf.types.d.ts declares)', async () => {
+    const namespace = (await import('@tensorflow/tfjs')) as Record<string, unknown>;
+    const names = Object.keys(namespace).filter((name) => name !== 'default');
+    expect(names.length).to.be.above(500);
+    const missing = names.filter((name) => !(name in tf));
+    expect(missing).to.deep.equal([]);
+    expect(tf.zeros).to.equal(namespace.zeros);
+    expect(tf.engine()).to.equal((namespace.engine as typeof tf.engine)());
   });
 
   it('shares one copy of tfjs-core with every tfjs package, tfjs-node included when installed', () => {

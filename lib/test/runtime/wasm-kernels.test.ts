@@ -1,7 +1,7 @@
 // The training kernels this project adds to wasm, against the cpu backend's.
 import { expect } from 'chai';
 import { randomGenerator, seedEverything } from '../../seed.ts';
-import { tf } from '../../tf.ts';
+import { tf } from '#lib/tf.ts';
 
 /** Runs `compute` on wasm and on cpu with the same inputs; returns the largest error relative to the largest value. */
 async function relativeError(compute: () => tf.Tensor): Promise<number> {
