@@ -1,8 +1,8 @@
-// npm run bench [-- --steps N] [--compare-pytorch]
+// npm run bench [-- --steps N] [--compare-pytorch] [--processes N]
 // Training speed of the original lesson's LeNet at batch 32 on this machine's
 // backend: images per second, and where one step's time goes. The last line
 // is one JSON object for scripts to read.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import { lenet } from '../models/lenet.ts';
@@ -12,9 +12,37 @@ import { backend, tf } from '#lib/tf.ts';
 const program = new Command('bench')
   .option('--steps <n>', 'timed training steps', (value) => Number(value), 150)
   .option('--compare-pytorch', "also time the same model in PyTorch (Debian's python3-torch), if installed")
+  .option('--processes <n>', 'run this many benches at once, as `ta compare` runs its workers, and add up their speeds', (value) => Number(value), 1)
   .parse();
-const options = program.opts<{ steps: number; comparePytorch?: boolean }>();
+const options = program.opts<{ steps: number; comparePytorch?: boolean; processes: number }>();
 const BATCH = 32;
+
+if (!Number.isInteger(options.processes) || options.processes < 1) program.error('--processes must be a whole number of at least 1');
+if (options.processes > 1) {
+  await benchSideBySide(options.processes);
+  process.exit(0);
+}
+
+/** n copies of this bench at once: how much faster than one a machine's cores train together. */
+async function benchSideBySide(n: number): Promise<void> {
+  const script = fileURLToPath(import.meta.url);
+  const one = () =>
+    new Promise<number>((resolve, reject) => {
+      const child = spawn(process.execPath, [...process.execArgv, script, '--steps', String(options.steps)], { stdio: ['ignore', 'pipe', 'inherit'] });
+      let out = '';
+      child.stdout.on('data', (chunk: Buffer) => (out += chunk));
+      child.on('error', reject);
+      child.on('close', (code) => {
+        const last = out.trim().split('\n').at(-1) ?? '';
+        if (code !== 0) reject(new Error(`a bench process exited with code ${code}`));
+        else resolve((JSON.parse(last) as { imagesPerSecond: number }).imagesPerSecond);
+      });
+    });
+  const speeds = await Promise.all(Array.from({ length: n }, one));
+  const total = speeds.reduce((a, b) => a + b, 0);
+  console.log(`${n} benches at once: ${speeds.join(', ')} images/s, ${total} in all`);
+  console.log(JSON.stringify({ backend: backend.name, model: 'lenet', batchSize: BATCH, processes: n, imagesPerSecond: total }));
+}
 
 seedEverything(0);
 const model = lenet([28, 28, 1], 10);
