@@ -33,6 +33,13 @@ export interface Check {
   points: number;
   /** Fixtures this check uses: if one of them failed or hung, the check fails at once. */
   needs?: readonly string[];
+  /**
+   * Checks of the parts this check's subject is built from (e.g. an encoder
+   * block's attention). When one of them fails too, this failure may only be a
+   * consequence, and the diagnosis leaves its causes out: the root of a chain
+   * of symptoms gets the blame, not every link after it.
+   */
+  buildsOn?: readonly string[];
   /** Time for the check itself, fixtures excluded. Default 30 s. */
   timeoutMs?: number;
   /** Throws CheckFailure (or a chai AssertionError) to fail; any other error is an error. */

@@ -26,6 +26,8 @@ export const CheckResultSchema = z.object({
   figures: z.record(z.string(), z.number().nullable()).default({}),
   /** Likely causes of a failure, for the diagnosis (empty when the check passed). */
   causes: z.array(CauseSchema).default([]),
+  /** The checks of the parts this check's subject is built from (see Check.buildsOn). */
+  buildsOn: z.array(z.string()).default([]),
   durationMs: z.number().nonnegative(),
 });
 export type CheckResult = z.infer<typeof CheckResultSchema>;

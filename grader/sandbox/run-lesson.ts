@@ -62,6 +62,7 @@ export async function runLesson(lesson: LessonDefinition, options: RunLessonOpti
         message: verdict.message,
         figures: verdict.figures,
         causes: verdict.causes,
+        buildsOn: [...(check.buildsOn ?? [])],
         durationMs: Date.now() - started,
       });
     }

@@ -109,6 +109,8 @@ interface AttentionCase {
   expectedWeights: number[];
   /** What attention gives without the 1/sqrt(dk) scaling: a cause the check can recognise. */
   unscaledWeights: number[];
+  /** What attention gives with no mask at all: real queries see this when the mask misses the key axis. */
+  unmaskedWeights: number[];
 }
 
 function attentionCase(): AttentionCase {
@@ -120,6 +122,7 @@ function attentionCase(): AttentionCase {
   const expectedOutput: number[] = [];
   const expectedWeights: number[] = [];
   const unscaledWeights: number[] = [];
+  const unmaskedWeights: number[] = [];
   const slice = (values: number[], b: number, h: number, scale = 1) =>
     Array.from({ length }, (_, i) =>
       Array.from({ length: dk }, (_, d) => scale * values[((b * heads + h) * length + i) * dk + d]!),
@@ -131,9 +134,10 @@ function attentionCase(): AttentionCase {
       expectedWeights.push(...weights.flat());
       // Scaling q by sqrt(dk) undoes the division: the weights of unscaled attention.
       unscaledWeights.push(...ref.attentionHead(slice(q, b, h, Math.sqrt(dk)), slice(k, b, h), slice(v, b, h), ATT_MASK[b]!).weights.flat());
+      unmaskedWeights.push(...ref.attentionHead(slice(q, b, h), slice(k, b, h), slice(v, b, h), ATT_MASK[b]!.map(() => 1)).weights.flat());
     }
   }
-  return { q, k, v, shape, expectedOutput, expectedWeights, unscaledWeights };
+  return { q, k, v, shape, expectedOutput, expectedWeights, unscaledWeights, unmaskedWeights };
 }
 
 /** The student's attention on the fixed case, as plain numbers. */
@@ -361,17 +365,36 @@ const attentionPadding: Check = {
           'every query should ignore padded keys (weight about 0). Usual causes: the mask applied along the query axis, ' +
           'or applied after the softmax, or with the wrong sign.',
         figures,
-        [cause('model/layers', 3, 'the padding mask does not block the padded keys')],
+        maskOnQueries(got.weights)
+          ? [cause('tensors-and-inputs/wrong-tensor-shape', 4, 'the mask broadcasts along the query axis: real queries attend as if unmasked, padded queries’ rows change')]
+          : [cause('model/layers', 3, 'the padding mask does not block the padded keys')],
       );
     }
     return { message: `padded keys get weight at most ${largest.toExponential(1)}`, figures };
   },
 };
 
+/**
+ * Batch item 0's weights as a mask on the query axis makes them: the rows of
+ * its real queries (0 to 2) equal attention with no mask, while the rows of its
+ * padded queries (3 and 4) do not (a mask never applied changes no row).
+ */
+function maskOnQueries(weights: Float32Array): boolean {
+  const { unmaskedWeights } = attentionCase();
+  const n = ATT.length;
+  const rowDifference = (h: number, i: number) =>
+    ref.largestDifference(weights.slice((h * n + i) * n, (h * n + i + 1) * n), unmaskedWeights.slice((h * n + i) * n, (h * n + i + 1) * n)).diff;
+  const heads = Array.from({ length: ATT.heads }, (_, h) => h);
+  const realRowsUnmasked = heads.every((h) => [0, 1, 2].every((i) => rowDifference(h, i) <= 1e-4));
+  const paddedRowsChanged = heads.some((h) => [3, 4].some((i) => rowDifference(h, i) > 1e-4));
+  return realRowsUnmasked && paddedRowsChanged;
+}
+
 const multiHeadReference: Check = {
   id: 'multi-head-reference',
   title: 'multi-head attention equals the reference',
   points: 1,
+  buildsOn: ['attention-reference'],
   async run(ctx) {
     return withSmallModel(ctx, (t, model) => {
       const [batch, length, d] = [2, 5, SMALL.dModel];
@@ -386,12 +409,19 @@ const multiHeadReference: Check = {
       });
       const { diff, index } = ref.largestDifference(out.dataSync(), expected);
       if (!(diff <= 1e-4)) {
+        const reshapedOnly = ATT_MASK.flatMap((mask, b) => {
+          const x = Array.from({ length }, (_, i) => xValues.slice((b * length + i) * d, (b * length + i + 1) * d));
+          return ref.multiHeadAttention(values, x, mask, SMALL.heads, true).flat();
+        });
+        const mergedByReshape = ref.largestDifference(out.dataSync(), reshapedOnly).diff <= 1e-4;
         throw new CheckFailure(
           `with dModel ${d} and ${SMALL.heads} heads, the output at [${ref.unflatten(index, [batch, length, d])}] is ${fmt(out.dataSync()[index]!)}, ` +
             `the reference gives ${fmt(expected[index]!)}. Usual causes: heads split or merged with a reshape that mixes positions and features ` +
             '(a transpose is needed), the output projection left out, or a mistake in attention itself (see attention-reference).',
           { largestDifference: diff },
-          [cause('tensors-and-inputs/wrong-tensor-shape', 2, 'heads split or merged along the wrong axes'), cause('model/layers', 1, 'a projection left out')],
+          mergedByReshape
+            ? [cause('tensors-and-inputs/wrong-tensor-shape', 4, 'the output is what merging the heads by a reshape alone, without a transpose, gives')]
+            : [cause('tensors-and-inputs/wrong-tensor-shape', 2, 'heads split or merged along the wrong axes'), cause('model/layers', 1, 'a projection left out')],
         );
       }
       return { message: `equals the reference (largest difference ${diff.toExponential(1)})`, figures: { largestDifference: diff } };
@@ -439,6 +469,7 @@ const encoderBlockReference: Check = {
   id: 'encoder-block-reference',
   title: 'an encoder block equals the reference',
   points: 1,
+  buildsOn: ['multi-head-reference', 'layer-norm'],
   async run(ctx) {
     return withSmallModel(ctx, (t, model) => {
       const [batch, length, d] = [2, 5, SMALL.dModel];
@@ -495,6 +526,7 @@ const permutation: Check = {
   id: 'positions-matter',
   title: 'without positions the encoder is permutation-equivariant; with them it is not',
   points: 1,
+  buildsOn: ['multi-head-reference', 'positional-encoding'],
   async run(ctx) {
     return withSmallModel(ctx, (t, model) => {
       const [batch, length, d] = [2, 6, SMALL.dModel];
@@ -580,6 +612,7 @@ const paddingInvariance: Check = {
   id: 'padding-invariance',
   title: 'extra padding does not change a message’s scores',
   points: 1,
+  buildsOn: ['attention-padding', 'multi-head-reference', 'pooling'],
   async run(ctx) {
     return withSmallModel(ctx, (t, model) => {
       const messages = [

@@ -43,12 +43,17 @@ function columns(a: Matrix, from: number, to: number): Matrix {
   return a.map((row) => row.slice(from, to));
 }
 
-/** Self-attention of one sequence x [length][dModel] with `heads` heads. */
+/**
+ * Self-attention of one sequence x [length][dModel] with `heads` heads.
+ * `mergeByReshapeOnly` merges the heads' outputs [heads][length][dk] as a
+ * reshape alone would, heads first: the mistake a check can recognise.
+ */
 export function multiHeadAttention(
   weights: { query: LinearValues; key: LinearValues; value: LinearValues; output: LinearValues },
   x: Matrix,
   keyMask: number[],
   heads: number,
+  mergeByReshapeOnly = false,
 ): Matrix {
   const project = (l: LinearValues) => addBias(matmul(x, l.w), l.b);
   const [q, k, v] = [project(weights.query), project(weights.key), project(weights.value)];
@@ -56,7 +61,11 @@ export function multiHeadAttention(
   const perHead = Array.from({ length: heads }, (_, h) =>
     attentionHead(columns(q, h * dk, (h + 1) * dk), columns(k, h * dk, (h + 1) * dk), columns(v, h * dk, (h + 1) * dk), keyMask).output,
   );
-  const merged = x.map((_, i) => perHead.flatMap((head) => head[i]!));
+  const dModel = heads * dk;
+  const headsFirst = perHead.flat(2);
+  const merged = mergeByReshapeOnly
+    ? x.map((_, i) => headsFirst.slice(i * dModel, (i + 1) * dModel))
+    : x.map((_, i) => perHead.flatMap((head) => head[i]!));
   return addBias(matmul(merged, weights.output.w), weights.output.b);
 }
 

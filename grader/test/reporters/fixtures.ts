@@ -15,7 +15,7 @@ export function curveFor(shift: number, broken = false) {
 }
 
 function check(id: string, title: string, points: number, status: CheckResult['status'], message: string, figures = {}): CheckResult {
-  return { id, title, status, points: status === 'pass' ? points : 0, maxPoints: points, message, figures, causes: [], durationMs: 1200 };
+  return { id, title, status, points: status === 'pass' ? points : 0, maxPoints: points, message, figures, causes: [], buildsOn: [], durationMs: 1200 };
 }
 
 /** A submission of one lesson: `quality` 1 passes everything; lower fails the later checks. */
