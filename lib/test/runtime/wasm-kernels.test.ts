@@ -57,6 +57,26 @@ describe('wasm training kernels', () => {
     });
   }
 
+  // The composition's shortcuts: no padding to add, no extra rows to cut, one
+  // input channel (its last transpose is a reshape), one output channel.
+  const filterCases: [[number, number, number, number], [number, number, number, number], number, 'valid' | 'same'][] = [
+    [[3, 12, 12, 1], [5, 5, 1, 6], 1, 'valid'],
+    [[3, 12, 12, 1], [5, 5, 1, 6], 1, 'same'],
+    [[2, 10, 9, 6], [5, 5, 6, 16], 1, 'valid'],
+    [[2, 9, 9, 3], [3, 3, 3, 1], 2, 'valid'],
+    [[2, 8, 7, 1], [3, 2, 1, 1], 3, 'same'],
+  ];
+  for (const [xShape, fShape, stride, pad] of filterCases) {
+    it(`Conv2DBackpropFilter: x [${xShape}], filter [${fShape}], stride ${stride}, pad ${pad}`, async () => {
+      const error = await relativeError(() => {
+        const x = tf.tensor4d(values(xShape, 900), xShape);
+        const filter = tf.tensor4d(values(fShape, 901), fShape);
+        return tf.grad((f: tf.Tensor) => tf.conv2d(x, f as tf.Tensor4D, stride, pad).square().sum())(filter);
+      });
+      expect(error).to.be.at.most(1e-4);
+    });
+  }
+
   for (let trial = 0; trial < 10; trial++) {
     const [batch, height, width, channels] = [pick([1, 2, 3]), pick([5, 8, 11]), pick([6, 9, 12]), pick([1, 2, 3])];
     const [kernel, multiplier] = [pick([1, 2, 3, 5]), pick([1, 1, 2])];
@@ -112,12 +132,17 @@ describe('wasm training kernels', () => {
   // Windows the gradient must route exactly as cpu does: all zeros (relu), all
   // one negative value, ties between later pixels, only negatives, -0 against 0.
   const tricky = [0, 0, 0, 0, -0.5, -0.5, -0.5, -0.5, 1, 3, 3, 2, -3, -1, -2, -1, -0, 0, 0, -0, 2, 1, 2, 2];
-  const trickyCases: [[number, number, number, number], number, 'valid' | 'same'][] = [
+  const trickyCases: [[number, number, number, number], number | [number, number], 'valid' | 'same'][] = [
     [[2, 4, 6, 3], 2, 'valid'],
     [[1, 5, 7, 2], 2, 'valid'],
     [[1, 5, 7, 2], 2, 'same'],
     [[2, 6, 6, 1], 3, 'valid'],
     [[1, 7, 5, 4], 3, 'same'],
+    // LeNet's pooling, and windows one pixel high or wide, whose moves are partly reshapes.
+    [[2, 8, 8, 6], 2, 'valid'],
+    [[2, 4, 6, 3], [1, 2], 'valid'],
+    [[2, 4, 6, 1], [2, 1], 'valid'],
+    [[1, 5, 6, 2], [2, 3], 'same'],
   ];
   for (const [shape, size, pad] of trickyCases) {
     it(`MaxPoolGrad: x [${shape}], window and stride ${size}, pad ${pad}: ties and negative windows routed exactly as on cpu`, async () => {
