@@ -5,11 +5,17 @@
 // turned 180 degrees. With a channel multiplier m > 1, input channel c fed
 // output channels c*m .. c*m + m-1, so the m depthwise convolutions (one
 // per multiplier, not per element) are added up.
+//
+// As in conv2d-backprop-input.ts: the zeros around dy are given to the
+// depthwise convolution as explicit padding instead of being written out (the
+// same products of zero, in the same order), a stride's trailing zeros count
+// towards that padding, and the taps are reversed as the rows of
+// [taps, c*m]. A 1x1 filter, or a crop that leaves nothing, keeps the PadV2.
 import type * as tf from '@tensorflow/tfjs';
 import { tfjs } from '../tfjs.ts';
 import { compose } from './compose.ts';
 import { fullConvolutionPadding } from './full-convolution.ts';
-import { padOrCrop, zeroDilate } from './spatial.ts';
+import { padOrCrop, spreadWithTrailingZeros } from './spatial.ts';
 
 type Shape4 = [number, number, number, number];
 
@@ -23,23 +29,31 @@ export const depthwiseConv2dNativeBackpropInputConfig: tf.KernelConfig = {
     const k = compose(backend as tf.KernelBackend);
     const [n, outHeight, outWidth] = dy.shape as Shape4;
     const [fh, fw, channels, multiplier] = filter.shape as Shape4;
-    const turned = k.run('Reverse', { x: filter }, { dims: [0, 1] });
+    const taps = fh * fw;
+    const turned = taps === 1 ? filter : k.view(k.run('Reverse', { x: k.view(filter, [taps, channels * multiplier]) }, { dims: [0] }), [fh, fw, channels, multiplier]);
+    const [sh, sw] = [info.strideHeight, info.strideWidth];
+    // The padding of the spread without its trailing zeros, less those zeros.
+    const [, [top, bottom], [left, right]] = fullConvolutionPadding(info, [n, (outHeight - 1) * sh + 1, (outWidth - 1) * sw + 1, channels]);
+    const amounts: [number, number][] = [[0, 0], [top, bottom - (sh - 1)], [left, right - (sw - 1)], [0, 0]];
+    const crops = amounts.map(([before, after]) => [Math.min(0, before), Math.min(0, after)] as [number, number]);
+    const padding = amounts.map(([before, after]) => [Math.max(0, before), Math.max(0, after)] as [number, number]);
     // dy's channels are (channel, multiplier) pairs; each multiplier's slice pairs with its filter slice.
-    const pairs = k.view(dy, [n, outHeight, outWidth, channels, multiplier]);
+    // The multipliers are moved to the front first ([pixels, c, m] -> [m, pixels, c], a 3-D transpose),
+    // so that each slice is one contiguous block: wasm's rank-5 Slice of the last axis took 76 ms
+    // for dy [32,14,14,16] (against 0.4 ms for the transpose and 0.3 ms per slice).
+    const pixels = n * outHeight * outWidth;
+    const byMultiplier = multiplier === 1 ? dy : k.run('Transpose', { x: k.view(dy, [pixels, channels, multiplier]) }, { perm: [2, 0, 1] });
     const parts: tf.TensorInfo[] = [];
     for (let m = 0; m < multiplier; m++) {
       const dyPart =
-        multiplier === 1 ? dy : k.view(k.run('Slice', { x: pairs }, { begin: [0, 0, 0, 0, m], size: [-1, -1, -1, -1, 1] }), [n, outHeight, outWidth, channels]);
+        multiplier === 1 ? dy : k.view(k.run('Slice', { x: byMultiplier }, { begin: [m, 0, 0], size: [1, pixels, channels] }), [n, outHeight, outWidth, channels]);
       const filterPart = multiplier === 1 ? turned : k.run('Slice', { x: turned }, { begin: [0, 0, 0, m], size: [fh, fw, channels, 1] });
-      const spread = zeroDilate(k, dyPart, [info.strideHeight, info.strideWidth]);
-      const padded = padOrCrop(k, spread, fullConvolutionPadding(info, spread.shape as Shape4));
-      parts.push(
-        k.run(
-          'DepthwiseConv2dNative',
-          { x: padded, filter: filterPart },
-          { strides: 1, pad: 'valid', dilations: [info.dilationHeight, info.dilationWidth] },
-        ),
-      );
+      const cropped = padOrCrop(k, spreadWithTrailingZeros(k, dyPart, [sh, sw]), crops);
+      // XNNPACK refuses an empty input (a crop can leave no rows), even one padded to a size.
+      const inConv = taps > 1 && cropped.shape.every((size) => size > 0);
+      const x = inConv ? cropped : padOrCrop(k, cropped, padding);
+      const pad = inConv && padding.some(([before, after]) => before > 0 || after > 0) ? padding : 'valid';
+      parts.push(k.run('DepthwiseConv2dNative', { x, filter: filterPart }, { strides: 1, pad, dilations: [info.dilationHeight, info.dilationWidth] }));
     }
     return k.finish(parts.length === 1 ? parts[0]! : k.run('AddN', parts as unknown as Record<string, tf.TensorInfo>));
   },

@@ -20,11 +20,11 @@ export function padOrCrop(k: Composition, x: tf.TensorInfo, amounts: [number, nu
 }
 
 /**
- * [n, h, w, c] becomes [n, (h-1)*sh + 1, (w-1)*sw + 1, c] with the pixels
- * sh rows and sw columns apart: each row and column gets stride-1 zeros after
- * it (one padding of a rank-6 view, no loop), and the trailing ones are cut.
+ * [n, h, w, c] becomes [n, h*sh, w*sw, c] with the pixels sh rows and sw
+ * columns apart: each row and column gets stride-1 zeros after it, the
+ * trailing ones included (one padding of a rank-6 view, no loop).
  */
-export function zeroDilate(k: Composition, x: tf.TensorInfo, [sh, sw]: [number, number]): tf.TensorInfo {
+export function spreadWithTrailingZeros(k: Composition, x: tf.TensorInfo, [sh, sw]: [number, number]): tf.TensorInfo {
   if (sh === 1 && sw === 1) return x;
   const [n, h, w, c] = x.shape as [number, number, number, number];
   const spread = k.run(
@@ -32,5 +32,14 @@ export function zeroDilate(k: Composition, x: tf.TensorInfo, [sh, sw]: [number, 
     { x: k.view(x, [n, h, 1, w, 1, c]) },
     { paddings: [[0, 0], [0, 0], [0, sh - 1], [0, 0], [0, sw - 1], [0, 0]], constantValue: 0 },
   );
-  return padOrCrop(k, k.view(spread, [n, h * sh, w * sw, c]), [[0, 0], [0, 1 - sh], [0, 1 - sw], [0, 0]]);
+  return k.view(spread, [n, h * sh, w * sw, c]);
+}
+
+/**
+ * [n, h, w, c] becomes [n, (h-1)*sh + 1, (w-1)*sw + 1, c] with the pixels
+ * sh rows and sw columns apart: spreadWithTrailingZeros, the trailing zeros cut.
+ */
+export function zeroDilate(k: Composition, x: tf.TensorInfo, [sh, sw]: [number, number]): tf.TensorInfo {
+  if (sh === 1 && sw === 1) return x;
+  return padOrCrop(k, spreadWithTrailingZeros(k, x, [sh, sw]), [[0, 0], [0, 1 - sh], [0, 1 - sw], [0, 0]]);
 }
