@@ -26,8 +26,7 @@
 import type * as tf from '@tensorflow/tfjs';
 import { tfjs } from '../tfjs.ts';
 import { compose } from './compose.ts';
-import { fullConvolutionPadding } from './full-convolution.ts';
-import { padOrCrop, spreadWithTrailingZeros } from './spatial.ts';
+import { fullConvolutionInput } from './full-convolution.ts';
 
 type Shape4 = [number, number, number, number];
 
@@ -43,20 +42,9 @@ export function conv2dBackpropInputConfig(original: tf.KernelConfig): tf.KernelC
       const filter = args.inputs.filter!;
       const info = tfjs.backend_util.computeConv2DInfo(inputShape as Shape4, filter.shape as Shape4, strides, 1, pad, dimRoundingMode);
       const k = compose(args.backend as tf.KernelBackend);
-      const [sh, sw] = [info.strideHeight, info.strideWidth];
-      const dy = args.inputs.dy!;
-      const [n, outHeight, outWidth, outChannels] = dy.shape as Shape4;
-      const spread = spreadWithTrailingZeros(k, dy, [sh, sw]);
-      // The padding of the spread without its trailing zeros, less those zeros.
-      const [, [top, bottom], [left, right]] = fullConvolutionPadding(info, [n, (outHeight - 1) * sh + 1, (outWidth - 1) * sw + 1, outChannels]);
-      const amounts: [number, number][] = [[0, 0], [top, bottom - (sh - 1)], [left, right - (sw - 1)], [0, 0]];
-      const [fh, fw, inChannels] = filter.shape as Shape4;
+      const { x, pad: padding } = fullConvolutionInput(k, info, args.inputs.dy!);
+      const [fh, fw, inChannels, outChannels] = filter.shape as Shape4;
       const taps = fh * fw;
-      const cropped = padOrCrop(k, spread, amounts.map(([before, after]) => [Math.min(0, before), Math.min(0, after)]));
-      const padding = amounts.map(([before, after]) => [Math.max(0, before), Math.max(0, after)] as [number, number]);
-      // XNNPACK refuses an empty input (a crop can leave no rows), even one padded to a size.
-      const inConv = taps > 1 && cropped.shape.every((size) => size > 0);
-      const x = inConv ? cropped : padOrCrop(k, cropped, padding);
       // [taps, ci, co] -> [taps, co, ci], then the taps reversed.
       const swapped = inChannels === 1 || outChannels === 1
         ? filter
@@ -65,7 +53,7 @@ export function conv2dBackpropInputConfig(original: tf.KernelConfig): tf.KernelC
       const conv = k.run(
         'Conv2D',
         { x, filter: k.view(turned, [fh, fw, outChannels, inChannels]) },
-        { strides: 1, pad: inConv && padding.some(([before, after]) => before > 0 || after > 0) ? padding : 'valid', dataFormat: 'NHWC', dilations: 1 },
+        { strides: 1, pad: padding, dataFormat: 'NHWC', dilations: 1 },
       );
       return k.finish(conv);
     },

@@ -14,8 +14,7 @@
 import type * as tf from '@tensorflow/tfjs';
 import { tfjs } from '../tfjs.ts';
 import { compose } from './compose.ts';
-import { fullConvolutionPadding } from './full-convolution.ts';
-import { padOrCrop, spreadWithTrailingZeros } from './spatial.ts';
+import { fullConvolutionInput } from './full-convolution.ts';
 
 type Shape4 = [number, number, number, number];
 
@@ -31,12 +30,6 @@ export const depthwiseConv2dNativeBackpropInputConfig: tf.KernelConfig = {
     const [fh, fw, channels, multiplier] = filter.shape as Shape4;
     const taps = fh * fw;
     const turned = taps === 1 ? filter : k.view(k.run('Reverse', { x: k.view(filter, [taps, channels * multiplier]) }, { dims: [0] }), [fh, fw, channels, multiplier]);
-    const [sh, sw] = [info.strideHeight, info.strideWidth];
-    // The padding of the spread without its trailing zeros, less those zeros.
-    const [, [top, bottom], [left, right]] = fullConvolutionPadding(info, [n, (outHeight - 1) * sh + 1, (outWidth - 1) * sw + 1, channels]);
-    const amounts: [number, number][] = [[0, 0], [top, bottom - (sh - 1)], [left, right - (sw - 1)], [0, 0]];
-    const crops = amounts.map(([before, after]) => [Math.min(0, before), Math.min(0, after)] as [number, number]);
-    const padding = amounts.map(([before, after]) => [Math.max(0, before), Math.max(0, after)] as [number, number]);
     // dy's channels are (channel, multiplier) pairs; each multiplier's slice pairs with its filter slice.
     // The multipliers are moved to the front first ([pixels, c, m] -> [m, pixels, c], a 3-D transpose),
     // so that each slice is one contiguous block: wasm's rank-5 Slice of the last axis took 76 ms
@@ -48,11 +41,7 @@ export const depthwiseConv2dNativeBackpropInputConfig: tf.KernelConfig = {
       const dyPart =
         multiplier === 1 ? dy : k.view(k.run('Slice', { x: byMultiplier }, { begin: [m, 0, 0], size: [1, pixels, channels] }), [n, outHeight, outWidth, channels]);
       const filterPart = multiplier === 1 ? turned : k.run('Slice', { x: turned }, { begin: [0, 0, 0, m], size: [fh, fw, channels, 1] });
-      const cropped = padOrCrop(k, spreadWithTrailingZeros(k, dyPart, [sh, sw]), crops);
-      // XNNPACK refuses an empty input (a crop can leave no rows), even one padded to a size.
-      const inConv = taps > 1 && cropped.shape.every((size) => size > 0);
-      const x = inConv ? cropped : padOrCrop(k, cropped, padding);
-      const pad = inConv && padding.some(([before, after]) => before > 0 || after > 0) ? padding : 'valid';
+      const { x, pad } = fullConvolutionInput(k, info, dyPart);
       parts.push(k.run('DepthwiseConv2dNative', { x, filter: filterPart }, { strides: 1, pad, dilations: [info.dilationHeight, info.dilationWidth] }));
     }
     return k.finish(parts.length === 1 ? parts[0]! : k.run('AddN', parts as unknown as Record<string, tf.TensorInfo>));
