@@ -18,15 +18,11 @@ export function bucketMeans(losses: readonly number[], buckets = BUCKETS): (numb
 }
 
 /**
- * The reference band: per slice, the lowest and highest mean over the
- * calibration seeds, widened by `relativeMargin` of the median plus
- * `absoluteMargin`, so that any correct solution fits and broken ones do not.
+ * The reference band, for showing a curve beside the reference's: per slice,
+ * the lowest, median and highest mean over the calibration seeds. Checks judge
+ * where the loss ends (training-checks.ts), not whether it stays in the band.
  */
-export function referenceBand(
-  reference: Reference,
-  { relativeMargin, absoluteMargin }: { relativeMargin: number; absoluteMargin: number },
-  buckets = BUCKETS,
-) {
+export function referenceBand(reference: Reference, buckets = BUCKETS) {
   const perRun = reference.runs.map((run) => bucketMeans(run.losses, buckets));
   const low: number[] = [];
   const median: number[] = [];
@@ -34,11 +30,9 @@ export function referenceBand(
   for (let bucket = 0; bucket < buckets; bucket++) {
     const values = perRun.map((means) => means[bucket]).filter((v): v is number => v !== null);
     values.sort((a, b) => a - b);
-    const mid = values[Math.floor(values.length / 2)] ?? NaN;
-    const widen = relativeMargin * mid + absoluteMargin;
-    low.push(Math.max(0, (values[0] ?? NaN) - widen));
-    median.push(mid);
-    high.push((values.at(-1) ?? NaN) + widen);
+    low.push(values[0] ?? NaN);
+    median.push(values[Math.floor(values.length / 2)] ?? NaN);
+    high.push(values.at(-1) ?? NaN);
   }
   return { low, median, high };
 }

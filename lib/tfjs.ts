@@ -6,10 +6,12 @@
 // Types come from the packages as usual, with `import type`.
 import { createRequire } from 'node:module';
 import type * as TF from '@tensorflow/tfjs';
+import { withFixes } from './tfjs-fixes.ts';
 
 const require = createRequire(import.meta.url);
 
 /** Loads one of tfjs's CommonJS packages; `T` is its type, from `import type`. */
 export const requirePackage = <T>(name: string): T => require(name) as T;
 
-export const tfjs = requirePackage<typeof TF>('@tensorflow/tfjs');
+/** tfjs, with the fixes for its known defects (tfjs-fixes.ts). */
+export const tfjs = withFixes(requirePackage<typeof TF>('@tensorflow/tfjs'));

@@ -60,7 +60,8 @@ export function gradientFlowCheck(options: {
       const norms = measured.filter(({ name }) => !options.zeroByDesign?.test(name));
       const largest = Math.max(0, ...norms.map(({ norm }) => (Number.isFinite(norm) ? norm : 0)));
       const starved = norms.filter(({ norm }) => !(norm > VANISHING_RATIO * largest));
-      const figures = { weights: norms.length, largestGradientNorm: largest, withoutGradient: starved.length };
+      const smallest = Math.min(...norms.map(({ norm }) => (Number.isFinite(norm) ? norm : 0)));
+      const figures = { weights: norms.length, largestGradientNorm: largest, smallestToLargest: largest > 0 ? smallest / largest : 0, withoutGradient: starved.length };
       const exempt = measured.length - norms.length;
       const aside = exempt ? ` (${exempt} left out: ${options.zeroByDesign!.why})` : '';
       if (starved.length === 0) return { message: `gradient norms at the start: ${listing(norms)}${aside}`, figures };

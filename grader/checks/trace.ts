@@ -1,7 +1,9 @@
 // A training run as the grader saw it: every reported loss, the weights
 // before and after, and the tensors alive before and after. Checks and
 // diagnostics read traces; only this file makes them.
+import { observeBatches } from '#lib/batches.ts';
 import { tf } from '#lib/tf.ts';
+import { observeOptimizers, type OptimizerUse } from './optimizer-spy.ts';
 
 export interface WeightChange {
   name: string;
@@ -17,6 +19,12 @@ export interface TrainingTrace {
   weights: WeightChange[];
   /** Tensors alive after training minus before it. */
   tensorsGained: number;
+  /** The tfjs optimizers that took steps, with their settings. */
+  optimizers: OptimizerUse[];
+  /** Examples in each batch a DataLoader yielded during training (empty when training used none). */
+  batchSizes: number[];
+  /** The grader's own loss of the untrained model on the first batch, where the lesson measures it. */
+  firstBatchLoss?: number;
 }
 
 /** A LayersModel kernel whose values all started equal (e.g. zeros): its units compute the same thing. */
@@ -32,15 +40,38 @@ function snapshot(model: Weighted): Map<string, Float32Array> {
   return new Map(model.trainableWeights.map((weight) => [weight.name, weight.read().dataSync() as Float32Array]));
 }
 
-/** Runs `train` with an onStep callback that records losses, and measures around it. */
+/**
+ * Runs `train` with an onStep callback that records losses, and measures around
+ * it. `lossOfFirstBatch`, given the first batch a DataLoader yields (before any
+ * step, so the model is still untrained), computes the grader's own loss there:
+ * the loss the student's first reported loss must equal.
+ */
 export async function recordTraining(
   model: Weighted,
   train: (onStep: (loss: number) => void) => Promise<void>,
+  lossOfFirstBatch?: (batch: readonly tf.Tensor[]) => number,
 ): Promise<TrainingTrace> {
   const before = snapshot(model);
-  const tensorsBefore = tf.memory().numTensors;
   const reported: number[] = [];
-  await train((loss) => reported.push(Number(loss)));
+  const batchSizes: number[] = [];
+  let firstBatchLoss: number | undefined;
+  const stopObserving = observeBatches((batch) => {
+    if (batchSizes.length === 0 && lossOfFirstBatch) {
+      try {
+        firstBatchLoss = lossOfFirstBatch(batch);
+      } catch {
+        // A model the grader's loss cannot read (wrong output shape) is other checks' business.
+      }
+    }
+    batchSizes.push(batch[0]?.shape[0] ?? 0);
+  });
+  const tensorsBefore = tf.memory().numTensors;
+  let optimizers: OptimizerUse[];
+  try {
+    ({ optimizers } = await observeOptimizers(() => train((loss) => reported.push(Number(loss)))));
+  } finally {
+    stopObserving();
+  }
   const losses = reported.slice();
   const tensorsGained = tf.memory().numTensors - tensorsBefore;
   const after = snapshot(model);
@@ -51,5 +82,8 @@ export async function recordTraining(
     stepsAfterReturn: reported.length - losses.length,
     weights: [...before].map(([name, values]) => ({ name, before: values, after: after.get(name) ?? values })),
     tensorsGained,
+    optimizers,
+    batchSizes,
+    ...(firstBatchLoss === undefined ? {} : { firstBatchLoss }),
   };
 }

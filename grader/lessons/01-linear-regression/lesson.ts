@@ -487,7 +487,7 @@ export default defineLesson({
         }
       },
     },
-    lossCurveCheck({ fixture: wages, points: 2, relativeMargin: 0.05, absoluteMargin: 0.01, suspects: wagesSuspects }),
+    lossCurveCheck({ fixture: wages, points: 2, resolution: 1e-3, floor: 0, suspects: wagesSuspects }),
     {
       id: 'loss-never-rises',
       title: 'the loss never rises with the lesson’s learning rate',
@@ -563,7 +563,7 @@ export default defineLesson({
       fixture: wages,
       metric: 'heldOutR2',
       points: 2,
-      margin: 0.02,
+      resolution: 1e-3,
       causes: 'Look at the failing checks above first: the design matrix (intercept column, standardisation) and gradient descent.',
       suspects: wagesSuspects,
     }),

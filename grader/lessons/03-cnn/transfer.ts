@@ -127,7 +127,7 @@ export const transferChecks: Check[] = [
     fixture: transfer,
     metric: 'transferAccuracy',
     points: 1,
-    margin: 0.05,
+    resolution: 0.002,
     causes: 'Is the new head on the features just before the old head, and are the fine-tuning hyperparameters as in the README?',
   }),
   {

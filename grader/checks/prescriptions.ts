@@ -1,0 +1,119 @@
+// What a lesson's README prescribes (the optimizer and its settings, the batch
+// size, the number of epochs, the architecture), each checked directly in a
+// check of its own, with a message that names the prescription. Outcome checks
+// (loss, accuracy) judge whether training works; these judge whether the
+// student did what the lesson asked. They look at what the run did (the
+// optimizers that took steps, the batches DataLoaders yielded, the model's
+// weights), so any correct way of writing the code passes them.
+import type { Cause } from '../faults.ts';
+import { CheckFailure, type Check } from '../lesson.ts';
+import type { TrainingRun } from './training-checks.ts';
+
+const cause = (category: Cause['category'], weight: number, text: string): Cause => ({ category, weight, text });
+
+/** Settings equal up to float32 rounding (0.01 stored in float32 is 0.009999999776). */
+const same = (a: unknown, b: number) => typeof a === 'number' && Math.abs(a - b) <= 1e-6 * Math.max(1, Math.abs(b));
+
+export function optimizerCheck(options: {
+  fixture: string;
+  points: number;
+  /** tfjs's class name, as getClassName() gives it: 'SGD', 'Momentum', 'Adam'. */
+  className: string;
+  /** The settings the README asks for, as getConfig() names them. */
+  settings: Record<string, number>;
+  /** The prescription in the README's words, e.g. 'SGD with momentum 0.9 and learning rate 0.01'. */
+  text: string;
+}): Check {
+  return {
+    id: 'optimizer',
+    title: `the optimizer is the README's: ${options.text}`,
+    points: options.points,
+    needs: [options.fixture],
+    async run(ctx) {
+      const { trace } = await ctx.fixture<TrainingRun>(options.fixture);
+      const used = trace.optimizers.filter((use) => use.steps > 0);
+      // Without a tfjs optimizer there is nothing to compare; the outcome checks judge such a run.
+      if (used.length === 0) return 'no tfjs optimizer took a step (a hand-written update?): not compared';
+      const describe = (use: (typeof used)[number]) =>
+        `${use.className} (${Object.entries(use.config)
+          .map(([key, value]) => `${key} ${value}`)
+          .join(', ')})`;
+      const wrong = used.filter(
+        (use) => use.className !== options.className || Object.entries(options.settings).some(([key, value]) => !same(use.config[key], value)),
+      );
+      const figures = { optimizers: used.length, differing: wrong.length };
+      if (wrong.length > 0) {
+        throw new CheckFailure(
+          `the README asks for ${options.text}; your training stepped with ${wrong.map(describe).join(' and ')}.`,
+          figures,
+          [cause('training/optimiser', 3, `an optimizer other than the README's ${options.text}`)],
+        );
+      }
+      return { message: `${describe(used[0]!)}, as the README asks`, figures };
+    },
+  };
+}
+
+/** The batch size most batches had (a last, smaller batch of an epoch does not count). */
+function usualBatchSize(sizes: readonly number[]): number {
+  const counts = new Map<number, number>();
+  for (const size of sizes) counts.set(size, (counts.get(size) ?? 0) + 1);
+  return [...counts].sort((a, b) => b[1] - a[1] || b[0] - a[0])[0]![0];
+}
+
+export function batchSizeCheck(options: { fixture: string; points: number; batchSize: number }): Check {
+  return {
+    id: 'batch-size',
+    title: `batches of ${options.batchSize}, as the README asks`,
+    points: options.points,
+    needs: [options.fixture],
+    async run(ctx) {
+      const { trace } = await ctx.fixture<TrainingRun>(options.fixture);
+      if (trace.batchSizes.length === 0) return 'training used no DataLoader, so its batch size was not observed';
+      const usual = usualBatchSize(trace.batchSizes);
+      const figures = { batchSize: usual, batches: trace.batchSizes.length };
+      if (usual !== options.batchSize) {
+        throw new CheckFailure(
+          `the README asks for batches of ${options.batchSize}; your DataLoader made batches of ${usual}.`,
+          figures,
+          [cause('training/hyperparameters', 3, `a batch size other than the README's ${options.batchSize}`)],
+        );
+      }
+      return { message: `${trace.batchSizes.length} batches of ${usual}`, figures };
+    },
+  };
+}
+
+/**
+ * The README's number of epochs: the examples training went through, over the
+ * training set's size. Counted from the DataLoader's batches, or, without a
+ * DataLoader, from the steps times the prescribed batch size.
+ */
+export function epochsCheck(options: { fixture: string; points: number; epochs: number; batchSize: number }): Check {
+  return {
+    id: 'training-length',
+    title: `trains for the README's ${options.epochs} epochs`,
+    points: options.points,
+    needs: [options.fixture],
+    async run(ctx) {
+      const { trace, trainingExamples } = await ctx.fixture<TrainingRun>(options.fixture);
+      if (trainingExamples === undefined) throw new Error('the training fixture does not say how many examples it trains on');
+      const examples = trainingExamples;
+      const observed = trace.batchSizes.length > 0;
+      const seen = observed ? trace.batchSizes.reduce((sum, size) => sum + size, 0) : trace.losses.length * options.batchSize;
+      const epochs = seen / examples;
+      const figures = { examplesSeen: seen, epochs };
+      // A last batch dropped or kept changes the count by less than one batch per epoch.
+      const slack = (options.epochs * options.batchSize) / examples;
+      if (!(Math.abs(epochs - options.epochs) <= slack)) {
+        throw new CheckFailure(
+          `the README asks for ${options.epochs} epochs over the ${examples} training examples; your training went through ` +
+            `${seen} examples${observed ? '' : ` (${trace.losses.length} steps x ${options.batchSize})`}, ${epochs.toFixed(2)} epochs.`,
+          figures,
+          [cause('training/hyperparameters', 3, epochs < options.epochs ? 'fewer epochs than the README asks for' : 'more epochs than the README asks for')],
+        );
+      }
+      return { message: `${seen} examples seen: ${epochs.toFixed(2)} epochs`, figures };
+    },
+  };
+}
