@@ -17,6 +17,11 @@ export interface GradeOptions {
   timeScale?: number;
   /** Called as each lesson finishes, for progress output. */
   onLesson?: (lesson: LessonResult) => void;
+  /**
+   * Called as each lesson finishes with the results so far (`partial: true`),
+   * to be written to disk: a grader killed later keeps the lessons it finished.
+   */
+  onPartial?: (results: Results) => void;
 }
 
 export const DEFAULT_SEED = 1;
@@ -46,15 +51,21 @@ export async function grade(options: GradeOptions): Promise<Results> {
     };
     lessons.push(result);
     options.onLesson?.(result);
+    if (options.onPartial && lessons.length < ids.length) options.onPartial(document(lessons, true));
   }
-  return ResultsSchema.parse({
-    schemaVersion: 1,
-    target: options.targetName,
-    backend,
-    seed,
-    ...sumPoints(lessons),
-    lessons,
-  });
+  return document(lessons, false);
+
+  function document(lessons: LessonResult[], partial: boolean): Results {
+    return ResultsSchema.parse({
+      schemaVersion: 1,
+      target: options.targetName,
+      backend,
+      seed,
+      ...sumPoints(lessons),
+      lessons,
+      ...(partial ? { partial } : {}),
+    });
+  }
 }
 
 /** 0 when every check passed, 1 otherwise (2 is for usage and infrastructure errors). */

@@ -50,6 +50,8 @@ export const ResultsSchema = z.object({
   points: z.number().nonnegative(),
   maxPoints: z.number().nonnegative(),
   lessons: z.array(LessonResultSchema),
+  /** Written while grading is under way: the lessons not yet graded are missing. */
+  partial: z.boolean().optional(),
 });
 export type Results = z.infer<typeof ResultsSchema>;
 

@@ -17,6 +17,11 @@ import seedrandom from 'seedrandom';
 export type RandomGenerator = () => number;
 
 const unseededMathRandom = Math.random;
+let current: RandomGenerator = unseededMathRandom;
+// Math.random is replaced once, when this module loads, by one that draws from
+// `current`: the grader's sandbox freezes Math before student code loads, and
+// seeding must still work after that.
+Math.random = () => current();
 
 /** An independent generator (alea, as tfjs uses) determined by `seed`. */
 export function randomGenerator(seed: number | string): RandomGenerator {
@@ -24,16 +29,16 @@ export function randomGenerator(seed: number | string): RandomGenerator {
 }
 
 /**
- * Seeds every source of randomness training uses, by replacing Math.random
- * with a generator seeded by `seed`. Calling it again with the same seed
+ * Seeds every source of randomness training uses, by drawing Math.random
+ * from a generator seeded by `seed`. Calling it again with the same seed
  * restarts the same sequence.
  */
 export function seedEverything(seed: number): void {
   if (!Number.isFinite(seed)) throw new Error(`seedEverything: seed must be a finite number, got ${seed}`);
-  Math.random = randomGenerator(seed);
+  current = randomGenerator(seed);
 }
 
 /** Puts the runtime's own unseeded Math.random back. */
 export function unseed(): void {
-  Math.random = unseededMathRandom;
+  current = unseededMathRandom;
 }

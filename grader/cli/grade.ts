@@ -1,9 +1,10 @@
 // npm run grade -- [TARGET] [--lesson ID] [--json FILE] [--format NAME]
-import { writeFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { explain } from '../diagnosis.ts';
 import { exitCodeFor, grade, DEFAULT_SEED } from '../grade.ts';
+import { checkOutputFile, writeAtomically } from '../output-files.ts';
 import { reporters, type ReporterName } from '../reporters/index.ts';
+import type { Results } from '../results.ts';
 import { resolveTarget } from '../target.ts';
 import { watchLessons } from '../watch.ts';
 import { runCli } from './run-cli.ts';
@@ -41,6 +42,13 @@ await runCli(async () => {
     watch?: boolean;
   }>();
   const targetDir = resolveTarget(target);
+  if (options.json) checkOutputFile(options.json, '--json');
+  if (options.out) checkOutputFile(options.out, '--out');
+  // Written after every lesson, so that a run killed later keeps what it finished.
+  const save = (results: Results) => {
+    if (options.json) writeAtomically(options.json, JSON.stringify(results, null, 2) + '\n');
+    if (options.out) writeAtomically(options.out, reporters[options.format](results) + '\n');
+  };
   const gradeAndReport = async (lessons: string[] | undefined) => {
     const results = await grade({
       targetDir,
@@ -48,11 +56,11 @@ await runCli(async () => {
       lessons,
       seed: options.seed,
       onLesson: (lesson) => console.error(`graded ${lesson.id}: ${lesson.points} / ${lesson.maxPoints}`),
+      onPartial: save,
     });
-    if (options.json) writeFileSync(options.json, JSON.stringify(results, null, 2) + '\n');
+    save(results);
     const report = reporters[options.format](results);
-    if (options.out) writeFileSync(options.out, report + '\n');
-    else console.log(report);
+    if (!options.out) console.log(report);
     if (options.explain) for (const lesson of results.lessons) console.log(`\n${explain(lesson)}`);
     return results;
   };

@@ -3,6 +3,14 @@
 import { CommanderError } from 'commander';
 
 export async function runCli(main: () => Promise<number | void>): Promise<void> {
+  // Whatever escapes (an error event nobody listened to, a rejected promise)
+  // is an infrastructure error too: exit 2, never Node's own 1 or 7.
+  const crash = (error: unknown) => {
+    console.error(`error: the grader itself failed: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(2);
+  };
+  process.on('uncaughtException', crash);
+  process.on('unhandledRejection', crash);
   try {
     process.exitCode = (await main()) ?? 0;
   } catch (error) {

@@ -6,9 +6,10 @@ import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { DEFAULT_SEED, exitCodeFor } from '../grade.ts';
+import { checkOutputFile, writeAtomically } from '../output-files.ts';
 import { lessonIds } from '../registry.ts';
 import { reporters, type ReporterName } from '../reporters/index.ts';
-import { parseResults } from '../results.ts';
+import { parseResults, type Results } from '../results.ts';
 import { UsageError } from '../target.ts';
 import { branchesMatching, compareSubmissions, DEFAULT_MEMORY_LIMIT_MB, DEFAULT_TIME_LIMIT_MS } from '../ta/compare.ts';
 import { compareCsv, compareHtml } from '../ta/compare-report.ts';
@@ -60,18 +61,25 @@ program
   .option('-o, --out <file>', 'write the report to this file instead of standard output')
   .exitOverride()
   .action(async (spec: string, options: { lesson?: string[]; check?: string[]; variant?: ('exercise' | 'bugs')[]; seed: number; format: ReporterName; json?: string; out?: string }) => {
+    if (options.json) checkOutputFile(options.json, '--json');
+    if (options.out) checkOutputFile(options.out, '--out');
+    // Written after every lesson, so that a run killed later keeps what it finished.
+    const save = (results: Results) => {
+      if (options.json) writeAtomically(options.json, JSON.stringify(results, null, 2) + '\n');
+      if (options.out) writeAtomically(options.out, reporters[options.format](results) + '\n');
+    };
     const report = await gradeSubmission(spec, {
       lessons: checkLessons(options.lesson),
       checks: options.check,
       variants: options.variant,
       seed: options.seed,
       onProgress: (line) => console.error(line),
+      onPartial: save,
     });
     const results = report.results!;
-    if (options.json) writeFileSync(options.json, JSON.stringify(results, null, 2) + '\n');
+    save(results);
     const text = reporters[options.format](results);
-    if (options.out) writeFileSync(options.out, text + '\n');
-    else console.log(text);
+    if (!options.out) console.log(text);
     if (report.tampering.length) {
       console.error(`\nFiles changed outside the student lesson files (possible tampering; graded with the trusted grader anyway):`);
       for (const path of report.tampering) console.error(`  ${path}`);
@@ -105,6 +113,9 @@ program
     ) => {
       const items = [...submissions, ...(options.branches ? await branchesMatching(options.branches) : [])];
       const started = Date.now();
+      const out = resolve(options.out);
+      mkdirSync(join(out, 'results'), { recursive: true });
+      checkOutputFile(join(out, 'compare.html'), '--out');
       const reports = await compareSubmissions(items, {
         lessons: checkLessons(options.lesson),
         checks: options.check,
@@ -114,12 +125,11 @@ program
         timeLimitMs: options.timeLimit * 1000,
         memoryLimitMb: options.memoryLimit,
         onProgress: (line) => console.error(line),
+        // Each submission's results as soon as it is graded: a run stopped later keeps them.
+        onReport: (report) => {
+          if (report.results) writeAtomically(join(out, 'results', `${report.name}.json`), JSON.stringify(report.results, null, 2) + '\n');
+        },
       });
-      const out = resolve(options.out);
-      mkdirSync(join(out, 'results'), { recursive: true });
-      for (const report of reports) {
-        if (report.results) writeFileSync(join(out, 'results', `${report.name}.json`), JSON.stringify(report.results, null, 2) + '\n');
-      }
       writeFileSync(join(out, 'compare.html'), compareHtml(reports, options.title));
       writeFileSync(join(out, 'compare.csv'), compareCsv(reports));
       const failed = reports.filter((report) => report.error);

@@ -2,17 +2,23 @@
 // a time limit. A check that hangs or crashes the process is reported and the
 // process replaced; the fixture or import that hung is not tried again, so the
 // checks that need it fail at once instead of each waiting out the limit.
+// The sandbox shares its process with student code, so what it says is
+// believed only when well formed and signed with this run's key (seal.ts).
 import { fork, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Check, LessonDefinition } from '../lesson.ts';
+import { loadReference } from '../registry.ts';
 import type { CheckResult, Curve } from '../results.ts';
-import type { FromSandbox, SandboxOptions } from './protocol.ts';
+import { sandboxLaunch, type SandboxLaunch } from './permissions.ts';
+import type { FromSandbox, SandboxOptions, Start } from './protocol.ts';
+import { newKey, unseal } from './seal.ts';
 
 const workerFile = fileURLToPath(new URL('./worker.ts', import.meta.url));
-const tsxLoader = import.meta.resolve('tsx');
-// TensorFlow.js (7 MB of plain JavaScript) loaded before tsx's hooks are
-// installed: through them it cost every sandbox a quarter second more CPU
-// time at its start. lib/tfjs.ts's require then finds it loaded.
+const typescriptLoader = fileURLToPath(new URL('./typescript-loader.mjs', import.meta.url));
+// TensorFlow.js (7 MB of plain JavaScript) loaded before the TypeScript
+// loader's hooks are installed: through them it cost every sandbox a quarter
+// second more CPU time at its start. lib/tfjs.ts's require then finds it loaded.
 const preload = ['@tensorflow/tfjs', '@tensorflow/tfjs-backend-wasm'].flatMap((name) => {
   try {
     return [`--require=${fileURLToPath(import.meta.resolve(name))}`];
@@ -20,9 +26,16 @@ const preload = ['@tensorflow/tfjs', '@tensorflow/tfjs-backend-wasm'].flatMap((n
     return []; // Not installed: lib/backend.ts says so and falls back.
   }
 });
+// The permission model's own warnings would fill the student's stderr tail.
+const quiet = process.allowedNodeEnvironmentFlags.has('--disable-warning')
+  ? ['--disable-warning=ExperimentalWarning', '--disable-warning=SecurityWarning']
+  : [];
 const DEFAULT_CHECK_TIMEOUT_MS = 30_000;
 const STARTUP_TIMEOUT_MS = 60_000;
 const MEMORY_LIMIT_MB = 4096;
+const MEMORY_POLL_MS = 250;
+/** Student stderr quoted in a message: the end, where the error is. */
+const STDERR_TAIL_BYTES = 2048;
 
 export interface LessonRun {
   backend: string;
@@ -36,11 +49,13 @@ export class SandboxStartError extends Error {}
 export interface RunLessonOptions extends SandboxOptions {
   /** Multiplies every time limit; the grader's own tests shrink them to test hangs quickly. */
   timeScale?: number;
+  /** Resident memory allowed to the sandbox (heap, Buffers and WebAssembly together). */
+  memoryLimitMb?: number;
 }
 
 export async function runLesson(lesson: LessonDefinition, options: RunLessonOptions): Promise<LessonRun> {
-  const { timeScale = 1, ...sandboxOptions } = options;
-  const sandbox = new Sandbox(sandboxOptions, timeScale);
+  const { timeScale = 1, memoryLimitMb = MEMORY_LIMIT_MB, ...sandboxOptions } = options;
+  const sandbox = new Sandbox(sandboxOptions, timeScale, memoryLimitMb);
   const poisoned = new Map<string, string>();
   const checks: CheckResult[] = [];
   let curve: Curve | undefined;
@@ -85,17 +100,23 @@ type Verdict = Extract<FromSandbox, { kind: 'result' }>;
 class Sandbox {
   backend: string | undefined;
   private child: ChildProcess | undefined;
+  private launch: SandboxLaunch | undefined;
   private ready: Promise<void> | undefined;
   private listener: ((message: FromSandbox) => void) | undefined;
   private exitListener: ((code: number | null, signal: string | null) => void) | undefined;
   private readonly finishedPhases = new Set<string>();
   /** Phases under way, innermost last: a fixture may import a file. */
   private phases: string[] = [];
-  private stderrTail: string[] = [];
+  private stderrTail = '';
+  /** Said beside the running check's verdict: refused messages, unhandled rejections. */
+  private notes: string[] = [];
+  /** Set when the grader killed the sandbox for its memory: the exit is then explained by that. */
+  private overMemory = false;
 
   constructor(
     private readonly options: SandboxOptions,
     private readonly timeScale: number,
+    private readonly memoryLimitMb: number,
   ) {}
 
   async run(check: Check, lesson: LessonDefinition, poisoned: Map<string, string>) {
@@ -106,8 +127,9 @@ class Sandbox {
       ((check.timeoutMs ?? DEFAULT_CHECK_TIMEOUT_MS) +
         pendingFixtures.reduce((sum, need) => sum + lesson.fixtures[need]!.timeoutMs, 0));
     this.phases = [];
+    this.notes = [];
 
-    return new Promise<Pick<Verdict, 'status' | 'message' | 'figures' | 'causes' | 'curve'>>((resolve) => {
+    const verdict = await new Promise<Pick<Verdict, 'status' | 'message' | 'figures' | 'causes' | 'curve'>>((resolve) => {
       const timer = setTimeout(() => {
         const seconds = Math.round(limitMs / 100) / 10;
         const phase = this.phases.at(-1);
@@ -130,6 +152,7 @@ class Sandbox {
           }
           this.phases = this.phases.filter((phase) => phase !== message.phase);
         }
+        if (message.kind === 'unhandled') this.note(`an error nobody caught: ${message.message}`);
         if (message.kind === 'result' && message.checkId === check.id) {
           clearTimeout(timer);
           resolve(message);
@@ -137,38 +160,81 @@ class Sandbox {
       };
       this.exitListener = (code, signal) => {
         clearTimeout(timer);
-        const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
-        const tail = this.stderrTail.slice(-3).join(' | ');
-        const message = `the lesson's process ${how} while running this check${tail ? `: ${tail}` : ''} (process.exit in student code, or out of memory?)`;
+        const message = this.overMemory
+          ? `the lesson used more than ${formatMb(this.memoryLimitMb)} of memory while running this check`
+          : this.exitMessage(code, signal);
         const phase = this.phases.at(-1);
         if (phase) poisoned.set(phase, message);
-        this.child = undefined;
-        this.ready = undefined;
+        this.forget();
         resolve({ status: 'error', message, figures: {}, causes: [] });
       };
       this.child!.send({ kind: 'run', checkId: check.id });
     });
+    return this.notes.length ? { ...verdict, message: `${verdict.message} (${this.notes.join('; ')})` } : verdict;
+  }
+
+  private exitMessage(code: number | null, signal: string | null): string {
+    if (/heap limit|heap out of memory|Array buffer allocation failed|RangeError: .*(memory|out of bounds)/i.test(this.stderrTail)) {
+      return `the lesson used more than ${formatMb(this.memoryLimitMb)} of memory while running this check`;
+    }
+    const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
+    const tail = this.stderrTail.trim().split('\n').map((line) => line.trim()).filter(Boolean).join(' | ');
+    return `the lesson's process ${how} while running this check${tail ? `: ${tail}` : ''} (process.exit in student code?)`;
+  }
+
+  private note(text: string) {
+    if (!this.notes.includes(text) && this.notes.length < 5) this.notes.push(text);
   }
 
   private start(): Promise<void> {
     if (this.ready) return this.ready;
     this.finishedPhases.clear();
+    this.overMemory = false;
+    this.stderrTail = '';
+    const key = newKey();
+    const launch = sandboxLaunch(this.options.lessonDir);
     const child = fork(workerFile, [], {
-      execArgv: [...preload, `--import=${tsxLoader}`, `--max-old-space-size=${MEMORY_LIMIT_MB}`],
-      env: { ...process.env, GRADER_SANDBOX: JSON.stringify(this.options), TFJS_QUIET: '1' },
+      execArgv: [
+        ...launch.execArgv,
+        ...quiet,
+        ...preload,
+        `--import=${typescriptLoader}`,
+        '--enable-source-maps',
+        `--max-old-space-size=${this.memoryLimitMb}`,
+      ],
+      env: launch.env,
+      cwd: launch.cwd,
+      uid: launch.uid,
+      gid: launch.gid,
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     });
     this.child = child;
+    this.launch = launch;
     const verbose = process.env.GRADER_VERBOSE === '1';
+    // Student stdout is never parsed: whatever it prints, in any format, is only shown when asked.
     child.stdout!.on('data', (chunk: Buffer) => verbose && process.stderr.write(chunk));
     child.stderr!.on('data', (chunk: Buffer) => {
       if (verbose) process.stderr.write(chunk);
-      const lines = chunk.toString().split('\n').map((line) => line.trim()).filter(Boolean);
-      this.stderrTail = [...this.stderrTail, ...lines].slice(-20);
+      this.stderrTail = (this.stderrTail + chunk.toString()).slice(-STDERR_TAIL_BYTES);
     });
+    const start: Start = { kind: 'start', key, ...this.options, reference: loadReference(this.options.lessonId) };
+    let greeted = false;
     // A killed child reports its exit later, when a new one may already be starting: ignore it.
-    child.on('message', (message: FromSandbox) => child === this.child && this.listener?.(message));
+    child.on('message', (raw: unknown) => {
+      if (child !== this.child) return;
+      // The sandbox's first word, before any student code has loaded.
+      if (!greeted) {
+        greeted = true;
+        child.send(start);
+        return;
+      }
+      const opened = unseal(key, raw);
+      if ('refused' in opened) this.note(`the lesson's process sent an invalid message: ${opened.refused}; it was ignored`);
+      else this.listener?.(opened.message);
+    });
     child.on('exit', (code, signal) => child === this.child && this.exitListener?.(code, signal));
+    child.on('error', () => {}); // A send to a process that just died: its exit says what happened.
+    this.watchMemory(child);
     this.ready = new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.kill();
@@ -183,25 +249,58 @@ class Sandbox {
       };
       this.exitListener = (code) => {
         clearTimeout(timer);
-        this.child = undefined;
-        this.ready = undefined;
-        const tail = this.stderrTail.slice(-5).join('\n');
-        reject(new SandboxStartError(`the grader's sandbox exited with code ${code} while starting:\n${tail}`));
+        this.forget();
+        reject(new SandboxStartError(`the grader's sandbox exited with code ${code} while starting:\n${this.stderrTail.trim()}`));
       };
     });
     return this.ready;
   }
 
+  /**
+   * Polls the sandbox's resident memory, which counts what V8's heap limit
+   * does not: Buffers, typed arrays and WebAssembly memory. Linux only (/proc);
+   * elsewhere the heap limit alone applies.
+   */
+  private watchMemory(child: ChildProcess) {
+    const status = `/proc/${child.pid}/status`;
+    const timer = setInterval(() => {
+      let kb: number;
+      try {
+        kb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(status, 'utf8'))?.[1] ?? 0);
+      } catch {
+        clearInterval(timer);
+        return;
+      }
+      if (kb > this.memoryLimitMb * 1024 && child === this.child) {
+        this.overMemory = true;
+        child.kill('SIGKILL');
+      }
+    }, MEMORY_POLL_MS);
+    timer.unref();
+    child.once('exit', () => clearInterval(timer));
+  }
+
+  /** The sandbox is gone: the next check starts a new one. */
+  private forget() {
+    this.child = undefined;
+    this.ready = undefined;
+    this.launch?.cleanup();
+    this.launch = undefined;
+  }
+
   private kill() {
     this.exitListener = undefined;
     this.child?.kill('SIGKILL');
-    this.child = undefined;
-    this.ready = undefined;
+    this.forget();
   }
 
   stop() {
     this.kill();
   }
+}
+
+function formatMb(mb: number): string {
+  return mb >= 1024 ? `${Math.round(mb / 102.4) / 10} GB` : `${mb} MB`;
 }
 
 function describePhase(phase: string): string {

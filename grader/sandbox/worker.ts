@@ -1,27 +1,39 @@
 // The sandbox: a child process that imports the student's code and runs the
 // lesson's checks one at a time on request. Student code can hang, exit or
 // exhaust memory; it does so here, where the grader can kill and replace it.
+// It can also lie: so the grader's first message brings a key, kept in this
+// module's closures, and the grader believes only messages signed with it.
 import { backend } from '#lib/tf.ts';
 import { seedEverything } from '#lib/seed.ts';
 import type { CheckFailure, CheckOutcome } from '../lesson.ts';
-import { loadLesson, loadReference } from '../registry.ts';
+import { importLesson } from '../registry.ts';
 import { createContext } from './context.ts';
-import type { FromSandbox, SandboxOptions, ToSandbox } from './protocol.ts';
+import { hardenSandbox } from './harden.ts';
+import { StartSchema, type FromSandbox, type Start } from './protocol.ts';
+import { sealer } from './seal.ts';
 import { describeError, isCheckFailure } from './student-error.ts';
 
-const options = JSON.parse(process.env.GRADER_SANDBOX ?? 'null') as SandboxOptions | null;
-if (!options || !process.send) {
-  throw new Error('sandbox/worker.ts is started by the grader, not by hand');
-}
-const send = (message: FromSandbox) => process.send!(message);
-const describe = (error: unknown) => describeError(error, options.lessonDir);
+if (!process.send) throw new Error('sandbox/worker.ts is started by the grader, not by hand');
+// Taken before student code exists, which may replace process.send.
+const post = process.send.bind(process);
+// The grader sends its first message when asked: one sent earlier could
+// arrive while this module's imports load, before anyone listens.
+const start: Start = StartSchema.parse(
+  await new Promise((resolve) => {
+    process.once('message', resolve);
+    post({ kind: 'hello' });
+  }),
+);
+const seal = sealer(start.key);
+const send = (message: FromSandbox) => post(seal(message));
+const describe = (error: unknown) => describeError(error, start.lessonDir);
 
-const lesson = await loadLesson(options.lessonId);
+const lesson = await importLesson(start.lessonId);
 const context = createContext({
   lesson,
-  lessonDir: options.lessonDir,
-  seed: options.seed,
-  reference: loadReference(options.lessonId),
+  lessonDir: start.lessonDir,
+  seed: start.seed,
+  reference: start.reference,
   phases: {
     started: (phase) => send({ kind: 'phase', phase }),
     finished: (phase) => send({ kind: 'phase-done', phase }),
@@ -33,7 +45,7 @@ async function runCheck(checkId: string): Promise<FromSandbox> {
   const check = lesson.checks.find((candidate) => candidate.id === checkId);
   if (!check) throw new Error(`lesson ${lesson.id} has no check ${checkId}`);
   try {
-    seedEverything(options!.seed);
+    seedEverything(start.seed);
     const outcome = await check.run(context);
     const { message, figures = {}, curve }: CheckOutcome =
       typeof outcome === 'string' ? { message: outcome } : outcome;
@@ -46,22 +58,25 @@ async function runCheck(checkId: string): Promise<FromSandbox> {
 }
 
 // Errors from student code still running after it returned (a missing await)
-// must not end the sandbox: the checks that see their effects report them.
+// must not end the sandbox: the grader notes them beside the running check.
 // The WebAssembly backend's runtime installs handlers that exit the process
 // on such errors, so they are replaced.
 process.removeAllListeners('uncaughtException');
 process.removeAllListeners('unhandledRejection');
-process.on('uncaughtException', () => {});
-process.on('unhandledRejection', () => {});
+process.on('uncaughtException', (error) => send({ kind: 'unhandled', message: describe(error) }));
+process.on('unhandledRejection', (reason) => send({ kind: 'unhandled', message: describe(reason) }));
 
 // A sandbox whose grader is gone (killed, interrupted) has nobody to report to.
 process.on('disconnect', () => process.exit(0));
 
-process.on('message', (message: ToSandbox) => {
-  if (message.kind === 'run') {
-    runCheck(message.checkId).then(send, (error) => {
-      send({ kind: 'result', checkId: message.checkId, status: 'error', message: describe(error), figures: {}, causes: [] });
+process.on('message', (message: { kind?: unknown; checkId?: unknown }) => {
+  if (message.kind === 'run' && typeof message.checkId === 'string') {
+    const checkId = message.checkId;
+    runCheck(checkId).then(send, (error) => {
+      send({ kind: 'result', checkId, status: 'error', message: describe(error), figures: {}, causes: [] });
     });
   }
 });
+
+hardenSandbox();
 send({ kind: 'ready', backend: backend.name });

@@ -28,6 +28,8 @@ export interface CompareOptions extends Pick<GradeSubmissionOptions, 'lessons' |
   /** Resident memory of a submission's worker and the sandboxes it starts, together. */
   memoryLimitMb?: number;
   onProgress?: (line: string) => void;
+  /** Each submission's report as soon as it is graded (or read). */
+  onReport?: (report: SubmissionReport) => void;
 }
 
 export const DEFAULT_TIME_LIMIT_MS = 15 * 60_000;
@@ -88,22 +90,28 @@ export async function compareSubmissions(items: readonly string[], options: Comp
   const idle = Array.from({ length: Math.min(jobs, items.length) }, () => new GradingWorker(options));
   try {
     return await inParallel(items, jobs, async (item) => {
-      if (isResultsFile(item) || isResultsFolder(item)) {
-        const report = readResultsSubmission(item);
-        report.name = unique(report.name);
-        options.onProgress?.(`${report.name}: read ${item}`);
-        return report;
-      }
-      const name = unique(safeName(item.replace(/^.*[\\/]/, '').replace('#', '-')));
-      const worker = idle.pop()!;
-      try {
-        return await worker.grade({ spec: item, name, options: { lessons: options.lessons, checks: options.checks, seed: options.seed, variants: options.variants } });
-      } finally {
-        idle.push(worker);
-      }
+      const report = await gradeOne(item);
+      options.onReport?.(report);
+      return report;
     });
   } finally {
     for (const worker of idle) worker.kill();
+  }
+
+  async function gradeOne(item: string): Promise<SubmissionReport> {
+    if (isResultsFile(item) || isResultsFolder(item)) {
+      const report = readResultsSubmission(item);
+      report.name = unique(report.name);
+      options.onProgress?.(`${report.name}: read ${item}`);
+      return report;
+    }
+    const name = unique(safeName(item.replace(/^.*[\\/]/, '').replace('#', '-')));
+    const worker = idle.pop()!;
+    try {
+      return await worker.grade({ spec: item, name, options: { lessons: options.lessons, checks: options.checks, seed: options.seed, variants: options.variants } });
+    } finally {
+      idle.push(worker);
+    }
   }
 }
 

@@ -47,6 +47,8 @@ export interface GradeSubmissionOptions {
   /** Told the temporary checkout folder as soon as it exists (so a parent can remove it after a kill). */
   onTemporary?: (dir: string) => void;
   onProgress?: (line: string) => void;
+  /** The results so far, after every lesson, to be written to disk as grading goes. */
+  onPartial?: (results: Results) => void;
 }
 
 export interface StudentFile {
@@ -126,8 +128,10 @@ export async function gradeSubmission(spec: string, options: GradeSubmissionOpti
           lessons: variantLessons,
           checks: options.checks,
           seed: options.seed,
+          onPartial: (partial) => options.onPartial?.({ ...combineResults(name, [...parts, partial]), partial: true }),
         }),
       );
+      options.onPartial?.({ ...combineResults(name, parts), partial: true });
     }
     if (parts.length === 0) {
       throw new Error(`${spec} has none of the student files (${wanted.slice(0, 3).map((file) => file.path).join(', ')}, ...)`);

@@ -1,0 +1,134 @@
+// Makes what the checks rely on unchangeable before student code loads:
+// JavaScript's own objects (Array, Object, JSON, Math, Function, Promise and
+// the rest) by Hardened JavaScript's lockdown() from the `ses` package, the
+// tfjs namespace objects by freezing, and the process methods that reach
+// other processes by replacing them. A student file that then assigns to one
+// of them gets a TypeError that says the object is frozen or not writable.
+import 'ses';
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+
+/** Every tfjs package: `tf`'s own exports are getters that read these packages' exports. */
+const TFJS_PACKAGES = [
+  '@tensorflow/tfjs',
+  '@tensorflow/tfjs-core',
+  '@tensorflow/tfjs-layers',
+  '@tensorflow/tfjs-converter',
+  '@tensorflow/tfjs-data',
+  '@tensorflow/tfjs-backend-cpu',
+  '@tensorflow/tfjs-backend-wasm',
+  '@tensorflow/tfjs-node',
+];
+
+export function hardenSandbox(): void {
+  for (const name of TFJS_PACKAGES) {
+    const loaded = loadedPackage(name);
+    if (loaded) freezeTfjs(loaded);
+  }
+  freezeKernelRegistries();
+  guardProcess();
+  lockdown({
+    // Keep V8's stacks: the grader points at the student's line with them.
+    errorTaming: 'unsafe',
+    stackFiltering: 'verbose',
+    // Node's console, error and rejection handling stay Node's: the sandbox
+    // installs its own handlers.
+    consoleTaming: 'unsafe',
+    errorTrapping: 'none',
+    unhandledRejectionTrapping: 'none',
+    // tfjs and the course assign `toString`, `name` and the like on their own objects.
+    overrideTaming: 'severe',
+    // Node's domain module is unused; 'safe' would refuse to lock down if anything loaded it.
+    domainTaming: 'unsafe',
+    localeTaming: 'unsafe',
+  });
+}
+
+/** A package's exports if it is already loaded (an optional one may be missing). */
+function loadedPackage(name: string): Record<string, unknown> | undefined {
+  try {
+    const file = require.resolve(name);
+    return require.cache[file] ? (require(file) as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function freezeTfjs(tf: Record<string, unknown>): void {
+  Object.freeze(tf);
+  for (const value of Object.values(tf)) {
+    if (!value) continue;
+    const proto = Object.getPrototypeOf(value);
+    // Namespaces (tf.losses, tf.train, tf.layers, ...) are plain objects; tf.ENV and the like hold state.
+    if (typeof value === 'object' && (proto === Object.prototype || proto === null)) freezeNamespace(value);
+    // Classes (tf.Tensor, tf.LayersModel, the optimizers): their methods, not their instances.
+    if (typeof value === 'function' && value.prototype && value.prototype !== Function.prototype) Object.freeze(value.prototype);
+  }
+}
+
+/**
+ * tfjs looks kernels and gradients up in two Maps it keeps on a global; a
+ * student's tf.registerKernel('Softmax', ...) would change the grader's own
+ * maths. Every kernel is registered by the time the backend is ready.
+ */
+function freezeKernelRegistries(): void {
+  const globals = (globalThis as { _tfGlobals?: Map<string, unknown> })._tfGlobals;
+  for (const name of ['kernelRegistry', 'gradRegistry']) {
+    const registry = globals?.get(name);
+    if (!(registry instanceof Map)) continue;
+    for (const method of ['set', 'delete', 'clear']) {
+      Object.defineProperty(registry, method, {
+        value: () => {
+          throw new TypeError(`tfjs's ${name} cannot change while grading: the grader's checks use the same kernels`);
+        },
+      });
+    }
+    Object.freeze(registry);
+  }
+  // Nor may the registries themselves be swapped for others.
+  if (globals instanceof Map) {
+    const set = Map.prototype.set;
+    Object.defineProperty(globals, 'set', {
+      value: (key: string, value: unknown) => {
+        if (globals.has(key)) throw new TypeError(`tfjs's global ${key} cannot change while grading`);
+        return set.call(globals, key, value);
+      },
+    });
+  }
+}
+
+function freezeNamespace(namespace: object): void {
+  Object.freeze(namespace);
+  for (const value of Object.values(namespace)) {
+    if (typeof value === 'function' && value.prototype) Object.freeze(value.prototype);
+  }
+}
+
+/**
+ * Signals to other processes: `process.kill(process.ppid)` would end the
+ * grader (when it runs as the same user), and `process._debugProcess(pid)`
+ * would open an inspector in it.
+ */
+function guardProcess(): void {
+  const kill = process.kill.bind(process);
+  const refuse = (what: string) => () => {
+    throw new TypeError(`${what} is not available while grading`);
+  };
+  const replacements: Record<string, unknown> = {
+    kill: (pid: number, signal?: string | number) => {
+      if (pid !== process.pid) throw new TypeError('process.kill may only signal the lesson\'s own process while grading');
+      return kill(pid, signal);
+    },
+    _kill: refuse('process._kill'),
+    _debugProcess: refuse('process._debugProcess'),
+    _debugEnd: refuse('process._debugEnd'),
+  };
+  for (const [name, value] of Object.entries(replacements)) {
+    Object.defineProperty(process, name, { value, writable: false, configurable: false, enumerable: false });
+  }
+  for (const name of ['send', '_send', 'channel', 'on', 'once', 'emit']) {
+    const descriptor = Object.getOwnPropertyDescriptor(process, name);
+    if (descriptor?.configurable) Object.defineProperty(process, name, { ...descriptor, ...('value' in descriptor ? { writable: false } : {}), configurable: false });
+  }
+}

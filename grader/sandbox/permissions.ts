@@ -1,0 +1,117 @@
+// Least privilege for the sandbox process, by Node's permission model: it may
+// read the lesson folder it grades, the course's lib/ and node_modules and
+// the grader's code (not the calibrated references, not solutions/), write
+// only a temporary folder of its own, and start no processes. Where the
+// grader runs as root (CI, Gradescope) the sandbox also runs as the
+// unprivileged user `nobody`, so it cannot signal the grader or write its files.
+import { createRequire } from 'node:module';
+import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { graderDir, repoDir } from '../registry.ts';
+
+/** `nobody` on Linux and macOS. */
+const NOBODY = 65534;
+
+export interface SandboxLaunch {
+  execArgv: string[];
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  uid?: number;
+  gid?: number;
+  /** Removes the temporary folder. */
+  cleanup(): void;
+}
+
+/** Node 22 made the permission model stable under a new flag name. */
+export const PERMISSION_FLAG = process.allowedNodeEnvironmentFlags.has('--permission') ? '--permission' : '--experimental-permission';
+
+export function sandboxLaunch(lessonDir: string): SandboxLaunch {
+  const asRoot = process.getuid?.() === 0;
+  const temp = mkdtempSync(join(tmpdir(), 'grade-sandbox-'));
+  if (asRoot) chownSync(temp, NOBODY, NOBODY);
+  const addons = usesNativeTfjs();
+  const reads = [...courseFiles(lessonDir), lessonDir, temp];
+  const execArgv = [
+    PERMISSION_FLAG,
+    ...reads.map((path) => `--allow-fs-read=${path}`),
+    // A native addon loaded from a folder the sandbox can write would run
+    // outside the permission model, so with tfjs-node it writes nowhere.
+    ...(addons ? ['--allow-addons'] : [`--allow-fs-write=${temp}`]),
+    ...(needsWorkers() ? ['--allow-worker'] : []),
+  ];
+  return {
+    execArgv,
+    env: sandboxEnv(temp),
+    cwd: temp,
+    ...(asRoot ? { uid: NOBODY, gid: NOBODY } : {}),
+    cleanup: () => rmSync(temp, { recursive: true, force: true }),
+  };
+}
+
+/**
+ * What every lesson's checks need: node_modules, lib/ (with the data), the
+ * grader's code, and the package.json whose "imports" resolve `#lib/...`.
+ * A target outside this repository (a student's own checkout) resolves
+ * `#lib` to its own lib/, so that is readable too.
+ */
+function courseFiles(lessonDir: string): string[] {
+  const roots = new Set([repoDir, packageRoot(lessonDir) ?? repoDir]);
+  const files = [...roots].flatMap((root) => ['package.json', 'lib', 'node_modules'].map((name) => join(root, name)));
+  return [...files.filter(existsSync), ...graderCode()];
+}
+
+function packageRoot(dir: string): string | undefined {
+  for (let at = dir; ; at = dirname(at)) {
+    if (existsSync(join(at, 'package.json'))) return at;
+    if (dirname(at) === at) return undefined;
+  }
+}
+
+/** The grader's folders and files, less its tests and the calibrated references. */
+function graderCode(): string[] {
+  const out: string[] = [];
+  for (const entry of readdirSync(graderDir, { withFileTypes: true })) {
+    if (entry.name === 'test' || entry.name === 'lessons') continue;
+    out.push(join(graderDir, entry.name));
+  }
+  const lessons = join(graderDir, 'lessons');
+  for (const lesson of readdirSync(lessons, { withFileTypes: true })) {
+    if (!lesson.isDirectory()) continue;
+    for (const file of readdirSync(join(lessons, lesson.name))) {
+      if (file !== 'reference.json') out.push(join(lessons, lesson.name, file));
+    }
+  }
+  return out;
+}
+
+/**
+ * The sandbox's TypeScript loader runs its hooks in the loading thread where
+ * Node has module.registerHooks (22.15 and later), and in a worker thread of
+ * its own elsewhere; tfjs's threaded WebAssembly build runs on worker threads.
+ */
+function needsWorkers(): boolean {
+  const threads = Number(process.env.TFJS_WASM_THREADS ?? 1);
+  return !('registerHooks' in createRequire(import.meta.url)('node:module')) || threads > 1;
+}
+
+/** Whether lib/backend.ts will load tfjs-node, a native addon. */
+function usesNativeTfjs(): boolean {
+  const forced = process.env.TFJS_BACKEND;
+  if (forced && forced !== 'node') return false;
+  try {
+    createRequire(join(repoDir, 'package.json')).resolve('@tensorflow/tfjs-node');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The grader's environment may hold tokens (CI's GITHUB_TOKEN); the sandbox
+ * gets only what the course reads, and its own temporary folder as home.
+ */
+function sandboxEnv(temp: string): NodeJS.ProcessEnv {
+  const keep = Object.entries(process.env).filter(([name]) => /^(PATH|LANG|LC_\w+|TZ|TFJS_\w+|GRADER_VERBOSE)$/.test(name));
+  return { ...Object.fromEntries(keep), TMPDIR: temp, HOME: temp, TFJS_QUIET: '1', NODE_OPTIONS: '' };
+}
