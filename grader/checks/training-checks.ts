@@ -5,6 +5,7 @@ import type { Check } from '../lesson.ts';
 import { CheckFailure } from '../lesson.ts';
 import { BUCKETS, bucketMeans, curveAgainstReference, referenceBand } from '../curves.ts';
 import { metricSpread } from '../reference.ts';
+import { trainingFigures } from '../evidence/training-figures.ts';
 import type { DeadUnits } from './dead-relu.ts';
 import { startedUniform, type TrainingTrace } from './trace.ts';
 
@@ -252,7 +253,8 @@ export function metricCheck(options: {
       const spread = metricSpread(ctx.reference, options.metric);
       const value = run.metrics[options.metric];
       const threshold = spread.min - options.margin;
-      const figures = { [options.metric]: value ?? null, threshold, referenceMedian: spread.median };
+      // The run's own measurements go with the verdict, pass or fail: the diagnosis weighs them.
+      const figures = { [options.metric]: value ?? null, threshold, referenceMedian: spread.median, chance: options.chance ?? null, ...trainingFigures(run) };
       if (value === undefined || !Number.isFinite(value) || value < threshold) {
         const atChance = options.chance !== undefined && value !== undefined && Math.abs(value - options.chance) < 0.02;
         throw new CheckFailure(
