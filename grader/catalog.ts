@@ -29,8 +29,9 @@ export const BugSchema = z.object({
 export type Bug = z.infer<typeof BugSchema>;
 export type BugInput = z.input<typeof BugSchema>;
 
-export async function lessonBugs(lessonId: string): Promise<Bug[]> {
-  const file = join(graderDir, 'lessons', lessonId, 'bugs.ts');
+/** A lesson's bugs from `bugs.ts` (the catalog) or `frozen-bugs.ts` (the frozen set, see loadFrozenSet). */
+export async function lessonBugs(lessonId: string, fileName = 'bugs.ts'): Promise<Bug[]> {
+  const file = join(graderDir, 'lessons', lessonId, fileName);
   if (!existsSync(file)) return [];
   const module = (await import(pathToFileURL(file).href)) as { default: unknown };
   const parsed = z.array(BugSchema).safeParse(module.default);
@@ -42,7 +43,18 @@ export async function lessonBugs(lessonId: string): Promise<Bug[]> {
 }
 
 export async function loadCatalog(): Promise<Bug[]> {
-  const bugs = (await Promise.all(lessonIds().map(lessonBugs))).flat();
+  return uniqueIds((await Promise.all(lessonIds().map((id) => lessonBugs(id)))).flat());
+}
+
+/**
+ * Bugs kept apart from the catalog to measure the diagnosis honestly: never
+ * planted into bugs/, never used to tune the diagnosis, never edited.
+ */
+export async function loadFrozenSet(): Promise<Bug[]> {
+  return uniqueIds((await Promise.all(lessonIds().map((id) => lessonBugs(id, 'frozen-bugs.ts')))).flat());
+}
+
+function uniqueIds(bugs: Bug[]): Bug[] {
   const seen = new Set<string>();
   for (const bug of bugs) {
     if (seen.has(bug.id)) throw new Error(`two bugs have the id ${bug.id}`);

@@ -1,5 +1,6 @@
 // Grades a target: every lesson's checks in a sandbox, into one results document.
 import { join } from 'node:path';
+import { diagnose, SHOWN_CAUSES } from './diagnosis.ts';
 import { loadLesson, lessonIds } from './registry.ts';
 import { ResultsSchema, sumPoints, type LessonResult, type Results } from './results.ts';
 import { runLesson } from './sandbox/run-lesson.ts';
@@ -49,6 +50,8 @@ export async function grade(options: GradeOptions): Promise<Results> {
       checks: run.checks,
       ...(run.curve ? { curve: run.curve } : {}),
     };
+    const { causes } = diagnose(result);
+    if (causes.length) result.diagnosis = causes.slice(0, SHOWN_CAUSES).map(({ category, score, reasons }) => ({ category, score, evidence: reasons }));
     lessons.push(result);
     options.onLesson?.(result);
     if (options.onPartial && lessons.length < ids.length) options.onPartial(document(lessons, true));

@@ -1,7 +1,7 @@
 // The results document: what one grading run found. Every reporter (terminal,
 // JSON, GitHub Classroom, Gradescope, markdown, HTML) reads this and only this.
 import { z } from 'zod';
-import { CauseSchema } from './faults.ts';
+import { CauseSchema, FaultCategory } from './faults.ts';
 
 export const CheckStatus = z.enum(['pass', 'fail', 'error']);
 export type CheckStatus = z.infer<typeof CheckStatus>;
@@ -32,6 +32,14 @@ export const CheckResultSchema = z.object({
 });
 export type CheckResult = z.infer<typeof CheckResultSchema>;
 
+/** One of the most likely causes of a lesson's failures, with what was seen that points at it. */
+export const DiagnosedCauseSchema = z.object({
+  category: FaultCategory,
+  score: z.number(),
+  evidence: z.array(z.string()),
+});
+export type DiagnosedCause = z.infer<typeof DiagnosedCauseSchema>;
+
 export const LessonResultSchema = z.object({
   id: z.string(),
   title: z.string(),
@@ -39,6 +47,8 @@ export const LessonResultSchema = z.object({
   maxPoints: z.number().nonnegative(),
   checks: z.array(CheckResultSchema),
   curve: CurveSchema.optional(),
+  /** The top causes of the failures, most likely first (absent when every check passes, and in older results). */
+  diagnosis: z.array(DiagnosedCauseSchema).optional(),
 });
 export type LessonResult = z.infer<typeof LessonResultSchema>;
 

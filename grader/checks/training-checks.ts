@@ -4,8 +4,9 @@ import type { Cause } from '../faults.ts';
 import type { Check } from '../lesson.ts';
 import { CheckFailure } from '../lesson.ts';
 import { BUCKETS, bucketMeans, curveAgainstReference, referenceBand } from '../curves.ts';
-import type { Reference } from '../reference.ts';
+import { metricSpread, type Reference } from '../reference.ts';
 import { toleranceBound, type Bound } from '../tolerance.ts';
+import { trainingFigures } from '../evidence/training-figures.ts';
 import type { DeadUnits } from './dead-relu.ts';
 import { startedUniform, type TrainingTrace } from './trace.ts';
 
@@ -299,7 +300,15 @@ export function metricCheck(options: {
       const bound = toleranceBound(values, 'lower', options.resolution);
       const value = run.metrics[options.metric];
       const threshold = bound.value;
-      const figures = { [options.metric]: value ?? null, threshold, referenceMean: bound.mean };
+      // The run's own measurements go with the verdict, pass or fail: the diagnosis weighs them.
+      const figures = {
+        [options.metric]: value ?? null,
+        threshold,
+        referenceMean: bound.mean,
+        referenceMedian: metricSpread(ctx.reference, options.metric).median,
+        chance: options.chance ?? null,
+        ...trainingFigures(run),
+      };
       if (value === undefined || !Number.isFinite(value) || value < threshold) {
         const atChance = options.chance !== undefined && value !== undefined && Math.abs(value - options.chance) < 0.02;
         throw new CheckFailure(

@@ -1,11 +1,12 @@
 import { expect } from 'chai';
-import { diagnose, explain } from '../diagnosis.ts';
+import { diagnose, explain, SHOWN_CAUSES } from '../diagnosis.ts';
+import { reboundOf } from '../evidence/training-figures.ts';
 import { lessonIds, loadLesson } from '../registry.ts';
 import type { CheckResult, LessonResult } from '../results.ts';
 
-function check(id: string, passed: boolean, causes: CheckResult['causes'] = [], buildsOn: string[] = []): CheckResult {
+function check(id: string, passed: boolean, causes: CheckResult['causes'] = [], buildsOn: string[] = [], figures: CheckResult['figures'] = {}): CheckResult {
   const status = passed ? 'pass' : 'fail';
-  return { id, title: id, status, points: passed ? 1 : 0, maxPoints: 1, message: `${id} ${status}s`, figures: {}, causes, buildsOn, durationMs: 1 };
+  return { id, title: id, status, points: passed ? 1 : 0, maxPoints: 1, message: `${id} ${status}s`, figures, causes, buildsOn, durationMs: 1 };
 }
 
 function lesson(...checks: CheckResult[]): LessonResult {
@@ -41,5 +42,74 @@ describe('the diagnosis', () => {
         for (const part of c.buildsOn ?? []) expect(checks.indexOf(part), `${id}: ${c.id} builds on ${part}`).to.be.within(0, index - 1);
       });
     }
+  });
+});
+
+describe('the diagnosis weighs what the run measured', () => {
+  // A healthy run of a 10-class lesson: the loss falls from ln(10), weights move by a few percent.
+  const healthy: Record<string, number | null> = { lossFirst: 2.3, lossFinal: 0.6, lossMax: 2.4, lossMin: 0.3, firstNonFiniteStep: null, weightsNonFinite: 0, negativeLosses: 0, lossLeaps: 0, lossRebound: 0.05, updateRatioMax: 0.5, accuracy: 0.75, chance: 0.1, referenceFinalLoss: 0.6 };
+  // The generic guess a failing curve makes whatever the cause.
+  const curveGuess = [{ category: 'training/hyperparameters' as const, weight: 2, text: 'hyperparameters unlike the reference' }];
+  const run = (figures: Record<string, number | null>, failing = ['loss-curve', 'accuracy']) =>
+    lesson(
+      check('loss-curve', !failing.includes('loss-curve'), failing.includes('loss-curve') ? curveGuess : [], [], { referenceFinalLoss: 0.6 }),
+      check('accuracy', !failing.includes('accuracy'), [], [], { ...healthy, ...figures }),
+      ...failing.filter((id) => id !== 'loss-curve' && id !== 'accuracy').map((id) => check(id, false, [{ category: 'resources', weight: 3, text: 'tensors leaked' }], [], { ...healthy, ...figures })),
+    );
+  const top = (result: LessonResult) => diagnose(result).causes[0]?.category;
+
+  it('blames accuracy far below chance on labels, and accuracy at chance not', () => {
+    expect(top(run({ accuracy: 0.01 }))).to.equal('training/data-quality');
+    const atChance = diagnose(run({ accuracy: 0.1 })).causes.map((c) => c.category);
+    expect(atChance).to.not.include('training/data-quality');
+  });
+
+  it('blames a loss that goes NaN on the step size, or on unscaled inputs when they are large', () => {
+    expect(top(run({ firstNonFiniteStep: 12, accuracy: 0.1 }))).to.equal('training/hyperparameters');
+    expect(top(run({ firstNonFiniteStep: 12, accuracy: 0.1, 'probe.largestInput': 255 }))).to.equal('training/preprocessing');
+    expect(diagnose(run({ lossFinal: 9, lossMax: 40, accuracy: 0.1 })).causes[0]).to.include({ category: 'training/hyperparameters' });
+    expect(top(run({ accuracy: 0.5 }))).to.equal('training/hyperparameters'); // only the curve's guess, weight 2
+    expect(diagnose(run({ accuracy: 0.5 })).causes[0]!.score).to.equal(2);
+  });
+
+  it('names a learning rate far too small from how little the weights moved', () => {
+    const causes = diagnose(run({ updateRatioMax: 1e-5, lossFinal: 2.3, accuracy: 0.1 })).causes;
+    expect(causes[0]).to.include({ category: 'training/hyperparameters', score: 5 });
+    expect(causes[0]!.reasons[0]).to.include('1.0e-5');
+  });
+
+  it('blames a loss that climbs back to its start without blowing up on the training process', () => {
+    expect(top(run({ lossRebound: 0.95, accuracy: 0.5 }))).to.equal('training/process');
+    expect(top(run({ lossRebound: 0.95, lossLeaps: 8, accuracy: 0.5 }))).to.not.equal('training/process');
+  });
+
+  it('blames a negative loss on the loss function', () => {
+    expect(top(run({ negativeLosses: 40, accuracy: 0.5 }))).to.equal('training/loss-function');
+  });
+
+  it('reads a run that trains like the reference but tests badly as a testing fault', () => {
+    expect(top(run({ accuracy: 0.5 }, ['accuracy']))).to.equal('training/validation-testing');
+    expect(top(run({ accuracy: 0.5, lossFinal: 1.5 }, ['accuracy']))).to.not.equal('training/validation-testing');
+  });
+
+  it('weighs a leak of a few tensors in all below a leak every step', () => {
+    const few = diagnose(run({ accuracy: 0.5, leakedPerStep: 0.05, tensorsGained: 30 }, ['loss-curve', 'accuracy', 'no-leaks'])).causes;
+    expect(few[0]!.category).to.equal('training/hyperparameters');
+    expect(few.find((c) => c.category === 'resources')!.score).to.equal(1);
+    const many = diagnose(run({ accuracy: 0.75, leakedPerStep: 2, tensorsGained: 500 }, ['no-leaks'])).causes;
+    expect(many[0]).to.include({ category: 'resources', score: 3 });
+  });
+
+  it('explains the top three causes with their evidence', () => {
+    const text = explain(run({ firstNonFiniteStep: 3, accuracy: 0.01, negativeLosses: 2 }));
+    expect(text).to.include(`the top ${SHOWN_CAUSES}`).and.include('1. ').and.include('3. ').and.include('NaN or infinite at step 3');
+    expect(text).to.include('Less likely:');
+  });
+
+  it('measures how much of its fall the loss gave back', () => {
+    const falling = Array.from({ length: 200 }, (_, i) => 2.3 * Math.exp(-i / 50));
+    const restarted = [...falling.slice(0, 100), ...falling.slice(0, 100)];
+    expect(reboundOf(falling)).to.be.below(0.05);
+    expect(reboundOf(restarted)).to.be.above(0.8);
   });
 });

@@ -1,0 +1,168 @@
+// Evidence rules: what the measurements of a graded lesson say about the cause
+// of its failures. Each rule reads figures that measure a symptom directly (the
+// loss going NaN, accuracy below chance, how far the weights moved) and names
+// the causes that symptom points at, with the numbers it saw. They add to the
+// causes the failing checks name; a rule may also replace the causes of one
+// check whose failure the measurements explain better (`explains`).
+import type { Cause, FaultCategory } from '../faults.ts';
+import type { LessonResult } from '../results.ts';
+
+export interface Evidence {
+  causes: Cause[];
+  /** Check id -> the causes that replace those the check named itself. */
+  explains: Map<string, Cause[]>;
+}
+
+/** One lesson's figures, merged across its checks, and which checks failed. */
+export interface Measured {
+  figure(name: string): number | null;
+  failed(check: string): boolean;
+  ran(check: string): boolean;
+}
+
+/** Measurements of a run alone, e.g. trainingFigures(run), for rules a lesson applies before grading ends. */
+export function measuredFigures(figures: Record<string, number | null>): Measured {
+  return measured({ id: '', title: '', points: 0, maxPoints: 0, checks: [{ id: 'run', title: '', status: 'pass', points: 0, maxPoints: 0, message: '', figures, causes: [], buildsOn: [], durationMs: 0 }] });
+}
+
+export function measured(lesson: LessonResult): Measured {
+  const figures = new Map<string, number | null>();
+  for (const check of lesson.checks) for (const [name, value] of Object.entries(check.figures)) if (!figures.has(name)) figures.set(name, value);
+  const status = new Map(lesson.checks.map((check) => [check.id, check.status]));
+  return {
+    figure: (name) => {
+      const value = figures.get(name);
+      return value === undefined || value === null || !Number.isFinite(value) ? null : value;
+    },
+    failed: (check) => status.get(check) === 'fail' || status.get(check) === 'error',
+    ran: (check) => status.has(check),
+  };
+}
+
+const cause = (category: FaultCategory, weight: number, text: string): Cause => ({ category, weight, text });
+const num = (value: number, digits = 3) => (Math.abs(value) >= 1e4 || (value !== 0 && Math.abs(value) < 1e-3) ? value.toExponential(1) : value.toFixed(digits));
+
+/** Inputs this large (in absolute value) were not scaled: every lesson scales its inputs to about [-1, 1]. */
+const LARGE_INPUT = 10;
+
+/**
+ * The loss blew up: it became NaN or Infinity, the weights did, or it ended far
+ * above where it started. Steps too large for the model, or inputs far larger
+ * than the model expects.
+ */
+export function diverged(m: Measured): string | undefined {
+  const nonFinite = m.figure('firstNonFiniteStep');
+  if (nonFinite !== null) return `the loss became NaN or infinite at step ${nonFinite}`;
+  if ((m.figure('weightsNonFinite') ?? 0) > 0) return `${m.figure('weightsNonFinite')} weights became NaN or infinite`;
+  const [first, final, max] = [m.figure('lossFirst'), m.figure('lossFinal'), m.figure('lossMax')];
+  if (first === null || final === null || max === null || first <= 0) return undefined;
+  if (final > 1.5 * first) return `the loss ended at ${num(final)}, above its start ${num(first)}`;
+  if (max > 10 * first) return `the loss leapt to ${num(max)} from a start of ${num(first)}`;
+  return undefined;
+}
+
+function divergence(m: Measured): Cause[] {
+  const what = diverged(m);
+  if (!what) return [];
+  const input = m.figure('probe.largestInput');
+  if (input !== null && input > LARGE_INPUT) {
+    return [cause('training/preprocessing', 3, `${what}, and inputs reach ${num(input, 0)}: are they scaled?`)];
+  }
+  return [
+    cause('training/hyperparameters', 3, `${what}: steps too large, e.g. a learning rate too high`),
+    cause('training/loss-function', 1, `${what}: a loss that takes the log of 0 or exponentiates large numbers?`),
+  ];
+}
+
+/** A cross-entropy or squared error is never below 0; a negative one is computed wrongly or fed labels outside their range. */
+function negativeLoss(m: Measured): Cause[] {
+  const negatives = m.figure('negativeLosses') ?? 0;
+  if (negatives === 0) return [];
+  return [
+    cause('training/loss-function', 3, `${negatives} reported losses are below 0, which this loss cannot be for valid labels: a sign or a term missing?`),
+    cause('tensors-and-inputs/wrong-input', 1, `${negatives} reported losses are below 0: labels outside the range the loss expects?`),
+  ];
+}
+
+/**
+ * Accuracy well below chance is not a model that learnt too little (that gives
+ * chance): it predicts systematically the wrong class, so the labels it is
+ * scored against do not mean what its training labels meant.
+ */
+function belowChance(m: Measured): Cause[] {
+  const [accuracy, chance] = [m.figure('accuracy'), m.figure('chance')];
+  if (accuracy === null || chance === null || !m.failed('accuracy')) return [];
+  const margin = Math.max(0.15 * chance, 0.03);
+  if (accuracy >= chance - margin) return [];
+  return [
+    cause('training/data-quality', 4, `test accuracy ${num(accuracy)} is far below chance (${num(chance)}): the model is systematically wrong, as when training labels do not match the images`),
+    cause('training/validation-testing', 2, `test accuracy ${num(accuracy)} is below chance (${num(chance)}): predictions compared with the labels the wrong way round?`),
+  ];
+}
+
+/**
+ * How far the weights moved over the whole run, relative to their size: a
+ * learning rate far too small moves every weight by a tiny fraction.
+ */
+function updateSizes(m: Measured): Cause[] {
+  const largest = m.figure('updateRatioMax');
+  if (largest === null || largest === 0 || diverged(m)) return [];
+  const troubled = m.failed('loss-curve') || m.failed('accuracy') || m.failed('held-out-r2');
+  if (troubled && largest < 1e-3) {
+    return [cause('training/hyperparameters', 3, `over the whole run no weight moved by more than ${num(largest)} of its size: a learning rate far too small?`)];
+  }
+  return [];
+}
+
+/** The loss fell and then climbed back towards its start, without blowing up: training restarted, or its state was thrown away. */
+function rebound(m: Measured): Cause[] {
+  const back = m.figure('lossRebound');
+  if (back === null || back < 0.8 || diverged(m) || (m.figure('lossLeaps') ?? 0) >= 3) return [];
+  return [
+    cause('training/process', 3, `the loss fell and then climbed back ${Math.round(100 * back)}% of the way to its start: weights or optimizer re-created during training?`),
+  ];
+}
+
+/**
+ * Training went as well as the reference's, yet the test score did not: the
+ * gap lies between training and testing (how the test data is prepared or
+ * scored), not in the training.
+ */
+function trainTestGap(m: Measured): Cause[] {
+  const [final, reference] = [m.figure('lossFinal'), m.figure('referenceFinalLoss')];
+  if (!m.failed('accuracy') || m.failed('loss-curve') || final === null || reference === null || diverged(m)) return [];
+  if (final > 1.1 * reference + 0.02) return [];
+  return [
+    cause('training/validation-testing', 2, `the training loss ended at ${num(final)} (reference ${num(reference)}) but test accuracy fails: the test data is prepared or scored unlike the training data?`),
+    cause('training/data-quality', 1, `training went like the reference's yet the test score did not: labels or inputs that differ between training and test?`),
+  ];
+}
+
+/**
+ * A leak of a few tensors in all, rather than some per step, comes from an
+ * object made once per run or epoch (an optimizer not disposed; tfjs's own
+ * momentum optimizer keeps its learning-rate scalar after dispose), and is
+ * weak evidence beside the per-step leaks that exhaust memory.
+ */
+function leakSize(m: Measured): Map<string, Cause[]> {
+  const perStep = m.figure('leakedPerStep');
+  if (!m.failed('no-leaks') || perStep === null || perStep >= 0.5) return new Map();
+  const gained = m.figure('tensorsGained');
+  return new Map([
+    [
+      'no-leaks',
+      [
+        cause('resources', 1, `${gained} tensors kept after training, ${num(perStep, 2)} per step: made once per epoch or run, not every step`),
+        cause('training/optimiser', 1, 'a few tensors kept per epoch: an optimizer created again for each epoch or step and never disposed?'),
+      ],
+    ],
+  ]);
+}
+
+export function evidence(lesson: LessonResult): Evidence {
+  const m = measured(lesson);
+  return {
+    causes: [...divergence(m), ...negativeLoss(m), ...belowChance(m), ...updateSizes(m), ...rebound(m), ...trainTestGap(m)],
+    explains: leakSize(m),
+  };
+}
