@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { grade } from '../grade.ts';
 import { lessonIds, loadLesson, repoDir } from '../registry.ts';
-import { ResultsSchema, sumPoints, type Results } from '../results.ts';
+import type { Source as ResultSource } from '../provenance.ts';
+import { RESULTS_SCHEMA_VERSION, ResultsSchema, sumPoints, type Results } from '../results.ts';
 import { withoutMarkers } from '../variants/student-regions.ts';
 import { changedFiles, checkout, parseSource, sourceName, type Source } from './checkout.ts';
 
@@ -70,14 +71,18 @@ export async function studentFiles(lessons?: readonly string[]): Promise<Student
 }
 
 /** The results of several variants of one submission as one document; lesson ids become `<variant>/<lesson>`. */
-export function combineResults(target: string, parts: readonly Results[]): Results {
+export function combineResults(target: string, parts: readonly Results[], source?: ResultSource): Results {
   const lessons = parts.flatMap((part) => {
     const variant = part.target.split(/[\\/]/).filter(Boolean).at(-1) ?? part.target;
     return part.lessons.map((lesson) => (lesson.id.includes('/') ? lesson : { ...lesson, id: `${variant}/${lesson.id}` }));
   });
+  const graded = parts.map((part) => part.gradedAt).filter((time) => time !== undefined).sort();
   return ResultsSchema.parse({
-    schemaVersion: 1,
+    schemaVersion: RESULTS_SCHEMA_VERSION,
     target,
+    source: source ?? parts.find((part) => Object.keys(part.source).length > 0)?.source ?? {},
+    grader: parts.find((part) => part.grader)?.grader,
+    gradedAt: graded.at(-1),
     backend: parts.find((part) => part.backend !== 'unknown')?.backend ?? 'unknown',
     seed: parts[0]?.seed ?? 0,
     ...sumPoints(lessons),
