@@ -12,6 +12,8 @@ export const SourceSchema = z.object({
   /** e.g. owner/name on GitHub, a clone URL, or the folder the TA named. */
   repository: z.string().optional(),
   commit: z.string().optional(),
+  /** The commit's committer date (ISO 8601): when it was submitted, the same on every regrade. */
+  committedAt: z.string().optional(),
   branch: z.string().optional(),
   /** The student (a login), where the platform says who it is. */
   student: z.string().optional(),
@@ -65,29 +67,36 @@ export function graderInfo(platform: Platform = detectPlatform()): GraderInfo {
  */
 export function detectSource(dir: string, env: Env = process.env): Source {
   const classroom50 = Boolean(env.CLASSROOM && env.SUBMISSION_TAG);
+  const head = git(dir, 'rev-parse', 'HEAD');
+  const committedAt = (commit: string | undefined) => (commit && commit === head ? git(dir, 'log', '-1', '--format=%cI', commit) : undefined);
   if (env.GITHUB_REPOSITORY) {
     return SourceSchema.parse({
       repository: env.GITHUB_REPOSITORY,
       commit: env.GITHUB_SHA || undefined,
+      committedAt: committedAt(env.GITHUB_SHA),
       branch: env.GITHUB_HEAD_REF || env.GITHUB_REF_NAME || undefined,
       student: classroom50 ? env.OWNER || env.USERNAME || undefined : env.GITHUB_ACTOR || undefined,
       submission: classroom50 ? env.SUBMISSION_TAG : undefined,
     });
   }
-  const top = git(dir, 'rev-parse', '--show-toplevel');
-  if (!top) return {};
+  if (!head) return {};
   const branch = git(dir, 'rev-parse', '--abbrev-ref', 'HEAD');
   return SourceSchema.parse({
     repository: git(dir, 'remote', 'get-url', 'origin'),
-    commit: git(dir, 'rev-parse', 'HEAD'),
+    commit: head,
+    committedAt: committedAt(head),
     branch: branch && branch !== 'HEAD' ? branch : undefined,
   });
 }
 
-/** A short name for a submission: the student, else the repository's name, else the fallback. */
+/**
+ * A short name for a submission: the student, else the name of a hosted
+ * repository (owner/name or a URL: every student's repository has its own),
+ * else the fallback (a local path or ref says more as the TA wrote it).
+ */
 export function sourceLabel(source: Source | undefined, fallback: string): string {
   if (source?.student) return source.student;
-  const repository = source?.repository?.replace(/\.git$/, '').replace(/[\\/]+$/, '');
-  if (repository) return repository.split(/[\\/:]/).filter(Boolean).slice(-2).join('/');
-  return fallback;
+  const repository = source?.repository?.replace(/\.git$/, '').replace(/\/+$/, '');
+  const hosted = repository && (/^[\w.-]+\/[\w.-]+$/.test(repository) || /^[a-z][a-z0-9+.-]*:\/\/|^[\w.-]+@[\w.-]+:/i.test(repository));
+  return hosted ? repository.split(/[\/:]/).filter(Boolean).at(-1)! : fallback;
 }

@@ -1,10 +1,12 @@
 // npm run grade -- [TARGET] [--lesson ID] [--json FILE] [--format NAME]
 import { writeFileSync } from 'node:fs';
+import { detectSource } from '../provenance.ts';
+import { checkWritable, reportFile, writeReport } from './output.ts';
 import { Command, Option } from 'commander';
 import { explain } from '../diagnosis.ts';
 import { exitCodeFor, grade, DEFAULT_SEED } from '../grade.ts';
 import { reporters, type ReporterName } from '../reporters/index.ts';
-import { resolveTarget } from '../target.ts';
+import { parseSeed, resolveTarget } from '../target.ts';
 import { watchLessons } from '../watch.ts';
 import { runCli } from './run-cli.ts';
 
@@ -22,12 +24,6 @@ const program = new Command('grade')
   .option('--seed <n>', 'grading seed', (value) => parseSeed(value), DEFAULT_SEED)
   .exitOverride();
 
-function parseSeed(value: string): number {
-  const seed = Number(value);
-  if (!Number.isInteger(seed) || seed < 0) throw new Error(`--seed must be a whole number, not "${value}"`);
-  return seed;
-}
-
 await runCli(async () => {
   program.parse();
   const [target] = program.processedArgs as [string];
@@ -41,18 +37,19 @@ await runCli(async () => {
     watch?: boolean;
   }>();
   const targetDir = resolveTarget(target);
+  checkWritable(options.json, reportFile(options.format, options.out));
+  const source = detectSource(targetDir);
   const gradeAndReport = async (lessons: string[] | undefined) => {
     const results = await grade({
       targetDir,
       targetName: target,
       lessons,
       seed: options.seed,
+      source,
       onLesson: (lesson) => console.error(`graded ${lesson.id}: ${lesson.points} / ${lesson.maxPoints}`),
     });
     if (options.json) writeFileSync(options.json, JSON.stringify(results, null, 2) + '\n');
-    const report = reporters[options.format](results);
-    if (options.out) writeFileSync(options.out, report + '\n');
-    else console.log(report);
+    writeReport(results, options.format, options.out);
     if (options.explain) for (const lesson of results.lessons) console.log(`\n${explain(lesson)}`);
     return results;
   };
