@@ -2,7 +2,8 @@
 import { join } from 'node:path';
 import { diagnose, SHOWN_CAUSES } from './diagnosis.ts';
 import { loadLesson, lessonIds } from './registry.ts';
-import { ResultsSchema, sumPoints, type LessonResult, type Results } from './results.ts';
+import { graderInfo, type Source } from './provenance.ts';
+import { RESULTS_SCHEMA_VERSION, ResultsSchema, sumPoints, type LessonResult, type Results } from './results.ts';
 import { runLesson } from './sandbox/run-lesson.ts';
 import { UsageError } from './target.ts';
 
@@ -16,6 +17,8 @@ export interface GradeOptions {
   checks?: readonly string[];
   /** Multiplies every time limit (tests of the grader shrink them). */
   timeScale?: number;
+  /** Whose submission this is (repository, commit, branch, student), recorded in the results. */
+  source?: Source;
   /** Called as each lesson finishes, for progress output. */
   onLesson?: (lesson: LessonResult) => void;
   /**
@@ -60,8 +63,11 @@ export async function grade(options: GradeOptions): Promise<Results> {
 
   function document(lessons: LessonResult[], partial: boolean): Results {
     return ResultsSchema.parse({
-      schemaVersion: 1,
+      schemaVersion: RESULTS_SCHEMA_VERSION,
       target: options.targetName,
+      source: options.source ?? {},
+      grader: graderInfo(),
+      gradedAt: new Date().toISOString(),
       backend,
       seed,
       ...sumPoints(lessons),

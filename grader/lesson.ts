@@ -85,6 +85,8 @@ export class CheckFailure extends Error {
     message: string,
     readonly figures: Record<string, number | null> = {},
     readonly causes: Cause[] = [],
+    /** The loss curve the check saw: a failing curve is the one the student most needs to see. */
+    readonly curve?: Curve,
   ) {
     super(message);
     this.name = 'CheckFailure';

@@ -2,6 +2,7 @@
 // JSON, GitHub Classroom, Gradescope, markdown, HTML) reads this and only this.
 import { z } from 'zod';
 import { CauseSchema, FaultCategory } from './faults.ts';
+import { GraderInfoSchema, SourceSchema } from './provenance.ts';
 
 export const CheckStatus = z.enum(['pass', 'fail', 'error']);
 export type CheckStatus = z.infer<typeof CheckStatus>;
@@ -52,9 +53,19 @@ export const LessonResultSchema = z.object({
 });
 export type LessonResult = z.infer<typeof LessonResultSchema>;
 
+/** Version 2 added source, grader and gradedAt; version 1 files still parse, without them. */
+export const RESULTS_SCHEMA_VERSION = 2;
+
 export const ResultsSchema = z.object({
-  schemaVersion: z.literal(1),
+  schemaVersion: z.union([z.literal(1), z.literal(RESULTS_SCHEMA_VERSION)]),
   target: z.string(),
+  /** Whose submission: repository, commit, branch, student (as far as known). */
+  source: SourceSchema.default({}),
+  /** Which grader graded it, and on which platform. */
+  grader: GraderInfoSchema.optional(),
+  /** When grading finished, ISO 8601 in UTC. */
+  gradedAt: z.iso.datetime().optional(),
+  /** The TensorFlow.js backend the lessons trained on. */
   backend: z.string(),
   seed: z.number().int(),
   points: z.number().nonnegative(),

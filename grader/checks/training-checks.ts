@@ -134,12 +134,13 @@ export function lossCurveCheck(options: {
             'is an async call (an epoch, a step) missing its await?',
           figures,
           [cause('api', 3, 'a Promise that is not awaited: training ran on after it had returned')],
+          curve,
         );
       }
       if (steps < BUCKETS) {
         throw new CheckFailure(`training reported only ${steps} losses; the reference takes hundreds of steps`, figures, [
           cause('training/process', 2, 'training stops early, or does not report the loss of every step'),
-        ]);
+        ], curve);
       }
       const firstBad = trace.losses.findIndex((loss) => !Number.isFinite(loss));
       if (firstBad !== -1) {
@@ -151,6 +152,7 @@ export function lossCurveCheck(options: {
             cause('training/loss-function', 1, 'a loss that takes the log of 0 or exponentiates large numbers'),
             cause('training/preprocessing', 1, 'inputs far larger than the model expects'),
           ],
+          curve,
         );
       }
       const lowest = Math.min(...trace.losses);
@@ -172,6 +174,7 @@ export function lossCurveCheck(options: {
             `and under ${fmt(bound.value)} (the pass mark, from ${bound.n} reference runs). ${trend.text}`,
           figures,
           [...trend.causes, ...(options.suspects?.(run) ?? [])],
+          curve,
         );
       }
       return {

@@ -2,11 +2,11 @@
 import { Command, Option } from 'commander';
 import { explain } from '../diagnosis.ts';
 import { exitCodeFor, grade, DEFAULT_SEED } from '../grade.ts';
-import { checkOutputFile, writeAtomically } from '../output-files.ts';
+import { detectSource } from '../provenance.ts';
 import { reporters, type ReporterName } from '../reporters/index.ts';
-import type { Results } from '../results.ts';
-import { resolveTarget } from '../target.ts';
+import { parseSeed, resolveTarget } from '../target.ts';
 import { watchLessons } from '../watch.ts';
+import { checkOutputs, saveResults, writeResults } from './output.ts';
 import { runCli } from './run-cli.ts';
 
 const program = new Command('grade')
@@ -23,12 +23,6 @@ const program = new Command('grade')
   .option('--seed <n>', 'grading seed', (value) => parseSeed(value), DEFAULT_SEED)
   .exitOverride();
 
-function parseSeed(value: string): number {
-  const seed = Number(value);
-  if (!Number.isInteger(seed) || seed < 0) throw new Error(`--seed must be a whole number, not "${value}"`);
-  return seed;
-}
-
 await runCli(async () => {
   program.parse();
   const [target] = program.processedArgs as [string];
@@ -42,25 +36,19 @@ await runCli(async () => {
     watch?: boolean;
   }>();
   const targetDir = resolveTarget(target);
-  if (options.json) checkOutputFile(options.json, '--json');
-  if (options.out) checkOutputFile(options.out, '--out');
-  // Written after every lesson, so that a run killed later keeps what it finished.
-  const save = (results: Results) => {
-    if (options.json) writeAtomically(options.json, JSON.stringify(results, null, 2) + '\n');
-    if (options.out) writeAtomically(options.out, reporters[options.format](results) + '\n');
-  };
+  checkOutputs(options);
+  const source = detectSource(targetDir);
   const gradeAndReport = async (lessons: string[] | undefined) => {
     const results = await grade({
       targetDir,
       targetName: target,
       lessons,
       seed: options.seed,
+      source,
       onLesson: (lesson) => console.error(`graded ${lesson.id}: ${lesson.points} / ${lesson.maxPoints}`),
-      onPartial: save,
+      onPartial: (partial) => saveResults(partial, options),
     });
-    save(results);
-    const report = reporters[options.format](results);
-    if (!options.out) console.log(report);
+    writeResults(results, options);
     if (options.explain) for (const lesson of results.lessons) console.log(`\n${explain(lesson)}`);
     return results;
   };

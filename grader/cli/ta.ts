@@ -1,6 +1,6 @@
-// npm run ta -- <command>: the TA's tools. Grade a submission from git with the
-// trusted grader, compare many into one report, render saved results, and
-// publish the course as branches or as a GitHub Classroom template.
+// npm run ta -- <command>: the TA's tools. Grade a submission with the trusted
+// grader, compare many into one report, render saved results, and publish the
+// course as branches, as a Classroom 50 assignment, or as a Gradescope autograder.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -9,11 +9,14 @@ import { DEFAULT_SEED, exitCodeFor } from '../grade.ts';
 import { checkOutputFile, writeAtomically } from '../output-files.ts';
 import { lessonIds } from '../registry.ts';
 import { reporters, type ReporterName } from '../reporters/index.ts';
-import { parseResults, type Results } from '../results.ts';
-import { UsageError } from '../target.ts';
+import { parseResults } from '../results.ts';
+import { parseSeed, UsageError } from '../target.ts';
+import { checkOutputs, saveResults, writeResults } from './output.ts';
 import { branchesMatching, compareSubmissions, DEFAULT_MEMORY_LIMIT_MB, DEFAULT_TIME_LIMIT_MS } from '../ta/compare.ts';
 import { compareCsv, compareHtml } from '../ta/compare-report.ts';
-import { publishBranches, publishClassroom } from '../ta/publish.ts';
+import { publishBranches } from '../ta/publish.ts';
+import { publishClassroom50 } from '../ta/publish-classroom50.ts';
+import { publishGradescope } from '../ta/publish-gradescope.ts';
 import { combineResults, gradeSubmission } from '../ta/submission.ts';
 import { runCli } from './run-cli.ts';
 
@@ -42,7 +45,7 @@ const lessonOption = () => new Option('-l, --lesson <id...>', 'grade only these 
 const checkOption = () => new Option('--check <id...>', 'run only these checks (and the runs they need)');
 const variantOption = () =>
   new Option('--variant <name...>', "grade only these folders of the submission (default: each it has)").choices(['exercise', 'bugs']);
-const seedOption = () => new Option('--seed <n>', 'grading seed').argParser(positiveNumber('--seed')).default(DEFAULT_SEED);
+const seedOption = () => new Option('--seed <n>', 'grading seed').argParser(parseSeed).default(DEFAULT_SEED);
 
 program
   .command('grade')
@@ -61,28 +64,20 @@ program
   .option('-o, --out <file>', 'write the report to this file instead of standard output')
   .exitOverride()
   .action(async (spec: string, options: { lesson?: string[]; check?: string[]; variant?: ('exercise' | 'bugs')[]; seed: number; format: ReporterName; json?: string; out?: string }) => {
-    if (options.json) checkOutputFile(options.json, '--json');
-    if (options.out) checkOutputFile(options.out, '--out');
-    // Written after every lesson, so that a run killed later keeps what it finished.
-    const save = (results: Results) => {
-      if (options.json) writeAtomically(options.json, JSON.stringify(results, null, 2) + '\n');
-      if (options.out) writeAtomically(options.out, reporters[options.format](results) + '\n');
-    };
+    checkOutputs(options);
     const report = await gradeSubmission(spec, {
       lessons: checkLessons(options.lesson),
       checks: options.check,
       variants: options.variant,
       seed: options.seed,
       onProgress: (line) => console.error(line),
-      onPartial: save,
+      onPartial: (partial) => saveResults(partial, options),
     });
     const results = report.results!;
-    save(results);
-    const text = reporters[options.format](results);
-    if (!options.out) console.log(text);
+    writeResults(results, options);
     if (report.tampering.length) {
       console.error(`\nFiles changed outside the student lesson files (possible tampering; graded with the trusted grader anyway):`);
-      for (const path of report.tampering) console.error(`  ${path}`);
+      for (const path of report.tampering) console.error(`  ${path}  (${report.tamperingSummary?.[path] ?? 'changed'})`);
     }
     process.exitCode = exitCodeFor(results);
   });
@@ -163,26 +158,38 @@ program
       return parseResults(text, file);
     });
     const results = docs.length === 1 ? docs[0]! : combineResults(options.name, docs);
-    const text = reporters[options.format](results);
-    if (options.out) writeFileSync(options.out, text + '\n');
-    else console.log(text);
+    writeResults(results, options);
   });
 
 program
   .command('publish')
-  .description('Publish the course: the original three-branch repository, or a GitHub Classroom template without solutions.')
+  .description(
+    'Publish the course: the original three-branch repository, a Classroom 50 assignment (student template and autograder), ' +
+      'or a Gradescope autograder zip. None of them holds the solutions.',
+  )
   .option('--branches <dir>', 'write a git repository with branches main (exercise), working (solution) and bugs')
-  .option('--classroom <dir>', 'write a student template: exercise/, bugs/, the grader and references, the classroom workflow')
+  .option('--classroom50 <dir>', 'write template/ (the student repository) and classroom50/ (what goes into the classroom50 config repository)')
+  .option('--gradescope <zip>', 'write the Gradescope autograder zip (setup.sh, run_autograder, the course)')
+  .option('--assignment <slug>', 'the Classroom 50 assignment slug', 'deep-learning')
+  .addOption(lessonOption())
+  .addOption(checkOption())
   .exitOverride()
-  .action(async (options: { branches?: string; classroom?: string }) => {
-    if (!options.branches && !options.classroom) throw new UsageError('publish needs --branches <dir> or --classroom <dir> (or both)');
+  .action(async (options: { branches?: string; classroom50?: string; gradescope?: string; assignment: string; lesson?: string[]; check?: string[] }) => {
+    if (!options.branches && !options.classroom50 && !options.gradescope) {
+      throw new UsageError('publish needs --branches <dir>, --classroom50 <dir> or --gradescope <zip>');
+    }
+    const grading = { lessons: checkLessons(options.lesson), checks: options.check };
     if (options.branches) {
       const branches = await publishBranches(resolve(options.branches));
       console.log(`wrote ${resolve(options.branches)} with branches ${branches.join(', ')}`);
     }
-    if (options.classroom) {
-      const files = await publishClassroom(resolve(options.classroom));
-      console.log(`wrote the classroom template ${resolve(options.classroom)} (${files.length} files)`);
+    if (options.classroom50) {
+      const written = await publishClassroom50(resolve(options.classroom50), { assignment: options.assignment, ...grading });
+      console.log(`wrote ${written.template} (the template repository) and ${written.config} (for the classroom50 repository); see its README.md`);
+    }
+    if (options.gradescope) {
+      const bytes = await publishGradescope(resolve(options.gradescope), grading);
+      console.log(`wrote ${resolve(options.gradescope)} (${(bytes / 1e6).toFixed(1)} MB)`);
     }
   });
 

@@ -51,9 +51,9 @@ async function runCheck(checkId: string): Promise<FromSandbox> {
       typeof outcome === 'string' ? { message: outcome } : outcome;
     return { kind: 'result', checkId, status: 'pass', message, figures, causes: [], curve };
   } catch (error) {
-    const { figures = {}, causes = [] } = error as Partial<Pick<CheckFailure, 'figures' | 'causes'>>;
+    const { figures = {}, causes = [], curve } = error as Partial<Pick<CheckFailure, 'figures' | 'causes' | 'curve'>>;
     const status = isCheckFailure(error) ? 'fail' : 'error';
-    return { kind: 'result', checkId, status, message: describe(error), figures, causes };
+    return { kind: 'result', checkId, status, message: describe(error), figures, causes, ...(curve ? { curve } : {}) };
   }
 }
 

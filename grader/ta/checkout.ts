@@ -1,10 +1,12 @@
 // Where a submission comes from, and a temporary checkout of it: a branch or
-// commit of this repository (a git worktree), a local repository or a URL with
-// an optional `#ref` (a clone), or a plain folder (used where it is).
+// commit of this repository (a git worktree), a repository URL, or a local
+// repository with a `#ref` (a clone), a zip (unpacked), or a folder, git or
+// not (used where it is, as it is on disk).
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, join, relative, resolve, sep } from 'node:path';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
+import { unzipSync } from 'fflate';
 import { simpleGit } from 'simple-git';
 import { repoDir } from '../registry.ts';
 import { UsageError } from '../target.ts';
@@ -13,7 +15,8 @@ import { onCleanup } from './cleanup.ts';
 export type Source =
   | { kind: 'ref'; spec: string; ref: string }
   | { kind: 'repo'; spec: string; location: string; ref?: string }
-  | { kind: 'folder'; spec: string; path: string };
+  | { kind: 'folder'; spec: string; path: string }
+  | { kind: 'zip'; spec: string; path: string };
 
 const looksLikeUrl = (text: string) => /^[a-z][a-z0-9+.-]*:\/\//i.test(text) || /^[\w.-]+@[\w.-]+:/.test(text);
 
@@ -25,6 +28,7 @@ export function safeName(text: string): string {
 export function sourceName(source: Source): string {
   if (source.kind === 'ref') return safeName(source.ref);
   if (source.kind === 'folder') return safeName(basename(resolve(source.path)));
+  if (source.kind === 'zip') return safeName(basename(resolve(source.path)).replace(/\.zip$/i, ''));
   const repo = basename(source.location.replace(/[\\/]+$/, '').replace(/^.*:/, ''));
   return safeName(source.ref ? `${repo}-${source.ref}` : repo);
 }
@@ -37,8 +41,12 @@ export async function parseSource(spec: string): Promise<Source> {
   if (looksLikeUrl(base)) return { kind: 'repo', spec, location: base, ref };
   const path = resolve(base);
   if (existsSync(path)) {
-    if (!statSync(path).isDirectory()) throw new UsageError(`"${base}" is a file, not a repository or folder`);
-    if (existsSync(join(path, '.git'))) return { kind: 'repo', spec, location: path, ref };
+    if (!statSync(path).isDirectory()) {
+      if (/\.zip$/i.test(path) && !ref) return { kind: 'zip', spec, path };
+      throw new UsageError(`"${base}" is a file, not a repository, folder or .zip`);
+    }
+    // A repository with a ref is graded at that ref; without one, as it is on disk.
+    if (ref && existsSync(join(path, '.git'))) return { kind: 'repo', spec, location: path, ref };
     if (ref) throw new UsageError(`"${base}" is a folder but not a git repository, so it has no ref "${ref}"`);
     return { kind: 'folder', spec, path };
   }
@@ -78,9 +86,19 @@ export interface Checkout {
 /** Checks a submission out into a temporary folder, removed by `remove()`, on exit, or on Ctrl-C. */
 export async function checkout(source: Source, onTemporary?: (dir: string) => void): Promise<Checkout> {
   if (source.kind === 'folder') return { dir: source.path, remove: () => {} };
-  const courseCommit = await commitOf(repoDir, 'HEAD');
+  // The course itself need not be a git repository (a Gradescope image, a Classroom 50 bundle).
+  const courseCommit = (await isCommit(repoDir, 'HEAD')) ? await commitOf(repoDir, 'HEAD') : undefined;
   const dir = mkdtempSync(join(tmpdir(), 'grade-submission-'));
   onTemporary?.(dir);
+  if (source.kind === 'zip') {
+    const remove = onCleanup(() => rmSync(dir, { recursive: true, force: true }));
+    try {
+      return { dir: unzipInto(source.path, dir), remove };
+    } catch (error) {
+      remove();
+      throw error;
+    }
+  }
   if (source.kind === 'ref') {
     const remove = onCleanup(() => removeWorktree(dir));
     try {
@@ -106,6 +124,7 @@ export async function checkout(source: Source, onTemporary?: (dir: string) => vo
     for (const candidate of candidates) if (!commit && (await isCommit(dir, candidate))) commit = await commitOf(dir, candidate);
     if (!commit) throw new UsageError(`"${source.location}" has no branch, tag or commit "${wanted}"`);
     await git.raw(['checkout', '--quiet', '--detach', commit]);
+    if (!courseCommit) return { dir, commit, remove };
     // The course's commit, fetched into the clone, so that the two can be diffed.
     await git.raw(['fetch', '--quiet', '--no-tags', repoDir, courseCommit]);
     return { dir, commit, gitDir: dir, courseCommit, remove };
@@ -113,6 +132,32 @@ export async function checkout(source: Source, onTemporary?: (dir: string) => vo
     remove();
     throw error;
   }
+}
+
+/**
+ * Unpacks a zip into `dir` and returns the folder holding the submission: the
+ * zip's root, or its one top-level folder when everything sits inside one.
+ */
+function unzipInto(zip: string, dir: string): string {
+  let entries: Record<string, Uint8Array>;
+  try {
+    entries = unzipSync(readFileSync(zip));
+  } catch (error) {
+    throw new UsageError(`"${zip}" is not a readable zip: ${firstLine(error)}`);
+  }
+  for (const [name, data] of Object.entries(entries)) {
+    const target = resolve(dir, name);
+    // An entry naming a path outside the folder (../x, /etc/x) is refused.
+    if (relative(dir, target).startsWith('..') || resolve(target) === resolve(dir)) continue;
+    if (name.endsWith('/')) {
+      mkdirSync(target, { recursive: true });
+      continue;
+    }
+    mkdirSync(dirname(target), { recursive: true });
+    writeFileSync(target, data);
+  }
+  const top = readdirSync(dir, { withFileTypes: true }).filter((entry) => entry.name !== '__MACOSX');
+  return top.length === 1 && top[0]!.isDirectory() ? join(dir, top[0]!.name) : dir;
 }
 
 function removeWorktree(dir: string): void {
@@ -158,20 +203,28 @@ export async function changedFiles(checkout: Checkout): Promise<string[]> {
   return out.split('\n').filter(Boolean);
 }
 
-/** For a plain folder: files whose content differs from the course's committed file at the same path. */
+/** Paths no submission is judged by: installs, caches, platform files (CI workflows, Classroom 50's marker, its results). */
+const NOT_COURSE = /^(node_modules|\.git|\.cache|out|\.github)\/|^(\.git|\.classroom50\.yaml|result\.json|release-body\.md)$/;
+
+/**
+ * For a folder, a zip or a clone that shares no commit with the course: files
+ * that differ from the course's own file at the same path, or that the course
+ * does not have. The course is read as it is on disk, so this works whether or
+ * not either side is a git repository, or sits inside another one.
+ */
 function changedFolderFiles(dir: string): string[] {
-  const course = new Map<string, string>();
-  const tree = execFileSync('git', ['ls-tree', '-r', 'HEAD'], { cwd: repoDir, encoding: 'utf8', maxBuffer: 64 << 20 });
-  for (const line of tree.split('\n')) {
-    const match = /^\d+ blob ([0-9a-f]+)\t(.+)$/.exec(line);
-    if (match) course.set(match[2]!, match[1]!);
-  }
   const files = readdirSync(dir, { recursive: true, withFileTypes: true })
-    .filter((entry) => entry.isFile())
+    .filter((entry) => entry.isFile() || entry.isSymbolicLink())
     .map((entry) => relative(dir, join(entry.parentPath, entry.name)).split(sep).join('/'))
-    .filter((file) => !/^(node_modules|\.git|\.cache)\//.test(file))
+    .filter((file) => !NOT_COURSE.test(file))
     .sort();
-  if (files.length === 0) return [];
-  const hashes = execFileSync('git', ['hash-object', '--stdin-paths'], { cwd: dir, input: files.join('\n'), encoding: 'utf8' }).split('\n');
-  return files.filter((file, i) => course.get(file) !== hashes[i]);
+  return files.filter((file) => {
+    const course = join(repoDir, file);
+    if (!existsSync(course) || !statSync(course).isFile()) return true;
+    try {
+      return !readFileSync(course).equals(readFileSync(join(dir, file)));
+    } catch {
+      return true;
+    }
+  });
 }

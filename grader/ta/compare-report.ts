@@ -99,7 +99,7 @@ function submissionDetails(report: SubmissionReport): string {
       ? ''
       : '<p>No student files: compared from a results file, without grading again.</p>';
   const tampering = report.tampering.length
-    ? `<p class="warning">Files changed outside the student lesson files (possible tampering; the trusted grader was used):</p><ul>${report.tampering.map((path) => `<li><code>${escapeHtml(path)}</code></li>`).join('')}</ul>`
+    ? `<p class="warning">Files changed outside the student lesson files (possible tampering; the trusted grader was used):</p><ul>${report.tampering.map((path) => `<li><code>${escapeHtml(path)}</code>${report.tamperingSummary?.[path] ? ` (${escapeHtml(report.tamperingSummary[path]!)})` : ""}</li>`).join('')}</ul>`
     : '';
   return `<section class="submission" id="submission-${escapeHtml(report.name)}">
 <h3>${escapeHtml(report.name)}</h3>

@@ -6,6 +6,7 @@ import { execFileSync, fork, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { basename, join } from 'node:path';
+import { sourceLabel } from '../provenance.ts';
 import { fileURLToPath } from 'node:url';
 import { simpleGit } from 'simple-git';
 import { inParallel } from '../mutants.ts';
@@ -68,7 +69,9 @@ export function readResultsSubmission(item: string): SubmissionReport {
     };
     // exercise/ before bugs/, as when grading, whatever the files are called.
     const docs: Results[] = files.map((file) => parseResults(readFileSync(file, 'utf8'), file)).sort((a, b) => rank(a) - rank(b));
-    return { name, source: item, results: combineResults(name, docs), tampering: [], files: [], durationMs: 0 };
+    // Named by the student or repository the results record, not by the file or folder (every artifact is alike).
+    const label = safeName(sourceLabel(docs.find((doc) => Object.keys(doc.source).length)?.source, name));
+    return { name: label, source: item, results: combineResults(label, docs), tampering: [], files: [], durationMs: 0 };
   } catch (error) {
     return { name, source: item, error: (error as Error).message, tampering: [], files: [], durationMs: 0 };
   }
@@ -108,7 +111,14 @@ export async function compareSubmissions(items: readonly string[], options: Comp
     const name = unique(safeName(item.replace(/^.*[\\/]/, '').replace('#', '-')));
     const worker = idle.pop()!;
     try {
-      return await worker.grade({ spec: item, name, options: { lessons: options.lessons, checks: options.checks, seed: options.seed, variants: options.variants } });
+      const report = await worker.grade({ spec: item, name, options: { lessons: options.lessons, checks: options.checks, seed: options.seed, variants: options.variants } });
+      // Named by the student or repository the results record, not by the folder.
+      const label = safeName(sourceLabel(report.results?.source, name));
+      if (label !== name) {
+        report.name = unique(label);
+        report.results!.target = report.name;
+      }
+      return report;
     } finally {
       idle.push(worker);
     }

@@ -2,7 +2,8 @@
 // `main` (the exercise), `working` (the solution) and `bugs`, whose lesson
 // files sit at the same paths (exercise/<lesson>/) so that `git diff main
 // working` is exactly the solutions and `git diff working bugs` exactly the
-// planted bugs; and a student template for GitHub Classroom without solutions.
+// planted bugs; and the student template (no solutions) that the Classroom 50
+// and Gradescope publishers build on.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -20,7 +21,7 @@ const COURSE_ONLY_SCRIPTS = ['variants', 'calibrate', 'mutants'];
 
 export const WITHHELD = '(withheld: the correct code is not published)';
 
-const AUTHOR = { GIT_AUTHOR_NAME: 'Course publisher', GIT_AUTHOR_EMAIL: 'publisher@example.invalid', GIT_COMMITTER_NAME: 'Course publisher', GIT_COMMITTER_EMAIL: 'publisher@example.invalid' };
+export const AUTHOR = { GIT_AUTHOR_NAME: 'Course publisher', GIT_AUTHOR_EMAIL: 'publisher@example.invalid', GIT_COMMITTER_NAME: 'Course publisher', GIT_COMMITTER_EMAIL: 'publisher@example.invalid' };
 
 function courseFiles(): string[] {
   const listed = readdirSync(repoDir, { recursive: true, withFileTypes: true })
@@ -39,7 +40,7 @@ function gitIgnored(paths: string[]): string[] {
 }
 
 /** What every published branch and the template share, with the course-only parts taken out. */
-async function commonFiles(extraScripts: Record<string, string> = {}): Promise<Map<string, string>> {
+export async function commonFiles(extraScripts: Record<string, string> = {}): Promise<Map<string, string>> {
   const files = new Map<string, string>();
   for (const path of courseFiles()) {
     let text = readFileSync(join(repoDir, path), 'latin1');
@@ -70,7 +71,7 @@ async function commonFiles(extraScripts: Record<string, string> = {}): Promise<M
   return files;
 }
 
-function writeTree(dir: string, files: Map<string, string>): void {
+export function writeTree(dir: string, files: Map<string, string>): void {
   for (const entry of readdirSync(dir)) if (entry !== '.git') rmSync(join(dir, entry), { recursive: true, force: true });
   for (const [path, text] of files) {
     const file = join(dir, path);
@@ -79,12 +80,12 @@ function writeTree(dir: string, files: Map<string, string>): void {
   }
 }
 
-function emptyTarget(dir: string): void {
+export function emptyTarget(dir: string): void {
   if (existsSync(dir) && readdirSync(dir).length > 0) throw new UsageError(`${dir} exists and is not empty; give a new or empty folder`);
   mkdirSync(dir, { recursive: true });
 }
 
-const utf8 = (text: string) => Buffer.from(text, 'utf8').toString('latin1');
+export const utf8 = (text: string) => Buffer.from(text, 'utf8').toString('latin1');
 
 const BRANCHES_README = (lessons: string[]) => `# Deep learning in TypeScript
 
@@ -106,25 +107,47 @@ npm run train -- ${lessons[0] ?? '03-cnn'}                 # the full training r
 Lessons: ${lessons.join(', ')}.
 `;
 
-const CLASSROOM_README = (lessons: string[]) => `# Deep learning in TypeScript: your assignment
+const TEMPLATE_README = (lessons: string[]) => `# Deep learning in TypeScript: your assignment
 
 - \`exercise/<lesson>/\`: fill in the TODOs.
 - \`bugs/<lesson>/\`: working code with bugs planted in it. Find and fix them.
 
-Every push is graded by GitHub Actions (see the Actions tab: a table of checks and points,
-and your loss curves against the reference). Grade on your own machine first:
+Grade on your own machine first; every push is graded again (see the Actions tab or
+your submission's release: points per check and your loss curves against the reference):
 
 \`\`\`
 npm ci
-npm run grade                              # exercise/
-npm run grade -- bugs                      # bugs/
+npm run grade -- exercise
+npm run grade -- bugs
 npm run hint -- ${lessons[0] ?? '03-cnn'}                      # a hint for the next bug
 \`\`\`
 
-Only the lesson files are graded; the grader, the data and the references are the course's own.
+What is graded: every file inside \`exercise/<lesson>/\` and \`bugs/<lesson>/\`, including
+files you add there yourself (a helper module your solution imports, say). Keep your work
+inside those folders: the grader, \`lib/\`, the data and the references are the course's own,
+and changes to them are not used (they are listed for your teacher).
 
 Lessons: ${lessons.join(', ')}.
 `;
+
+/** The student template: exercise/ and bugs/, the grader and its references, lib/; no solutions. */
+export async function templateFiles(): Promise<Map<string, string>> {
+  const lessons = solutionLessons();
+  const files = await commonFiles();
+  files.set('README.md', utf8(TEMPLATE_README(lessons)));
+  for (const [path, text] of await expectedVariants()) files.set(path.split('\\').join('/'), utf8(text));
+  return files;
+}
+
+/** Writes `files` into a new repository at `dir` with one commit. */
+export async function commitTree(dir: string, files: Map<string, string>, message: string): Promise<void> {
+  emptyTarget(dir);
+  writeTree(dir, files);
+  const git = simpleGit(dir).env({ PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...AUTHOR });
+  await git.raw(['init', '--quiet', '--initial-branch=main']);
+  await git.raw(['add', '-A']);
+  await git.raw(['commit', '--quiet', '-m', message]);
+}
 
 /** The three-branch repository. Returns the branch names. */
 export async function publishBranches(dir: string): Promise<string[]> {
@@ -159,21 +182,4 @@ export async function publishBranches(dir: string): Promise<string[]> {
   }
   await git.raw(['checkout', '--quiet', 'main']);
   return [...branches];
-}
-
-/** The GitHub Classroom template: exercise/ and bugs/, the grader and references, the classroom workflow. */
-export async function publishClassroom(dir: string): Promise<string[]> {
-  emptyTarget(dir);
-  const lessons = solutionLessons();
-  const files = await commonFiles();
-  files.set('README.md', utf8(CLASSROOM_README(lessons)));
-  for (const [path, text] of await expectedVariants()) files.set(path.split('\\').join('/'), utf8(text));
-  const workflow = join(repoDir, '.github', 'workflows', 'classroom.yml');
-  files.set('.github/workflows/classroom.yml', readFileSync(workflow, 'latin1'));
-  writeTree(dir, files);
-  const git = simpleGit(dir).env({ PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...AUTHOR });
-  await git.raw(['init', '--quiet', '--initial-branch=main']);
-  await git.raw(['add', '-A']);
-  await git.raw(['commit', '--quiet', '-m', 'Assignment template']);
-  return [...files.keys()].sort();
 }

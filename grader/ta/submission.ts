@@ -3,14 +3,16 @@
 // grading folder inside this repository (so their `#lib` imports resolve to
 // this repository's lib/), over the course's own copy of each lesson folder.
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join, relative, sep } from 'node:path';
 import { grade } from '../grade.ts';
 import { lessonIds, loadLesson, repoDir } from '../registry.ts';
-import { ResultsSchema, sumPoints, type Results } from '../results.ts';
+import { detectSource, type Source as ResultSource } from '../provenance.ts';
+import { lessonFoldersIn, UsageError } from '../target.ts';
+import { RESULTS_SCHEMA_VERSION, ResultsSchema, sumPoints, type Results } from '../results.ts';
 import { withoutMarkers } from '../variants/student-regions.ts';
-import { changedFiles, checkout, parseSource, sourceName, type Source } from './checkout.ts';
+import { changedFiles, checkout, parseSource, sourceName, type Checkout, type Source } from './checkout.ts';
 
 /** The folders of a course checkout that hold student work, graded in this order. */
 export const STUDENT_VARIANTS = ['exercise', 'bugs'] as const;
@@ -30,8 +32,10 @@ export interface SubmissionReport {
   results?: Results;
   /** Why there are no results: the submission could not be checked out, crashed or hung. */
   error?: string;
-  /** Files changed outside the student lesson files: possible tampering. */
+  /** Files changed outside the student lesson folders: possible tampering. */
   tampering: string[];
+  /** For each of them, what changed: "added, 12 lines" or "+3 -1 lines". */
+  tamperingSummary?: Record<string, string>;
   files: StudentFileDiff[];
   durationMs: number;
 }
@@ -72,14 +76,18 @@ export async function studentFiles(lessons?: readonly string[]): Promise<Student
 }
 
 /** The results of several variants of one submission as one document; lesson ids become `<variant>/<lesson>`. */
-export function combineResults(target: string, parts: readonly Results[]): Results {
+export function combineResults(target: string, parts: readonly Results[], source?: ResultSource): Results {
   const lessons = parts.flatMap((part) => {
     const variant = part.target.split(/[\\/]/).filter(Boolean).at(-1) ?? part.target;
     return part.lessons.map((lesson) => (lesson.id.includes('/') ? lesson : { ...lesson, id: `${variant}/${lesson.id}` }));
   });
+  const graded = parts.map((part) => part.gradedAt).filter((time) => time !== undefined).sort();
   return ResultsSchema.parse({
-    schemaVersion: 1,
+    schemaVersion: RESULTS_SCHEMA_VERSION,
     target,
+    source: source ?? parts.find((part) => Object.keys(part.source).length > 0)?.source ?? {},
+    grader: parts.find((part) => part.grader)?.grader,
+    gradedAt: graded.at(-1),
     backend: parts.find((part) => part.backend !== 'unknown')?.backend ?? 'unknown',
     seed: parts[0]?.seed ?? 0,
     ...sumPoints(lessons),
@@ -97,27 +105,38 @@ export async function gradeSubmission(spec: string, options: GradeSubmissionOpti
   options.onProgress?.(`${name}: checking out ${describe(source)}`);
   const work = await checkout(source, options.onTemporary);
   try {
-    const isStudentFile = new Set((await studentFiles()).map((file) => file.path));
-    report.tampering = (await changedFiles(work)).filter((path) => !isStudentFile.has(path));
+    const roots = variantRoots(work.dir);
+    if (roots.size === 0) {
+      throw new UsageError(
+        `"${spec}" has no lesson folders; a submission holds exercise/<lesson>/ and bugs/<lesson>/ (a checkout of the course's template), ` +
+          `or lesson folders such as ${lessons.slice(0, 2).join('/ and ')}/ at its top`,
+      );
+    }
+    const inLessonFolder = (path: string) =>
+      [...roots].some(([, root]) => {
+        const inside = relative(work.dir, root).split(sep).join('/');
+        const rest = inside ? (path.startsWith(`${inside}/`) ? path.slice(inside.length + 1) : undefined) : path;
+        return rest !== undefined && lessonIds().some((lesson) => rest.startsWith(`${lesson}/`));
+      });
+    report.tampering = (await changedFiles(work)).filter((path) => !inLessonFolder(path));
+    report.tamperingSummary = Object.fromEntries(report.tampering.map((path) => [path, changeSummary(join(repoDir, path), join(work.dir, path))]));
     const gradingDir = join(repoDir, '.cache', 'submissions', name);
     rmSync(gradingDir, { recursive: true, force: true });
     const parts: Results[] = [];
     for (const variant of STUDENT_VARIANTS.filter((v) => !options.variants?.length || options.variants.includes(v))) {
+      const root = roots.get(variant);
+      if (!root) continue;
       const files = wanted.filter((file) => file.variant === variant);
-      const present = files.filter((file) => existsSync(join(work.dir, file.path)));
-      if (present.length === 0) continue;
       const variantLessons = [...new Set(files.map((file) => file.lesson))];
-      for (const lesson of variantLessons) copyTrustedLesson(variant, lesson, join(gradingDir, variant, lesson));
+      for (const lesson of variantLessons) {
+        const into = join(gradingDir, variant, lesson);
+        copyTrustedLesson(variant, lesson, into);
+        // A deleted file is graded as missing, not replaced by the course's copy.
+        for (const file of files.filter((candidate) => candidate.lesson === lesson)) rmSync(join(into, file.file), { force: true });
+        copyStudentFolder(join(root, lesson), into);
+      }
       for (const file of files) {
-        const target = join(gradingDir, file.path);
-        const submitted = join(work.dir, file.path);
-        if (existsSync(submitted)) {
-          mkdirSync(dirname(target), { recursive: true });
-          copyFileSync(submitted, target);
-        } else {
-          // A deleted file is graded as missing, not replaced by the course's copy.
-          rmSync(target, { force: true });
-        }
+        const submitted = join(root, file.lesson, file.file);
         report.files.push(diffAgainstSolution(file, existsSync(submitted) ? readFileSync(submitted, 'utf8') : undefined));
       }
       options.onProgress?.(`${name}: grading ${variant}/ (${variantLessons.join(', ')})`);
@@ -133,10 +152,8 @@ export async function gradeSubmission(spec: string, options: GradeSubmissionOpti
       );
       options.onPartial?.({ ...combineResults(name, parts), partial: true });
     }
-    if (parts.length === 0) {
-      throw new Error(`${spec} has none of the student files (${wanted.slice(0, 3).map((file) => file.path).join(', ')}, ...)`);
-    }
-    report.results = combineResults(name, parts);
+    if (parts.length === 0) throw new UsageError(`"${spec}" has none of the folders asked for (${options.variants?.join(', ')})`);
+    report.results = combineResults(name, parts, await submissionSource(source, work));
   } finally {
     work.remove();
     report.durationMs = Date.now() - started;
@@ -148,6 +165,62 @@ function describe(source: Source): string {
   if (source.kind === 'ref') return `${source.ref} into a temporary worktree`;
   if (source.kind === 'repo') return `${source.location}${source.ref ? `#${source.ref}` : ''} into a temporary clone`;
   return `the folder ${source.path}`;
+}
+
+/**
+ * Where the submission keeps each variant's lesson folders: exercise/ and bugs/
+ * of a checkout, or the folder itself when lesson folders sit at its top (a
+ * copy of one variant, named after it, else taken for the exercise).
+ */
+export function variantRoots(dir: string): Map<(typeof STUDENT_VARIANTS)[number], string> {
+  const roots = new Map<(typeof STUDENT_VARIANTS)[number], string>();
+  for (const variant of STUDENT_VARIANTS) if (lessonFoldersIn(join(dir, variant)).length) roots.set(variant, join(dir, variant));
+  if (roots.size === 0 && lessonFoldersIn(dir).length) roots.set(basename(dir) === 'bugs' ? 'bugs' : 'exercise', dir);
+  return roots;
+}
+
+/** Every regular file the student put in a lesson folder, over the course's copy; the lesson README stays the course's. */
+function copyStudentFolder(from: string, into: string): void {
+  if (!existsSync(from)) return;
+  for (const entry of readdirSync(from, { recursive: true, withFileTypes: true })) {
+    // Symbolic links could point anywhere on the TA's machine: only real files are taken.
+    if (!entry.isFile()) continue;
+    const path = relative(from, join(entry.parentPath, entry.name));
+    if (path === 'README.md' || path.split(sep).includes('node_modules')) continue;
+    mkdirSync(dirname(join(into, path)), { recursive: true });
+    copyFileSync(join(from, path), join(into, path));
+  }
+}
+
+/** What changed in a file, counted in lines: enough for a TA to judge whether to look. */
+export function changeSummary(courseFile: string, submittedFile: string): string {
+  const lines = (file: string) => (existsSync(file) && statSync(file).isFile() ? readFileSync(file, 'utf8').split('\n') : undefined);
+  const after = lines(submittedFile);
+  const before = lines(courseFile);
+  if (!after) return 'removed';
+  if (!before) return `added, ${after.length} lines`;
+  const left = new Map<string, number>();
+  for (const line of before) left.set(line, (left.get(line) ?? 0) + 1);
+  let added = 0;
+  for (const line of after) {
+    const count = left.get(line) ?? 0;
+    if (count > 0) left.set(line, count - 1);
+    else added++;
+  }
+  const removed = [...left.values()].reduce((sum, count) => sum + count, 0);
+  return `+${added} -${removed} lines`;
+}
+
+/** Whose submission it is, for the results: the repository and commit it came from. */
+async function submissionSource(source: Source, work: Checkout): Promise<ResultSource> {
+  if (source.kind === 'folder') {
+    // A folder inside some other repository is not that repository's submission.
+    const own = existsSync(join(source.path, '.git')) || process.env.GITHUB_REPOSITORY;
+    return own ? detectSource(source.path) : { repository: source.spec };
+  }
+  if (source.kind === 'zip') return { repository: source.spec };
+  if (source.kind === 'ref') return { commit: work.commit, branch: source.ref };
+  return { repository: source.location, commit: work.commit, branch: source.ref };
 }
 
 /** The course's own lesson folder: given files come from here, never from the submission. */

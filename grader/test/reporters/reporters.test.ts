@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import { classroomReport, classroomRunners, type ClassroomRunnerResult } from '../../reporters/classroom.ts';
+import { classroom50Identity, classroom50ReleaseBody, classroom50Result, Classroom50ResultSchema } from '../../reporters/classroom50.ts';
 import { GradescopeResultsSchema, gradescopeReport } from '../../reporters/gradescope.ts';
 import { htmlReport, lessonChartSvg, svgReport } from '../../reporters/html.ts';
 import { reporters } from '../../reporters/index.ts';
@@ -16,51 +16,72 @@ describe('reporters', () => {
   const partial = fixtureResults('exercise', 0.5);
 
   it('are all chosen by name, and every one accepts any results document', () => {
-    expect(Object.keys(reporters)).to.include.members(['terminal', 'json', 'classroom', 'gradescope', 'markdown', 'html', 'svg']);
-    for (const [name, report] of Object.entries(reporters)) expect(report(partial), name).to.be.a('string').that.is.not.empty;
+    expect(Object.keys(reporters)).to.include.members(['terminal', 'json', 'classroom50', 'gradescope', 'markdown', 'html', 'svg']);
+    const saved = { ...process.env };
+    Object.assign(process.env, { CLASSROOM: 'c', ASSIGNMENT: 'a', USERNAME: 'u', SUBMISSION_TAG: 'submit/x', COMMIT_URL: 'c', RELEASE_URL: 'r' });
+    try {
+      for (const [name, report] of Object.entries(reporters)) expect(report(partial), name).to.be.a('string').that.is.not.empty;
+    } finally {
+      for (const name of ['CLASSROOM', 'ASSIGNMENT', 'USERNAME', 'SUBMISSION_TAG', 'COMMIT_URL', 'RELEASE_URL']) if (!(name in saved)) delete process.env[name];
+    }
   });
 
-  describe('GitHub Classroom', () => {
-    // What classroom-resources/autograding-grading-reporter does with the lines:
-    // the workflow appends them to $GITHUB_ENV and lists the runners; the reporter
-    // reads `<RUNNER>_RESULTS`, decodes base64 JSON, and sums tests' scores over max_score.
-    function asTheReporterReadsIt(text: string) {
-      const env = Object.fromEntries(text.split('\n').map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]));
-      const runners = text.split('\n').map((line) => line.split('_')[0]!).join(',');
-      expect(runners).to.match(/^([a-zA-Z0-9]+,)*[a-zA-Z0-9]+$/);
-      return runners.split(',').map((runner) => {
-        const encoded = env[`${runner.trim().toUpperCase()}_RESULTS`];
-        expect(encoded, runner).to.be.a('string');
-        return JSON.parse(Buffer.from(encoded!, 'base64').toString('utf8')) as ClassroomRunnerResult;
-      });
-    }
+  describe('Classroom 50', () => {
+    // What the runner sets for an autograder (see the Advanced-Autograding page of foundation50/classroom50).
+    const env = {
+      CLASSROOM: 'dl-fall',
+      ASSIGNMENT: 'deep-learning',
+      ASSIGNMENT_TYPE: 'individual',
+      USERNAME: 'alice',
+      OWNER: 'alice',
+      SUBMISSION_TAG: 'submit/2026-12-01T10-00-00Z-abc1234',
+      COMMIT_URL: 'https://github.com/org/dl-fall-deep-learning-alice/commit/abc1234',
+      RELEASE_URL: 'https://github.com/org/dl-fall-deep-learning-alice/releases/tag/submit%2F2026',
+    };
+    const identity = () => classroom50Identity(env, new Date('2026-12-01T09:59:30.250Z'));
 
-    it('gives every check its own points, so a lesson earns partial credit', () => {
-      const runs = asTheReporterReadsIt(classroomReport(partial));
-      expect(runs).to.have.length(4);
-      const totalPoints = runs.reduce((sum, run) => sum + run.tests.reduce((s, test) => s + test.score, 0), 0);
-      const maxPoints = runs.reduce((sum, run) => sum + run.max_score, 0);
-      expect({ totalPoints, maxPoints }).to.deep.equal({ totalPoints: partial.points, maxPoints: partial.maxPoints });
-      expect(totalPoints).to.be.greaterThan(0).and.lessThan(maxPoints);
-      // The reporter's console table scores a runner as passed tests / tests * max_score: one test per runner keeps it right.
-      for (const run of runs) {
-        const consoleScore = (run.tests.filter((test) => test.status === 'pass').length / run.tests.length) * run.max_score;
-        expect(consoleScore).to.equal(run.tests[0]!.score);
+    it('writes a result.json the v1 schema accepts: whole points per check, their sum, the runner\'s identity', () => {
+      const doc = Classroom50ResultSchema.parse(classroom50Result(partial, identity()));
+      expect(doc).to.include({ schema: 'classroom50/result/v1', classroom: 'dl-fall', owner: 'alice', assignment_type: 'individual', datetime: '2026-12-01T09:59:30Z' });
+      expect(doc.review).to.equal(env.COMMIT_URL);
+      expect(doc.tests).to.have.length(4);
+      expect(doc.score).to.equal(partial.points);
+      expect(doc['max-score']).to.equal(partial.maxPoints);
+      const failing = doc.tests.find((test) => !test.passed)!;
+      expect(failing.message).to.equal(partial.lessons[0]!.checks.find((check) => check.status !== 'pass')!.message);
+    });
+
+    it('keeps the proportions when a check is worth a fraction of a point', () => {
+      const halves = structuredClone(partial);
+      for (const check of halves.lessons[0]!.checks) {
+        check.maxPoints /= 2;
+        check.points /= 2;
       }
+      const doc = classroom50Result(halves, identity());
+      expect(doc.score / doc['max-score']).to.equal(partial.points / partial.maxPoints);
+      expect(doc.tests.every((test) => Number.isInteger(test.score))).to.equal(true);
     });
 
-    it('writes the fields the reporter reads, with the check\'s message and status', () => {
-      const [first, , , last] = classroomRunners(partial);
-      expect(first!.variable).to.equal('EXERCISE03CNNOUTPUTSHAPE_RESULTS');
-      expect(first!.result).to.include({ version: 1, status: 'pass', max_score: 1 });
-      expect(first!.result.tests[0]).to.have.keys(['name', 'status', 'score', 'message', 'test_code', 'filename', 'line_no', 'duration']);
-      expect(last!.result.tests[0]).to.include({ status: 'fail', score: 0, message: partial.lessons[0]!.checks[3]!.message });
-      expect(last!.result.tests[0]!.test_code).to.equal('npm run grade -- exercise --lesson 03-cnn');
+    it('is closed at the top level and needs whole points, as the contract says', () => {
+      const doc = classroom50Result(partial, identity());
+      expect(Classroom50ResultSchema.safeParse({ ...doc, usernames: ['alice'] }).success).to.equal(false);
+      expect(Classroom50ResultSchema.safeParse({ ...doc, score: 1.5 }).success).to.equal(false);
+      expect(Classroom50ResultSchema.safeParse({ ...doc, submission: 'main' }).success).to.equal(false);
+      expect(Classroom50ResultSchema.safeParse({ ...doc, tests: [{ 'test-name': 'x', passed: true, score: 2, 'max-score': 1 }] }).success).to.equal(false);
     });
 
-    it('keeps the runners of exercise/ and bugs/ apart', () => {
-      const ids = [...classroomRunners(fixtureResults('exercise')), ...classroomRunners(fixtureResults('bugs'))].map((r) => r.id);
-      expect(new Set(ids).size).to.equal(ids.length);
+    it('says which of the runner\'s variables are missing', () => {
+      expect(() => classroom50Identity({ CLASSROOM: 'c' }, new Date())).to.throw(/missing: ASSIGNMENT, SUBMISSION_TAG, COMMIT_URL, RELEASE_URL, OWNER/);
+    });
+
+    it('writes a release body with points per lesson, the failing checks with their messages, and the curve', () => {
+      const body = classroom50ReleaseBody(fixtureResults('exercise', 0.2));
+      expect(body).to.match(/^### \d+ \/ 6 points/);
+      expect(body).to.include('| 03-cnn: Image classification with a CNN | ');
+      expect(body).to.include('7 of 20 slices outside the band');
+      expect(body).to.include('| training done | your loss | reference band | reference median |');
+      expect(body).to.include('⚠');
+      expect(body).not.to.match(/\x1b\[/);
     });
   });
 

@@ -1,5 +1,5 @@
 // Publishing the course: the original three-branch layout, whose diffs are
-// exactly the solutions and exactly the planted bugs, and a Classroom template
+// exactly the solutions and exactly the planted bugs, and the student template
 // without solutions. Checked without installing, then one branch is graded.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { expect } from 'chai';
 import { lessonBugs } from '../../catalog.ts';
 import { repoDir } from '../../registry.ts';
-import { publishBranches, publishClassroom, WITHHELD } from '../../ta/publish.ts';
+import { commitTree, publishBranches, templateFiles, WITHHELD } from '../../ta/publish.ts';
 import { expectedVariants, lessonWithBugs, solutionLessons } from '../../variants/generate.ts';
 import { toExercise, withoutMarkers } from '../../variants/student-regions.ts';
 
@@ -110,21 +110,19 @@ console.log(JSON.stringify(results.lessons[0].checks.map((check) => [check.id, c
     });
   });
 
-  describe('--classroom', () => {
+  describe('the student template (Classroom 50, Gradescope)', () => {
     let dir: string;
     before(async () => {
-      dir = join(root, 'classroom');
-      await publishClassroom(dir);
+      dir = join(root, 'template');
+      await commitTree(dir, await templateFiles(), 'Assignment template');
     });
 
-    it('has exercise/, bugs/, the grader with its references and the classroom workflow', async () => {
+    it('has exercise/, bugs/, the grader with its references, and none of the course\'s own workflows', async () => {
       for (const [path, text] of await expectedVariants()) expect(readFileSync(join(dir, path), 'utf8'), path).to.equal(text);
-      expect(readFileSync(join(dir, '.github', 'workflows', 'classroom.yml'), 'utf8')).to.equal(
-        readFileSync(join(repoDir, '.github', 'workflows', 'classroom.yml'), 'utf8'),
-      );
-      expect(existsSync(join(dir, '.github', 'workflows', 'ci.yml'))).to.equal(false);
+      expect(existsSync(join(dir, '.github'))).to.equal(false);
       expect(existsSync(join(dir, 'grader', 'lessons', '03-cnn', 'lesson.ts'))).to.equal(true);
       expect(existsSync(join(dir, 'grader', 'lessons', '03-cnn', 'reference.json'))).to.equal(existsSync(join(repoDir, 'grader', 'lessons', '03-cnn', 'reference.json')));
+      expect(readFileSync(join(dir, 'README.md'), 'utf8')).to.include('including\nfiles you add there yourself');
       expect(git(dir, 'log', '--oneline').trim().split('\n')).to.have.length(1);
     });
 
