@@ -14,6 +14,7 @@ import { parseResults, type Results } from '../results.ts';
 import { UsageError } from '../target.ts';
 import { safeName } from './checkout.ts';
 import { onCleanup } from './cleanup.ts';
+import { shardPlaces, type Shard } from './shard.ts';
 import { combineResults, STUDENT_VARIANTS, type GradeSubmissionOptions, type SubmissionReport } from './submission.ts';
 import type { WorkerMessage, WorkerRequest } from './worker.ts';
 
@@ -27,6 +28,8 @@ export interface CompareOptions extends Pick<GradeSubmissionOptions, 'lessons' |
   timeLimitMs?: number;
   /** Resident memory of a submission's worker and the sandboxes it starts, together. */
   memoryLimitMb?: number;
+  /** Grade only this slice of the list; names are given over the whole list, so they match an unsharded run. */
+  shard?: Shard;
   onProgress?: (line: string) => void;
 }
 
@@ -72,29 +75,42 @@ export function readResultsSubmission(item: string): SubmissionReport {
   }
 }
 
-export async function compareSubmissions(items: readonly string[], options: CompareOptions = {}): Promise<SubmissionReport[]> {
-  if (items.length === 0) throw new UsageError('nothing to compare: give refs, paths, URLs or results files, or --branches');
+/** A submission's name in reports, before duplicates are numbered. */
+function nameOf(item: string): string {
+  if (isResultsFile(item) || isResultsFolder(item)) return safeName(basename(item).replace(/\.json$/, ''));
+  return safeName(item.replace(/^.*[\\/]/, '').replace('#', '-'));
+}
+
+/** Names for every item of the list, in list order, duplicates numbered (alice, alice-2). */
+export function submissionNames(items: readonly string[]): string[] {
   const names = new Set<string>();
-  const unique = (name: string) => {
+  return items.map((item) => {
+    const name = nameOf(item);
     let candidate = name;
     for (let n = 2; names.has(candidate); n++) candidate = `${name}-${n}`;
     names.add(candidate);
     return candidate;
-  };
+  });
+}
+
+export async function compareSubmissions(items: readonly string[], options: CompareOptions = {}): Promise<SubmissionReport[]> {
+  if (items.length === 0) throw new UsageError('nothing to compare: give refs, paths, URLs or results files, or --branches');
+  const names = submissionNames(items);
+  const places = options.shard ? shardPlaces(items.length, options.shard) : items.map((_, place) => place);
   const jobs = Math.max(1, options.jobs ?? availableParallelism());
   // One worker process per job, grading submission after submission: starting
   // one (tsx, the grader's modules, tfjs) for every submission took 1.2 to
   // 1.9 s of each submission's 8 or so.
-  const idle = Array.from({ length: Math.min(jobs, items.length) }, () => new GradingWorker(options));
+  const idle = Array.from({ length: Math.min(jobs, places.length) }, () => new GradingWorker(options));
   try {
-    return await inParallel(items, jobs, async (item) => {
+    return await inParallel(places, jobs, async (place) => {
+      const item = items[place]!;
+      const name = names[place]!;
       if (isResultsFile(item) || isResultsFolder(item)) {
-        const report = readResultsSubmission(item);
-        report.name = unique(report.name);
+        const report = { ...readResultsSubmission(item), name };
         options.onProgress?.(`${report.name}: read ${item}`);
         return report;
       }
-      const name = unique(safeName(item.replace(/^.*[\\/]/, '').replace('#', '-')));
       const worker = idle.pop()!;
       try {
         return await worker.grade({ spec: item, name, options: { lessons: options.lessons, checks: options.checks, seed: options.seed, variants: options.variants } });
