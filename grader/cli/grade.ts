@@ -1,8 +1,8 @@
 // npm run grade -- [TARGET] [--lesson ID] [--json FILE] [--format NAME]
-import { writeFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { explain } from '../diagnosis.ts';
 import { exitCodeFor, grade, DEFAULT_SEED } from '../grade.ts';
+import { writeJsonFile, writeReportFile } from '../reporters/colour.ts';
 import { reporters, type ReporterName } from '../reporters/index.ts';
 import { resolveTarget } from '../target.ts';
 import { watchLessons } from '../watch.ts';
@@ -49,9 +49,9 @@ await runCli(async () => {
       seed: options.seed,
       onLesson: (lesson) => console.error(`graded ${lesson.id}: ${lesson.points} / ${lesson.maxPoints}`),
     });
-    if (options.json) writeFileSync(options.json, JSON.stringify(results, null, 2) + '\n');
+    if (options.json) writeJsonFile(options.json, results);
     const report = reporters[options.format](results);
-    if (options.out) writeFileSync(options.out, report + '\n');
+    if (options.out) writeReportFile(options.out, report);
     else console.log(report);
     if (options.explain) for (const lesson of results.lessons) console.log(`\n${explain(lesson)}`);
     return results;

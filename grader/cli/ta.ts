@@ -1,12 +1,13 @@
 // npm run ta -- <command>: the TA's tools. Grade a submission from git with the
 // trusted grader, compare many into one report, render saved results, and
 // publish the course as branches or as a GitHub Classroom template.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { DEFAULT_SEED, exitCodeFor } from '../grade.ts';
 import { lessonIds } from '../registry.ts';
+import { writeJsonFile, writeReportFile } from '../reporters/colour.ts';
 import { reporters, type ReporterName } from '../reporters/index.ts';
 import { parseResults } from '../results.ts';
 import { UsageError } from '../target.ts';
@@ -70,9 +71,9 @@ program
       onProgress: (line) => console.error(line),
     });
     const results = report.results!;
-    if (options.json) writeFileSync(options.json, JSON.stringify(results, null, 2) + '\n');
+    if (options.json) writeJsonFile(options.json, results);
     const text = reporters[options.format](results);
-    if (options.out) writeFileSync(options.out, text + '\n');
+    if (options.out) writeReportFile(options.out, text);
     else console.log(text);
     if (report.tampering.length) {
       console.error(`\nFiles changed outside the student lesson files (possible tampering; graded with the trusted grader anyway):`);
@@ -171,7 +172,7 @@ program
     });
     const results = docs.length === 1 ? docs[0]! : combineResults(options.name, docs);
     const text = reporters[options.format](results);
-    if (options.out) writeFileSync(options.out, text + '\n');
+    if (options.out) writeReportFile(options.out, text);
     else console.log(text);
   });
 

@@ -1,0 +1,18 @@
+// Colour is for a person at a terminal: never in files, logs or CI pages, and
+// never when the user has set NO_COLOR (https://no-color.org: any non-empty value).
+import { writeFileSync } from 'node:fs';
+import { stripVTControlCharacters } from 'node:util';
+
+export function colourWanted(stream: { isTTY?: boolean } = process.stdout): boolean {
+  return stream.isTTY === true && !process.env.NO_COLOR;
+}
+
+/** Writes a report to a file, without the colour codes it may have been drawn with. */
+export function writeReportFile(file: string, text: string): void {
+  writeFileSync(file, stripVTControlCharacters(text) + '\n');
+}
+
+/** Writes a JSON document to a file; colour codes inside its strings (e.g. a student's error message) are dropped. */
+export function writeJsonFile(file: string, value: unknown): void {
+  writeFileSync(file, JSON.stringify(value, (_key, inner: unknown) => (typeof inner === 'string' ? stripVTControlCharacters(inner) : inner), 2) + '\n');
+}
