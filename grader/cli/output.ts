@@ -4,9 +4,9 @@
 // release-body.md beside it. Files never get terminal colour codes, and they
 // are written after every lesson, so a run killed later keeps what it finished.
 import { dirname, join, resolve } from 'node:path';
-import { stripVTControlCharacters } from 'node:util';
 import { checkOutputFile, writeAtomically } from '../output-files.ts';
 import { classroom50ReleaseBody } from '../reporters/classroom50.ts';
+import { plainJson, plainText } from '../reporters/colour.ts';
 import { reporters, type ReporterName } from '../reporters/index.ts';
 import type { Results } from '../results.ts';
 
@@ -30,12 +30,12 @@ export function checkOutputs(options: OutputOptions): void {
 
 /** Writes the output files (not standard output): after every lesson, and once more at the end. */
 export function saveResults(results: Results, options: OutputOptions): void {
-  if (options.json) writeAtomically(options.json, JSON.stringify(results, null, 2) + '\n');
+  if (options.json) writeAtomically(options.json, plainJson(results));
   const file = reportFile(options);
   if (!file) return;
-  writeAtomically(file, stripVTControlCharacters(reporters[options.format](results)) + '\n');
+  writeAtomically(file, plainText(reporters[options.format](results)) + '\n');
   if (options.format === 'classroom50') {
-    writeAtomically(join(dirname(resolve(file)), 'release-body.md'), classroom50ReleaseBody(results));
+    writeAtomically(join(dirname(resolve(file)), 'release-body.md'), plainText(classroom50ReleaseBody(results)));
   }
 }
 

@@ -1,7 +1,7 @@
 // npm run ta -- <command>: the TA's tools. Grade a submission with the trusted
 // grader, compare many into one report, render saved results, and publish the
 // course as branches, as a Classroom 50 assignment, or as a Gradescope autograder.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Command, Option } from 'commander';
@@ -13,7 +13,9 @@ import { parseResults } from '../results.ts';
 import { parseSeed, UsageError } from '../target.ts';
 import { checkOutputs, saveResults, writeResults } from './output.ts';
 import { branchesMatching, compareSubmissions, DEFAULT_MEMORY_LIMIT_MB, DEFAULT_TIME_LIMIT_MS } from '../ta/compare.ts';
-import { compareCsv, compareHtml } from '../ta/compare-report.ts';
+import { compareOutputOf, readCompareOutput, writeCompareOutput } from '../ta/compare-output.ts';
+import { mergeShards } from '../ta/merge.ts';
+import { parseShard, readSubmissionList, type Shard } from '../ta/shard.ts';
 import { publishBranches } from '../ta/publish.ts';
 import { publishClassroom50 } from '../ta/publish-classroom50.ts';
 import { publishGradescope } from '../ta/publish-gradescope.ts';
@@ -91,6 +93,8 @@ program
   )
   .argument('[submissions...]', 'refs, repository paths or URLs with #ref, folders, or results .json files')
   .option('-b, --branches <glob>', "also every local branch matching this glob, e.g. 'student/*'")
+  .option('--list <file>', 'also every submission listed in this file, one a line (# starts a comment)')
+  .option('--shard <K/N>', 'grade only the K-th of N slices of the list (every N-th submission from the K-th); combine the slices with ta merge', parseShard)
   .addOption(lessonOption())
   .addOption(checkOption())
   .addOption(variantOption())
@@ -104,9 +108,9 @@ program
   .action(
     async (
       submissions: string[],
-      options: { branches?: string; lesson?: string[]; check?: string[]; variant?: ('exercise' | 'bugs')[]; seed: number; jobs: number; timeLimit: number; memoryLimit: number; out: string; title: string },
+      options: { branches?: string; list?: string; shard?: Shard; lesson?: string[]; check?: string[]; variant?: ('exercise' | 'bugs')[]; seed: number; jobs: number; timeLimit: number; memoryLimit: number; out: string; title: string },
     ) => {
-      const items = [...submissions, ...(options.branches ? await branchesMatching(options.branches) : [])];
+      const items = [...submissions, ...(options.list ? readSubmissionList(options.list) : []), ...(options.branches ? await branchesMatching(options.branches) : [])];
       const started = Date.now();
       const out = resolve(options.out);
       mkdirSync(join(out, 'results'), { recursive: true });
@@ -119,23 +123,40 @@ program
         jobs: Math.floor(options.jobs),
         timeLimitMs: options.timeLimit * 1000,
         memoryLimitMb: options.memoryLimit,
+        shard: options.shard,
         onProgress: (line) => console.error(line),
         // Each submission's results as soon as it is graded: a run stopped later keeps them.
         onReport: (report) => {
           if (report.results) writeAtomically(join(out, 'results', `${report.name}.json`), JSON.stringify(report.results, null, 2) + '\n');
         },
       });
-      writeFileSync(join(out, 'compare.html'), compareHtml(reports, options.title));
-      writeFileSync(join(out, 'compare.csv'), compareCsv(reports));
+      const html = writeCompareOutput(out, compareOutputOf(items.length, reports, options.title, options.shard));
       const failed = reports.filter((report) => report.error);
       console.log(
-        `${reports.length} submissions in ${((Date.now() - started) / 1000).toFixed(1)} s` +
+        `${reports.length} submissions${options.shard ? ` (shard ${options.shard.index}/${options.shard.count} of ${items.length})` : ''} in ${((Date.now() - started) / 1000).toFixed(1)} s` +
           (failed.length ? `, ${failed.length} not graded (${failed.map((report) => report.name).join(', ')})` : '') +
-          `\nreport: ${join(out, 'compare.html')}\ncsv:    ${join(out, 'compare.csv')}`,
+          `\nreport: ${html}\ncsv:    ${join(out, 'compare.csv')}`,
       );
       process.exitCode = failed.length ? 1 : 0;
     },
   );
+
+program
+  .command('merge')
+  .description(
+    'Combine the output folders of ta compare --shard K/N, one per shard, into the HTML, CSV and results one unsharded run would write.',
+  )
+  .argument('<folders...>', "the shards' output folders (each holds submissions.json)")
+  .option('-o, --out <dir>', 'where to write compare.html, compare.csv and results/', 'out/compare')
+  .option('--title <text>', "title of the report (default: the shards' title)")
+  .exitOverride()
+  .action((folders: string[], options: { out: string; title?: string }) => {
+    const merged = mergeShards(folders.map(readCompareOutput), options.title);
+    const html = writeCompareOutput(resolve(options.out), merged);
+    const failed = merged.submissions.filter((entry) => entry.report.error);
+    console.log(`${merged.total} submissions from ${folders.length} shards${failed.length ? `, ${failed.length} not graded` : ''}\nreport: ${html}`);
+    process.exitCode = failed.length ? 1 : 0;
+  });
 
 program
   .command('report')

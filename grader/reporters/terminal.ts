@@ -1,7 +1,9 @@
 // The student's view: a table of checks with points, the messages of the
 // checks that failed, and the loss curve against the reference band.
+import { stripVTControlCharacters } from 'node:util';
 import asciichart from 'asciichart';
 import type { Curve, LessonResult, Results } from '../results.ts';
+import { colourWanted } from './colour.ts';
 
 const MARK = { pass: 'PASS', fail: 'FAIL', error: 'ERR ' } as const;
 
@@ -9,7 +11,8 @@ export function terminalReport(results: Results): string {
   const lines = [`Grading ${results.target} (backend ${results.backend}, seed ${results.seed})`, ''];
   for (const lesson of results.lessons) lines.push(...lessonLines(lesson), '');
   lines.push(`Total: ${results.points} / ${results.maxPoints} points`);
-  return lines.join('\n');
+  // Without colour, none at all: not even codes inside a student's error message.
+  return colourWanted() ? lines.join('\n') : stripVTControlCharacters(lines.join('\n'));
 }
 
 function lessonLines(lesson: LessonResult): string[] {
@@ -45,7 +48,7 @@ export function curveLines(curve: Curve): string[] {
   // asciichart draws no gaps, so a missing or non-finite slice is shown at the band's top.
   const student = curve.student.map((value, i) => value ?? curve.referenceHigh[i]!);
   // Colours only on a terminal: in a log file or a CI page they are noise.
-  const colour = process.stdout.isTTY === true;
+  const colour = colourWanted();
   const chart = asciichart.plot([curve.referenceLow, curve.referenceHigh, student], {
     height: 10,
     colors: colour ? [asciichart.blue, asciichart.blue, asciichart.red] : undefined,

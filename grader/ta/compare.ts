@@ -15,6 +15,7 @@ import { parseResults, type Results } from '../results.ts';
 import { UsageError } from '../target.ts';
 import { safeName } from './checkout.ts';
 import { onCleanup } from './cleanup.ts';
+import { shardPlaces, type Shard } from './shard.ts';
 import { combineResults, STUDENT_VARIANTS, type GradeSubmissionOptions, type SubmissionReport } from './submission.ts';
 import type { WorkerMessage, WorkerRequest } from './worker.ts';
 
@@ -28,6 +29,8 @@ export interface CompareOptions extends Pick<GradeSubmissionOptions, 'lessons' |
   timeLimitMs?: number;
   /** Resident memory of a submission's worker and the sandboxes it starts, together. */
   memoryLimitMb?: number;
+  /** Grade only this slice of the list; names are given over the whole list, so they match an unsharded run. */
+  shard?: Shard;
   onProgress?: (line: string) => void;
   /** Each submission's report as soon as it is graded (or read). */
   onReport?: (report: SubmissionReport) => void;
@@ -77,23 +80,39 @@ export function readResultsSubmission(item: string): SubmissionReport {
   }
 }
 
-export async function compareSubmissions(items: readonly string[], options: CompareOptions = {}): Promise<SubmissionReport[]> {
-  if (items.length === 0) throw new UsageError('nothing to compare: give refs, paths, URLs or results files, or --branches');
+/** A submission's name in reports, before duplicates are numbered. */
+function nameOf(item: string): string {
+  // Results files are named by the student or repository they record (every Actions artifact is alike).
+  if (isResultsFile(item) || isResultsFolder(item)) return readResultsSubmission(item).name;
+  return safeName(item.replace(/^.*[\\/]/, '').replace('#', '-'));
+}
+
+/** Names for every item of the list, in list order, duplicates numbered (alice, alice-2). */
+export function submissionNames(items: readonly string[]): string[] {
   const names = new Set<string>();
-  const unique = (name: string) => {
+  return items.map((item) => {
+    const name = nameOf(item);
     let candidate = name;
     for (let n = 2; names.has(candidate); n++) candidate = `${name}-${n}`;
     names.add(candidate);
     return candidate;
-  };
+  });
+}
+
+export async function compareSubmissions(items: readonly string[], options: CompareOptions = {}): Promise<SubmissionReport[]> {
+  if (items.length === 0) throw new UsageError('nothing to compare: give refs, paths, URLs or results files, or --branches');
+  const names = submissionNames(items);
+  const places = options.shard ? shardPlaces(items.length, options.shard) : items.map((_, place) => place);
   const jobs = Math.max(1, options.jobs ?? availableParallelism());
   // One worker process per job, grading submission after submission: starting
   // one (tsx, the grader's modules, tfjs) for every submission took 1.2 to
   // 1.9 s of each submission's 8 or so.
-  const idle = Array.from({ length: Math.min(jobs, items.length) }, () => new GradingWorker(options));
+  const idle = Array.from({ length: Math.min(jobs, places.length) }, () => new GradingWorker(options));
   try {
-    return await inParallel(items, jobs, async (item) => {
-      const report = await gradeOne(item);
+    return await inParallel(places, jobs, async (place) => {
+      const item = items[place]!;
+      const name = names[place]!;
+      const report = await gradeOne(item, name);
       options.onReport?.(report);
       return report;
     });
@@ -101,24 +120,15 @@ export async function compareSubmissions(items: readonly string[], options: Comp
     for (const worker of idle) worker.kill();
   }
 
-  async function gradeOne(item: string): Promise<SubmissionReport> {
+  async function gradeOne(item: string, name: string): Promise<SubmissionReport> {
     if (isResultsFile(item) || isResultsFolder(item)) {
-      const report = readResultsSubmission(item);
-      report.name = unique(report.name);
+      const report = { ...readResultsSubmission(item), name };
       options.onProgress?.(`${report.name}: read ${item}`);
       return report;
     }
-    const name = unique(safeName(item.replace(/^.*[\\/]/, '').replace('#', '-')));
     const worker = idle.pop()!;
     try {
-      const report = await worker.grade({ spec: item, name, options: { lessons: options.lessons, checks: options.checks, seed: options.seed, variants: options.variants } });
-      // Named by the student or repository the results record, not by the folder.
-      const label = safeName(sourceLabel(report.results?.source, name));
-      if (label !== name) {
-        report.name = unique(label);
-        report.results!.target = report.name;
-      }
-      return report;
+      return await worker.grade({ spec: item, name, options: { lessons: options.lessons, checks: options.checks, seed: options.seed, variants: options.variants } });
     } finally {
       idle.push(worker);
     }

@@ -1,6 +1,7 @@
 // The TA's comparison report, opened in a real browser: headless Chromium from
-// the system (Debian's `chromium` package) driven by playwright-core. Skipped,
-// saying why, where /usr/bin/chromium is not installed (CI installs only npm packages).
+// the system (Debian's `chromium` package, which .ci/run installs; on GitHub's
+// runners their Chrome, named by CHROMIUM) driven by playwright-core. Skipped,
+// saying why, where there is no such browser.
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,7 +13,7 @@ import { compareHtml } from '../../ta/compare-report.ts';
 import type { SubmissionReport } from '../../ta/submission.ts';
 import { fixtureResults } from '../reporters/fixtures.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 
 function submissions(): SubmissionReport[] {
   const graded = (name: string, quality: number, diff = ''): SubmissionReport => ({

