@@ -114,6 +114,21 @@ function updateSizes(m: Measured): Cause[] {
   return [];
 }
 
+/**
+ * The weights moved by ordinary amounts, yet the loss did not fall: the
+ * updates do not descend the loss that is reported, so the loss (or what it is
+ * given) is not what the gradient was taken of.
+ */
+function movedButFlat(m: Measured): Cause[] {
+  const [first, final, largest] = [m.figure('lossFirst'), m.figure('lossFinal'), m.figure('updateRatioMax')];
+  if (first === null || final === null || largest === null || diverged(m) || !m.failed('accuracy')) return [];
+  if (largest < 0.01 || final < 0.9 * first) return [];
+  return [
+    cause('training/loss-function', 2, `the weights moved by up to ${num(largest)} of their size, yet the loss went only from ${num(first)} to ${num(final)}: is the loss given the logits and labels it expects?`),
+    cause('training/optimiser', 1, `weights moved but the loss did not fall: updates that do not follow the gradient?`),
+  ];
+}
+
 /** The loss fell and then climbed back towards its start, without blowing up: training restarted, or its state was thrown away. */
 function rebound(m: Measured): Cause[] {
   const back = m.figure('lossRebound');
@@ -162,7 +177,7 @@ function leakSize(m: Measured): Map<string, Cause[]> {
 export function evidence(lesson: LessonResult): Evidence {
   const m = measured(lesson);
   return {
-    causes: [...divergence(m), ...negativeLoss(m), ...belowChance(m), ...updateSizes(m), ...rebound(m), ...trainTestGap(m)],
+    causes: [...divergence(m), ...negativeLoss(m), ...belowChance(m), ...updateSizes(m), ...movedButFlat(m), ...rebound(m), ...trainTestGap(m)],
     explains: leakSize(m),
   };
 }
