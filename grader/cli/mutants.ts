@@ -77,11 +77,19 @@ async function gradeAll(options: Options): Promise<Graded[]> {
     for (const bug of set === 'catalog' ? await loadCatalog() : await loadFrozenSet()) bugs.push({ set, bug });
   }
   const chosen = bugs.filter(({ bug }) => !options.lesson || options.lesson.includes(bug.lesson));
+  const done: Graded[] = [];
   return inParallel(chosen, Math.max(1, options.jobs), async ({ set, bug }) => {
     const { lesson } = await gradeMutant(bug);
     console.error(`graded ${bug.id}`);
+    // A long run keeps what it has graded so far: --from can diagnose it before the run ends.
+    done.push({ set, bug, lesson });
+    if (options.save) save(options.save, done);
     return { set, bug, lesson };
   });
+}
+
+function save(file: string, graded: Graded[]): void {
+  writeFileSync(file, JSON.stringify(graded.map(({ set, bug, lesson }) => ({ set, bug: bug.id, lesson }))));
 }
 
 /** Saved results are diagnosed with today's diagnosis; the bugs are read from today's catalogs. */
@@ -98,7 +106,7 @@ await runCli(async () => {
   program.parse();
   const options = program.opts<Options>();
   const graded = options.from ? await loadSaved(options.from, options) : await gradeAll(options);
-  if (options.save) writeFileSync(options.save, JSON.stringify(graded.map(({ set, bug, lesson }) => ({ set, bug: bug.id, lesson }))));
+  if (options.save) save(options.save, graded);
   const rows = graded.map(row);
   if (options.markdown) {
     console.log('| bug | caught by | top diagnosis | right category? |\n| --- | --- | --- | --- |');

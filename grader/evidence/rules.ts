@@ -44,6 +44,9 @@ const num = (value: number, digits = 3) => (Math.abs(value) >= 1e4 || (value !==
 
 /** Inputs this large (in absolute value) were not scaled: every lesson scales its inputs to about [-1, 1]. */
 const LARGE_INPUT = 10;
+/** Update-to-weight ratios over a whole run below TINY_UPDATE or above HUGE_UPDATE are not a learning rate that trains. */
+const TINY_UPDATE = 1e-3;
+const HUGE_UPDATE = 5;
 
 /**
  * The loss blew up: it became NaN or Infinity, the weights did, or it ended far
@@ -68,8 +71,10 @@ function divergence(m: Measured): Cause[] {
   if (input !== null && input > LARGE_INPUT) {
     return [cause('training/preprocessing', 3, `${what}, and inputs reach ${num(input, 0)}: are they scaled?`)];
   }
+  // Weight 2, not more: a blow-up also follows from steps uphill, a loss on the wrong scale or unscaled inputs,
+  // which the checks of those parts name more precisely.
   return [
-    cause('training/hyperparameters', 3, `${what}: steps too large, e.g. a learning rate too high`),
+    cause('training/hyperparameters', 2, `${what}: steps too large, e.g. a learning rate too high`),
     cause('training/loss-function', 1, `${what}: a loss that takes the log of 0 or exponentiates large numbers?`),
   ];
 }
@@ -108,10 +113,45 @@ function updateSizes(m: Measured): Cause[] {
   const largest = m.figure('updateRatioMax');
   if (largest === null || largest === 0 || diverged(m)) return [];
   const troubled = m.failed('loss-curve') || m.failed('accuracy') || m.failed('held-out-r2');
-  if (troubled && largest < 1e-3) {
+  if (troubled && largest < TINY_UPDATE) {
     return [cause('training/hyperparameters', 3, `over the whole run no weight moved by more than ${num(largest)} of its size: a learning rate far too small?`)];
   }
+  // A correct run moves its weights by a fraction of their size (the CNN's by 0.2 to 0.9); many times their size is steps far too large.
+  if (troubled && largest > HUGE_UPDATE) {
+    return [cause('training/hyperparameters', 2, `a weight moved by ${num(largest, 1)} times its own size over the run: steps far too large?`)];
+  }
   return [];
+}
+
+/**
+ * The weights moved by ordinary amounts, yet the loss did not fall: the
+ * updates do not descend the loss that is reported, so the loss (or what it is
+ * given) is not what the gradient was taken of.
+ */
+function movedButFlat(m: Measured): Cause[] {
+  const [first, final, largest] = [m.figure('lossFirst'), m.figure('lossFinal'), m.figure('updateRatioMax')];
+  if (first === null || final === null || largest === null || diverged(m) || !m.failed('accuracy')) return [];
+  if (largest < 0.01 || largest > HUGE_UPDATE || final < 0.9 * first) return [];
+  return [
+    cause('training/loss-function', 2, `the weights moved by up to ${num(largest)} of their size, yet the loss went only from ${num(first)} to ${num(final)}: is the loss given the logits and labels it expects?`),
+    cause('training/optimiser', 1, `weights moved but the loss did not fall: updates that do not follow the gradient?`),
+  ];
+}
+
+/**
+ * A loss far above chance level at the first step means large, confident
+ * logits before any training: weights drawn with too large a spread, inputs
+ * on a large scale, or a loss summed where it should be averaged.
+ */
+function tooHighFromTheStart(m: Measured): Cause[] {
+  const [initial, expected] = [m.figure('initialLoss'), m.figure('expected')];
+  if (!m.failed('initial-loss') || initial === null || expected === null || initial < 2 * expected) return [];
+  const input = m.figure('probe.largestInput');
+  if (input !== null && input > LARGE_INPUT) return [cause('training/preprocessing', 2, `the first loss is ${num(initial)}, far above ${num(expected)}, and inputs reach ${num(input, 0)}`)];
+  return [
+    cause('model/type-and-properties', 1, `the first loss is ${num(initial)}, far above ${num(expected)}: logits already large before training; weights initialised with too large a spread?`),
+    cause('training/loss-function', 1, `the first loss is ${num(initial)}, far above ${num(expected)}: a loss summed over the batch rather than averaged?`),
+  ];
 }
 
 /** The loss fell and then climbed back towards its start, without blowing up: training restarted, or its state was thrown away. */
@@ -144,11 +184,11 @@ function trainTestGap(m: Measured): Cause[] {
  * momentum optimizer keeps its learning-rate scalar after dispose), and is
  * weak evidence beside the per-step leaks that exhaust memory.
  */
-function leakSize(m: Measured): Map<string, Cause[]> {
+function leakSize(m: Measured): [string, Cause[]][] {
   const perStep = m.figure('leakedPerStep');
-  if (!m.failed('no-leaks') || perStep === null || perStep >= 0.5) return new Map();
+  if (!m.failed('no-leaks') || perStep === null || perStep >= 0.5) return [];
   const gained = m.figure('tensorsGained');
-  return new Map([
+  return [
     [
       'no-leaks',
       [
@@ -156,13 +196,18 @@ function leakSize(m: Measured): Map<string, Cause[]> {
         cause('training/optimiser', 1, 'a few tensors kept per epoch: an optimizer created again for each epoch or step and never disposed?'),
       ],
     ],
-  ]);
+  ];
+}
+
+/** Units that died in a run that blew up died of the blow-up: one symptom, counted once (by divergence). */
+function deadAfterDivergence(m: Measured): [string, Cause[]][] {
+  return diverged(m) && m.failed('dead-relu') ? [['dead-relu', []]] : [];
 }
 
 export function evidence(lesson: LessonResult): Evidence {
   const m = measured(lesson);
   return {
-    causes: [...divergence(m), ...negativeLoss(m), ...belowChance(m), ...updateSizes(m), ...rebound(m), ...trainTestGap(m)],
-    explains: leakSize(m),
+    causes: [...divergence(m), ...negativeLoss(m), ...belowChance(m), ...tooHighFromTheStart(m), ...updateSizes(m), ...movedButFlat(m), ...rebound(m), ...trainTestGap(m)],
+    explains: new Map([...leakSize(m), ...deadAfterDivergence(m)]),
   };
 }

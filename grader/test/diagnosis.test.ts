@@ -78,6 +78,32 @@ describe('the diagnosis weighs what the run measured', () => {
     expect(causes[0]!.reasons[0]).to.include('1.0e-5');
   });
 
+  it('names steps far too large from weights that moved many times their size', () => {
+    const causes = diagnose(run({ updateRatioMax: 19, lossFinal: 2.3, accuracy: 0.1 })).causes;
+    expect(causes[0]).to.include({ category: 'training/hyperparameters', score: 4 });
+    expect(causes.map((c) => c.category)).to.not.include('training/loss-function');
+  });
+
+  it('reads weights that moved normally beside a flat loss as a loss that is not what the gradient descends', () => {
+    const named = (ratio: number) => diagnose(run({ updateRatioMax: ratio, lossFinal: 2.3, accuracy: 0.1 })).causes.slice(0, 3).map((c) => c.category);
+    expect(named(0.5)).to.include('training/loss-function');
+    expect(named(0.5)).to.include('training/hyperparameters');
+    expect(named(1e-5)).to.not.include('training/loss-function');
+  });
+
+  it('reads a first loss far above chance level as large logits from the start', () => {
+    const tooHigh = (figures: Record<string, number | null>) =>
+      diagnose(lesson(check('initial-loss', false, [{ category: 'training/loss-function', weight: 1, text: 'wrong loss' }], [], { initialLoss: 9, expected: 2.3, ...figures })));
+    expect(tooHigh({}).causes.map((c) => c.category)).to.include('model/type-and-properties');
+    expect(tooHigh({ 'probe.largestInput': 255 }).causes[0]!.category).to.equal('training/preprocessing');
+  });
+
+  it('counts dead units after a blow-up as part of the blow-up', () => {
+    const dead = check('dead-relu', false, [{ category: 'model/activation-function', weight: 3, text: 'dead units' }]);
+    const result = lesson(...run({ firstNonFiniteStep: 4, accuracy: 0.1 }).checks, dead);
+    expect(diagnose(result).causes.map((c) => c.category)).to.not.include('model/activation-function');
+  });
+
   it('blames a loss that climbs back to its start without blowing up on the training process', () => {
     expect(top(run({ lossRebound: 0.95, accuracy: 0.5 }))).to.equal('training/process');
     expect(top(run({ lossRebound: 0.95, lossLeaps: 8, accuracy: 0.5 }))).to.not.equal('training/process');

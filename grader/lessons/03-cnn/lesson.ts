@@ -18,6 +18,8 @@ import {
   type Suspects,
   type TrainingRun,
 } from '../../checks/training-checks.ts';
+import { diverged, measuredFigures } from '../../evidence/rules.ts';
+import { trainingFigures } from '../../evidence/training-figures.ts';
 import type { Cause } from '../../faults.ts';
 import { CheckFailure, defineLesson, type Check, type LessonContext } from '../../lesson.ts';
 import { batchSizeCheck, epochsCheck, optimizerCheck } from '../../checks/prescriptions.ts';
@@ -129,7 +131,8 @@ const suspects: Suspects = (run) => {
   // Shuffled batches give a noisy but steady curve; batches of one class at a time give a
   // sawtooth: the loss sinks within a class's run of batches and leaps when the next class starts.
   const leaps = losses.filter((loss, i) => i > 0 && loss - losses[i - 1]! > 1).length;
-  if (share > 0.5 && leaps >= 3) {
+  // A run that blew up leaps and ends on one class too; that is the divergence, not the order of the data.
+  if (share > 0.5 && leaps >= 3 && !diverged(measuredFigures(trainingFigures(run)))) {
     causes.push({
       category: 'training/preprocessing',
       weight: 3,
