@@ -38,6 +38,7 @@ interface Step {
   uses?: string;
   run?: string;
   name?: string;
+  with?: Record<string, unknown>;
 }
 const stepsOf = (name: string): Step[] =>
   Object.values((parse(read(name)) as { jobs: Record<string, { steps?: Step[] }> }).jobs).flatMap((job) => job.steps ?? []);
@@ -61,7 +62,7 @@ describe('GitHub Actions workflows', () => {
       expect(await lint(read(name), join('.github', 'workflows', name))).to.deep.equal([]);
     });
 
-    it(`${name} uses the current major version of each action`, () => {
+    it(`${name} uses the current major version of each action, and Node 22 or 24`, () => {
       const outdated = stepsOf(name)
         .map((step) => step.uses)
         .filter((uses): uses is string => uses !== undefined)
@@ -70,6 +71,9 @@ describe('GitHub Actions workflows', () => {
           return CURRENT[action!] !== undefined && version !== CURRENT[action!];
         });
       expect(outdated).to.deep.equal([]);
+      // Node.js 22 or 24, the long-term-support lines (20 has reached its end of life).
+      const nodes = stepsOf(name).filter((step) => step.uses?.startsWith('actions/setup-node@')).map((step) => String(step.with?.['node-version']));
+      for (const node of nodes) expect(node, 'node-version').to.match(/^(22|24)$|^\$\{\{ matrix\.node \}\}$/);
     });
 
     it(`${name}: every run script passes shellcheck`, function () {
