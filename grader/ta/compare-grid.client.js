@@ -10,6 +10,8 @@
   const STATUS = ['pass', 'fail', 'error'];
   const state = { sort: 'name', direction: 1, expanded: new Set(), selected: null };
 
+  // student-2 before student-10.
+  const byName = (a, b) => a.localeCompare(b, undefined, { numeric: true });
   const escape = (text) => String(text).replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
   const lessonPoints = (student, lesson) => {
     const cells = lesson.columns.map((c) => student.cells[c]).filter(Boolean);
@@ -34,7 +36,7 @@
   }
 
   function sortValue(student) {
-    if (state.sort === 'name') return student.name.toLowerCase();
+    if (state.sort === 'name') return student.name;
     if (state.sort === 'total') return student.points ?? -1;
     const [kind, index] = state.sort.split(':');
     if (kind === 'lesson') return lessonPoints(student, data.lessons[Number(index)]) ?? -1;
@@ -50,7 +52,8 @@
       .filter((student) => !form.failing.checked || student.error || shown.some((c) => student.cells[c] && student.cells[c][0] !== 0))
       .sort((a, b) => {
         const [x, y] = [sortValue(a), sortValue(b)];
-        return (x < y ? -1 : x > y ? 1 : 0) * state.direction || a.name.localeCompare(b.name);
+        const order = typeof x === 'string' ? byName(x, y) : x - y;
+        return order * state.direction || byName(a.name, b.name);
       });
   }
 
