@@ -19,6 +19,8 @@ export interface ChartLine {
   /** Wider lines stand out (the student's own); thin ones make a crowd readable. */
   width?: number;
   dashed?: boolean;
+  /** Set as data-key on the line's SVG elements, so a page's script can pick it out. */
+  key?: string;
 }
 
 export interface ChartOptions {
@@ -88,12 +90,13 @@ export function lossChartSvg(options: ChartOptions): string {
     );
   }
   for (const line of options.lines) {
+    const key = line.key === undefined ? '' : ` data-key="${escapeHtml(line.key)}"`;
     for (const segment of segments(line.values)) {
       const points = segment.map((i) => `${num(x(i, line.values.length))},${num(y(line.values[i]!))}`).join(' ');
       parts.push(
         segment.length === 1
-          ? `<circle class="series" cx="${points.split(',')[0]}" cy="${points.split(',')[1]}" r="2.5" fill="${line.color}"><title>${escapeHtml(line.name)}</title></circle>`
-          : `<polyline class="series" points="${points}" fill="none" stroke="${line.color}" stroke-width="${line.width ?? 2}"${line.dashed ? ' stroke-dasharray="4 3"' : ''}><title>${escapeHtml(line.name)}</title></polyline>`,
+          ? `<circle class="series"${key} cx="${points.split(',')[0]}" cy="${points.split(',')[1]}" r="2.5" fill="${line.color}"><title>${escapeHtml(line.name)}</title></circle>`
+          : `<polyline class="series"${key} points="${points}" fill="none" stroke="${line.color}" stroke-width="${line.width ?? 2}"${line.dashed ? ' stroke-dasharray="4 3"' : ''}><title>${escapeHtml(line.name)}</title></polyline>`,
       );
     }
   }

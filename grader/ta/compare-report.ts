@@ -1,36 +1,15 @@
-// The TA's comparison of many submissions, as one HTML page that works offline
-// (inline styles and SVG, no scripts) and as CSV: a submission × check matrix
-// of points, every submission's loss curve over the reference band, the
-// metrics against the reference, files changed outside the lessons, and each
-// submission's student files diffed against the solution.
-import type { CheckResult, Curve } from '../results.ts';
+// The TA's comparison of many submissions, up to a whole class, as one HTML
+// page that works offline (everything inline, nothing fetched) and as CSV.
+// First the class at a glance (class-summary.ts); then the grid of points,
+// collapsed per lesson, that sorts and filters (compare-grid.ts); every
+// submission's loss curves, failing ones included, over the reference band;
+// and per submission, where it came from, files changed outside the lessons
+// and its student files diffed against the solution.
+import type { Curve } from '../results.ts';
 import { escapeHtml, lossChartSvg, page } from '../reporters/html.ts';
+import { checkOf, classSummaryHtml, columnsOf } from './class-summary.ts';
+import { GRID_STYLE, gridData, gridHtml } from './compare-grid.ts';
 import type { SubmissionReport } from './submission.ts';
-
-interface Column {
-  lesson: string;
-  check: string;
-  title: string;
-  maxPoints: number;
-}
-
-/** Every (lesson, check) pair that any submission has, in the order they first appear. */
-export function columnsOf(reports: readonly SubmissionReport[]): Column[] {
-  const columns = new Map<string, Column>();
-  for (const report of reports) {
-    for (const lesson of report.results?.lessons ?? []) {
-      for (const check of lesson.checks) {
-        const key = `${lesson.id}\u0000${check.id}`;
-        if (!columns.has(key)) columns.set(key, { lesson: lesson.id, check: check.id, title: check.title, maxPoints: check.maxPoints });
-      }
-    }
-  }
-  return [...columns.values()];
-}
-
-function checkOf(report: SubmissionReport, column: Column): CheckResult | undefined {
-  return report.results?.lessons.find((lesson) => lesson.id === column.lesson)?.checks.find((check) => check.id === column.check);
-}
 
 /** A metric check reports its value next to `referenceMedian` (e.g. accuracy against the reference's). */
 function metricsOf(report: SubmissionReport): { lesson: string; metric: string; value: number | null; reference: number }[] {
@@ -46,28 +25,35 @@ function metricsOf(report: SubmissionReport): { lesson: string; metric: string; 
   );
 }
 
-const PALETTE = ['#d62728', '#2ca02c', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf', '#ff7f0e', '#1f77b4'];
+// Whole marks in the lesson: grey; anything less: red. With 300 curves a colour
+// per student says nothing; what the TA looks for is where the failing ones go.
+const PASSED_COLOR = '#7f8c8d';
+const FAILED_COLOR = '#d62728';
 
 function curvesSection(reports: readonly SubmissionReport[]): string {
   const lessons = [...new Set(reports.flatMap((report) => (report.results?.lessons ?? []).filter((l) => l.curve).map((l) => l.id)))];
   return lessons
     .map((lessonId) => {
       const withCurve = reports
-        .map((report) => ({ report, curve: report.results?.lessons.find((lesson) => lesson.id === lessonId)?.curve }))
-        .filter((entry): entry is { report: SubmissionReport; curve: Curve } => entry.curve !== undefined);
-      const reference = withCurve[0]!.curve;
+        .map((report) => ({ report, lesson: report.results?.lessons.find((lesson) => lesson.id === lessonId) }))
+        .filter((entry): entry is { report: SubmissionReport; lesson: NonNullable<typeof entry.lesson> & { curve: Curve } } => entry.lesson?.curve !== undefined);
+      const failing = withCurve.filter(({ lesson }) => lesson.points < lesson.maxPoints).length;
+      const reference = withCurve[0]!.lesson.curve;
+      // The failing ones last, so that they are drawn over the crowd of passing ones.
+      const ordered = [...withCurve].sort((a, b) => Number(a.lesson.points < a.lesson.maxPoints) - Number(b.lesson.points < b.lesson.maxPoints));
       const svg = lossChartSvg({
-        title: `${lessonId}: loss over training, ${withCurve.length} submissions`,
+        title: `${lessonId}: loss over training, ${withCurve.length} submissions (red: ${failing} without full marks in the lesson)`,
         band: { low: reference.referenceLow, median: reference.referenceMedian, high: reference.referenceHigh },
-        lines: withCurve.map(({ report, curve }, i) => ({
+        lines: ordered.map(({ report, lesson }) => ({
           name: report.name,
-          values: curve.student,
-          color: PALETTE[i % PALETTE.length]!,
-          width: withCurve.length > 10 ? 1.2 : 2,
+          key: report.name,
+          values: lesson.curve.student,
+          color: lesson.points < lesson.maxPoints ? FAILED_COLOR : PASSED_COLOR,
+          width: withCurve.length > 10 ? 1 : 2,
         })),
         width: 900,
         height: 420,
-        maxLegend: 12,
+        maxLegend: withCurve.length > 12 ? 0 : 12,
       });
       return `<figure class="curves" data-lesson="${escapeHtml(lessonId)}">${svg}</figure>`;
     })
@@ -101,56 +87,40 @@ function submissionDetails(report: SubmissionReport): string {
   const tampering = report.tampering.length
     ? `<p class="warning">Files changed outside the student lesson files (possible tampering; the trusted grader was used):</p><ul>${report.tampering.map((path) => `<li><code>${escapeHtml(path)}</code>${report.tamperingSummary?.[path] ? ` (${escapeHtml(report.tamperingSummary[path]!)})` : ""}</li>`).join('')}</ul>`
     : '';
+  const metrics = metricsOf(report)
+    .map((m) => `<li>${escapeHtml(m.lesson)} ${escapeHtml(m.metric)} ${m.value === null ? '–' : m.value.toFixed(3)} (reference ${m.reference.toFixed(3)})</li>`)
+    .join('');
   return `<section class="submission" id="submission-${escapeHtml(report.name)}">
-<h3>${escapeHtml(report.name)}</h3>
+<h3>${escapeHtml(report.name)}${report.results ? `: ${report.results.points} / ${report.results.maxPoints}` : ''}</h3>
 <p>From <code>${escapeHtml(report.source)}</code>${report.durationMs ? `, graded in ${(report.durationMs / 1000).toFixed(1)} s` : ''}.</p>
 ${report.error ? `<p class="warning">Not graded: ${escapeHtml(report.error)}</p>` : ''}
+${metrics ? `<p>Against the reference:</p><ul class="metrics">${metrics}</ul>` : ''}
 ${tampering}
 ${files}
 </section>`;
 }
 
+const REPORT_STYLE = `${GRID_STYLE}
+.summary-row { display: flex; flex-wrap: wrap; gap: 2rem; align-items: flex-start; }
+figure { margin: 0.5rem 0; } figcaption { font-weight: bold; margin-bottom: 0.3rem; }
+.bar { display: inline-block; width: 8rem; height: 0.7rem; background: #eee; vertical-align: middle; }
+.bar > span { display: block; height: 100%; background: #4e79a7; }
+.scroll-box { max-height: 24rem; overflow: auto; border: 1px solid #ddd; }
+.pass-rates td.failed { color: #b00; font-weight: bold; }
+figure.curves .series.picked { stroke: #000; stroke-width: 3; }
+section.submission { border-top: 1px solid #ddd; }
+`;
+
 export function compareHtml(reports: readonly SubmissionReport[], title = 'Submissions compared'): string {
   const columns = columnsOf(reports);
-  const lessons = [...new Set(columns.map((column) => column.lesson))];
-  const lessonHeader = lessons
-    .map((lesson) => `<th colspan="${columns.filter((column) => column.lesson === lesson).length}">${escapeHtml(lesson)}</th>`)
-    .join('');
-  const checkHeader = columns
-    .map((column) => `<th title="${escapeHtml(column.title)}"><code>${escapeHtml(column.check)}</code><br>/${column.maxPoints}</th>`)
-    .join('');
-  const rows = reports
-    .map((report) => {
-      const cells = report.error
-        ? `<td class="error" colspan="${Math.max(columns.length, 1)}">${escapeHtml(report.error)}</td>`
-        : columns
-            .map((column) => {
-              const check = checkOf(report, column);
-              if (!check) return '<td class="missing num">–</td>';
-              return `<td class="${check.status} num" title="${escapeHtml(check.message)}">${check.points}</td>`;
-            })
-            .join('');
-      const metrics = metricsOf(report)
-        .map((m) => `${escapeHtml(m.lesson)} ${escapeHtml(m.metric)} ${m.value === null ? '–' : m.value.toFixed(3)} (reference ${m.reference.toFixed(3)})`)
-        .join('<br>');
-      const total = report.results ? `${report.results.points} / ${report.results.maxPoints}` : '–';
-      return `<tr data-submission="${escapeHtml(report.name)}"><th><a href="#submission-${escapeHtml(report.name)}">${escapeHtml(report.name)}</a></th>${cells}<td class="num total">${total}</td><td>${metrics}</td><td class="num">${report.tampering.length || ''}</td></tr>`;
-    })
-    .join('\n');
-  const graded = reports.filter((report) => report.results);
-  const mean = graded.length ? graded.reduce((sum, report) => sum + report.results!.points, 0) / graded.length : 0;
   return page(
     title,
-    `<h1>${escapeHtml(title)}</h1>
-<p>${reports.length} submissions, ${graded.length} graded; mean ${mean.toFixed(2)} points. Hover a cell for the check's message.</p>
-<h2>Points per check</h2>
-<table class="matrix">
-<thead><tr><th rowspan="2">submission</th>${lessonHeader}<th rowspan="2">total</th><th rowspan="2">against the reference</th><th rowspan="2">files changed outside lessons</th></tr>
-<tr>${checkHeader}</tr></thead>
-<tbody>
-${rows}
-</tbody></table>
+    `<style>${REPORT_STYLE}</style>
+<h1>${escapeHtml(title)}</h1>
+${classSummaryHtml(reports, columns)}
+${gridHtml(gridData(reports, columns))}
 <h2>Loss curves</h2>
+<p>Every submission's curve in each lesson, against the reference band. Click a name in the grid to pick out that student's curves.</p>
 ${curvesSection(reports) || '<p>No submission recorded a loss curve.</p>'}
 <h2>Submissions</h2>
 ${reports.map(submissionDetails).join('\n')}`,

