@@ -1,11 +1,15 @@
 // npm run mutants -- [--lesson ID...] [--jobs N] [--markdown]
+// npm run mutants -- --alternates [--seeds 0-9] [--lesson ID...] [--json FILE] [--solution-only]
 // Plants each catalogued bug alone in solutions/, grades it, and prints whether
 // it was caught, by which checks, and whether the diagnosis named its category.
+// With --alternates: grades the solution and each correct alternate on every
+// seed, and prints which seeds each passed and the false-fail rate.
 import { availableParallelism } from 'node:os';
 import { Command } from 'commander';
 import { loadCatalog } from '../catalog.ts';
 import { diagnose } from '../diagnosis.ts';
 import { gradeMutant, inParallel, type MutantOutcome } from '../mutants.ts';
+import { runAlternates } from './alternates-report.ts';
 import { runCli } from './run-cli.ts';
 
 const program = new Command('mutants')
@@ -13,6 +17,10 @@ const program = new Command('mutants')
   .option('-l, --lesson <id...>', 'only the bugs of these lessons')
   .option('-j, --jobs <n>', 'bugs graded at once', (value) => Number(value), availableParallelism())
   .option('--markdown', 'print the table as markdown (for the README)')
+  .option('--alternates', 'grade the solution and the correct alternates instead of the bugs')
+  .option('--seeds <range>', 'with --alternates: seeds to grade on, e.g. 0-9 or 0,3,5', '0-9')
+  .option('--json <file>', 'with --alternates: also write every outcome to this file')
+  .option('--solution-only', 'with --alternates: grade only the unmodified solutions (e.g. on --seeds 0-19)')
   .exitOverride();
 
 interface Row {
@@ -30,7 +38,8 @@ function row({ bug, lesson }: MutantOutcome): Row {
 
 await runCli(async () => {
   program.parse();
-  const options = program.opts<{ lesson?: string[]; jobs: number; markdown?: boolean }>();
+  const options = program.opts<{ lesson?: string[]; jobs: number; markdown?: boolean; alternates?: boolean; seeds: string; json?: string; solutionOnly?: boolean }>();
+  if (options.alternates) return runAlternates(options);
   const catalog = (await loadCatalog()).filter((bug) => !options.lesson || options.lesson.includes(bug.lesson));
   const outcomes = await inParallel(catalog, Math.max(1, options.jobs), async (bug) => {
     const outcome = await gradeMutant(bug);
