@@ -1,6 +1,6 @@
 // Grades a target: every lesson's checks in a sandbox, into one results document.
 import { join } from 'node:path';
-import { loadLesson, lessonIds } from './registry.ts';
+import { loadLesson, loadReference, lessonIds } from './registry.ts';
 import { ResultsSchema, sumPoints, type LessonResult, type Results } from './results.ts';
 import { runLesson } from './sandbox/run-lesson.ts';
 import { UsageError } from './target.ts';
@@ -43,6 +43,7 @@ export async function grade(options: GradeOptions): Promise<Results> {
       ...sumPoints(run.checks),
       checks: run.checks,
       ...(run.curve ? { curve: run.curve } : {}),
+      ...referenceBackendOf(id),
     };
     lessons.push(result);
     options.onLesson?.(result);
@@ -55,6 +56,11 @@ export async function grade(options: GradeOptions): Promise<Results> {
     ...sumPoints(lessons),
     lessons,
   });
+}
+
+function referenceBackendOf(id: string): { referenceBackend?: string } {
+  const backend = loadReference(id)?.backend;
+  return backend ? { referenceBackend: backend } : {};
 }
 
 /** 0 when every check passed, 1 otherwise (2 is for usage and infrastructure errors). */

@@ -39,6 +39,8 @@ export const LessonResultSchema = z.object({
   maxPoints: z.number().nonnegative(),
   checks: z.array(CheckResultSchema),
   curve: CurveSchema.optional(),
+  /** The backend the lesson's reference was calibrated on; pass marks hold for grading on it. */
+  referenceBackend: z.string().optional(),
 });
 export type LessonResult = z.infer<typeof LessonResultSchema>;
 

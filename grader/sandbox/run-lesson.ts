@@ -5,6 +5,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { Check, LessonDefinition } from '../lesson.ts';
+import { loadReference } from '../registry.ts';
 import type { CheckResult, Curve } from '../results.ts';
 import type { FromSandbox, SandboxOptions } from './protocol.ts';
 
@@ -28,6 +29,21 @@ export interface LessonRun {
   backend: string;
   checks: CheckResult[];
   curve?: Curve;
+}
+
+/**
+ * Grading runs on the backend the lesson's reference was calibrated on (wasm:
+ * the same arithmetic on every machine, so the same grade on a laptop and in
+ * GitHub Actions, where tfjs-node installs), unless TFJS_BACKEND asks for
+ * another; the results then record the mismatch.
+ */
+export function gradingBackend(lessonId: string): string | undefined {
+  return process.env.TFJS_BACKEND || loadReference(lessonId)?.backend || undefined;
+}
+
+function backendEnv(lessonId: string): Record<string, string> {
+  const name = gradingBackend(lessonId);
+  return name ? { TFJS_BACKEND: name } : {};
 }
 
 /** The grader could not start the sandbox at all: an infrastructure error, not the student's. */
@@ -155,7 +171,7 @@ class Sandbox {
     this.finishedPhases.clear();
     const child = fork(workerFile, [], {
       execArgv: [...preload, `--import=${tsxLoader}`, `--max-old-space-size=${MEMORY_LIMIT_MB}`],
-      env: { ...process.env, GRADER_SANDBOX: JSON.stringify(this.options), TFJS_QUIET: '1' },
+      env: { ...process.env, ...backendEnv(this.options.lessonId), GRADER_SANDBOX: JSON.stringify(this.options), TFJS_QUIET: '1' },
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     });
     this.child = child;
