@@ -9,9 +9,9 @@ describe('observing what a training run used', () => {
     const v = tf.variable(tf.scalar(1));
     const { optimizers } = await observeOptimizers(async () => {
       const momentum = tf.train.momentum(0.01, 0.9);
-      for (let i = 0; i < 3; i++) tf.dispose(momentum.minimize(() => v.square() as tf.Scalar, true));
+      for (let i = 0; i < 3; i++) tf.dispose(momentum.minimize(() => v.square() as tf.Scalar, true)!);
       const adam = new tf.AdamOptimizer(0.001, 0.9, 0.999);
-      adam.applyGradients({ [v.name]: tf.scalar(1) });
+      adam.applyGradients([{ name: v.name, tensor: tf.scalar(1) }]);
       momentum.dispose();
       adam.dispose();
     });
