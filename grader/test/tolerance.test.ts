@@ -1,18 +1,12 @@
 import { expect } from 'chai';
-import { normalQuantile, toleranceBound, toleranceFactor } from '../tolerance.ts';
+import { toleranceBound, unimodalFactor } from '../tolerance.ts';
 
 describe('pass marks from data', () => {
-  it('computes normal quantiles', () => {
-    expect(normalQuantile(0.5)).to.be.closeTo(0, 1e-9);
-    expect(normalQuantile(0.99)).to.be.closeTo(2.326348, 1e-5);
-    expect(normalQuantile(0.001)).to.be.closeTo(-3.090232, 1e-5);
-  });
-
-  it('gives the one-sided 99%/95% tolerance factors of the NIST tables', () => {
-    // Exact factors: 3.981 for 10 samples, 3.295 for 20, 2.862 for 50; Natrella's approximation is within 2%.
-    expect(toleranceFactor(10)).to.be.closeTo(3.981, 0.08);
-    expect(toleranceFactor(20)).to.be.closeTo(3.295, 0.05);
-    expect(toleranceFactor(50)).to.be.closeTo(2.862, 0.03);
+  it('puts the mark where the Vysochanskij–Petunin inequality allows 1% of a unimodal distribution', () => {
+    const k = unimodalFactor(0.01);
+    expect(k).to.be.closeTo(6.59, 0.01);
+    expect(4 / (9 * (1 + k * k))).to.be.closeTo(0.01, 1e-12);
+    expect(() => unimodalFactor(0.5)).to.throw('too large');
   });
 
   it('puts upper marks above and lower marks below the data, by k standard deviations plus the resolution', () => {
