@@ -8,6 +8,9 @@ import { loadAlternates } from '../catalog.ts';
 import { gradeAlternate, inParallel } from '../mutants.ts';
 
 describe('the alternates catalog', function () {
+  // About 40 gradings, two at a time: some 3 minutes on 2 idle cores, more on a busy machine.
+  this.timeout(900_000);
+
   it('gives every correct alternate full marks and fails each deviation only on its prescription', async () => {
     const alternates = await loadAlternates();
     const outcomes = await inParallel(alternates, availableParallelism(), (alternate) =>
