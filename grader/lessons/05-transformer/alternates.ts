@@ -46,13 +46,13 @@ export default [
     id: 'transformer-pool-by-sum',
     lesson,
     file,
-    title: 'mean pooling as a masked sum over a count',
-    why: 'The sum over real tokens divided by their number is their mean.',
+    title: 'mean pooling as a mask-times-x product over a count',
+    why: 'The mask row times x sums the real tokens’ vectors; divided by their number it is their mean.',
     patch: {
       find: `  const weights = keyMask.expandDims(2);
   return x.mul(weights).sum(1).div(weights.sum(1)) as tf.Tensor2D;`,
       replace: `  const counts = keyMask.sum(1, true);
-  return tf.einsum('bl,bld->bd', keyMask, x).div(counts) as tf.Tensor2D;`,
+  return tf.matMul(keyMask.expandDims(1), x).squeeze([1]).div(counts) as tf.Tensor2D;`,
     },
   },
   {
