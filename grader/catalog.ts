@@ -29,6 +29,52 @@ export const BugSchema = z.object({
 export type Bug = z.infer<typeof BugSchema>;
 export type BugInput = z.input<typeof BugSchema>;
 
+/**
+ * A correct alternative to the solution: a free choice the README leaves open
+ * (initialiser, API style, how the loss or the step is written), which must
+ * get full marks on every seed. An entry that deviates from a prescription
+ * instead names the prescription checks that must fail, and only those.
+ */
+export const AlternateSchema = z.object({
+  id: z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'kebab-case'),
+  lesson: z.string(),
+  file: z.string(),
+  /** A few words naming the choice, for tables. */
+  title: z.string(),
+  /** Why the program stays correct, or what prescription it departs from. */
+  why: z.string(),
+  /** Prescription checks this entry must fail (and no other); empty for a true alternate. */
+  fails: z.array(z.string()).default([]),
+  patch: z.object({ find: z.string().min(1), replace: z.string() }),
+});
+export type Alternate = z.infer<typeof AlternateSchema>;
+export type AlternateInput = z.input<typeof AlternateSchema>;
+
+/** What planting needs from a bug or an alternate. */
+export type Patched = Pick<Bug, 'id' | 'lesson' | 'file' | 'patch'>;
+
+export async function lessonAlternates(lessonId: string): Promise<Alternate[]> {
+  const file = join(graderDir, 'lessons', lessonId, 'alternates.ts');
+  if (!existsSync(file)) return [];
+  const module = (await import(pathToFileURL(file).href)) as { default: unknown };
+  const parsed = z.array(AlternateSchema).safeParse(module.default);
+  if (!parsed.success) throw new Error(`${file}: ${z.prettifyError(parsed.error)}`);
+  for (const alternate of parsed.data) {
+    if (alternate.lesson !== lessonId) throw new Error(`${file}: alternate ${alternate.id} says lesson ${alternate.lesson}`);
+  }
+  return parsed.data;
+}
+
+export async function loadAlternates(): Promise<Alternate[]> {
+  const alternates = (await Promise.all(lessonIds().map(lessonAlternates))).flat();
+  const seen = new Set<string>();
+  for (const alternate of alternates) {
+    if (seen.has(alternate.id)) throw new Error(`two alternates have the id ${alternate.id}`);
+    seen.add(alternate.id);
+  }
+  return alternates;
+}
+
 /** A lesson's bugs from `bugs.ts` (the catalog) or `frozen-bugs.ts` (the frozen set, see loadFrozenSet). */
 export async function lessonBugs(lessonId: string, fileName = 'bugs.ts'): Promise<Bug[]> {
   const file = join(graderDir, 'lessons', lessonId, fileName);
@@ -64,11 +110,11 @@ function uniqueIds(bugs: Bug[]): Bug[] {
 }
 
 /** Plants one bug in the source of its file; the patch must match exactly once. */
-export function plantBug(source: string, bug: Bug): string {
+export function plantBug(source: string, bug: Patched): string {
   const first = source.indexOf(bug.patch.find);
-  if (first === -1) throw new Error(`bug ${bug.id}: its patch's text is not in ${bug.lesson}/${bug.file}`);
+  if (first === -1) throw new Error(`${bug.id}: its patch's text is not in ${bug.lesson}/${bug.file}`);
   if (source.indexOf(bug.patch.find, first + 1) !== -1) {
-    throw new Error(`bug ${bug.id}: its patch's text occurs more than once in ${bug.lesson}/${bug.file}`);
+    throw new Error(`${bug.id}: its patch's text occurs more than once in ${bug.lesson}/${bug.file}`);
   }
   return source.slice(0, first) + bug.patch.replace + source.slice(first + bug.patch.find.length);
 }

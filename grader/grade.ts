@@ -1,7 +1,7 @@
 // Grades a target: every lesson's checks in a sandbox, into one results document.
 import { join } from 'node:path';
 import { diagnose, SHOWN_CAUSES } from './diagnosis.ts';
-import { loadLesson, lessonIds } from './registry.ts';
+import { loadLesson, loadReference, lessonIds } from './registry.ts';
 import { graderInfo, type Source } from './provenance.ts';
 import { RESULTS_SCHEMA_VERSION, ResultsSchema, sumPoints, type LessonResult, type Results } from './results.ts';
 import { runLesson } from './sandbox/run-lesson.ts';
@@ -52,6 +52,7 @@ export async function grade(options: GradeOptions): Promise<Results> {
       ...sumPoints(run.checks),
       checks: run.checks,
       ...(run.curve ? { curve: run.curve } : {}),
+      ...referenceBackendOf(id),
     };
     const { causes } = diagnose(result);
     if (causes.length) result.diagnosis = causes.slice(0, SHOWN_CAUSES).map(({ category, score, reasons }) => ({ category, score, evidence: reasons }));
@@ -75,6 +76,11 @@ export async function grade(options: GradeOptions): Promise<Results> {
       ...(partial ? { partial } : {}),
     });
   }
+}
+
+function referenceBackendOf(id: string): { referenceBackend?: string } {
+  const backend = loadReference(id)?.backend;
+  return backend ? { referenceBackend: backend } : {};
 }
 
 /** 0 when every check passed, 1 otherwise (2 is for usage and infrastructure errors). */

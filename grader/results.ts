@@ -50,6 +50,8 @@ export const LessonResultSchema = z.object({
   curve: CurveSchema.optional(),
   /** The top causes of the failures, most likely first (absent when every check passes, and in older results). */
   diagnosis: z.array(DiagnosedCauseSchema).optional(),
+  /** The backend the lesson's reference was calibrated on; pass marks hold for grading on it. */
+  referenceBackend: z.string().optional(),
 });
 export type LessonResult = z.infer<typeof LessonResultSchema>;
 

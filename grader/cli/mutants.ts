@@ -1,8 +1,11 @@
 // npm run mutants -- [--set catalog|frozen|all] [--lesson ID...] [--jobs N] [--markdown] [--save FILE] [--from FILE]
+// npm run mutants -- --alternates [--seeds 0-9] [--lesson ID...] [--json FILE] [--solution-only]
 // Plants each bug alone in solutions/, grades it, and prints whether it was
 // caught, by which checks, and whether the diagnosis named its category first
 // (top-1) or among its first three (top-3). The catalog is what the diagnosis
 // was built on; the frozen set is kept apart to measure it honestly.
+// With --alternates: grades the solution and each correct alternate on every
+// seed, and prints which seeds each passed and the false-fail rate.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { Command, Option } from 'commander';
@@ -10,6 +13,7 @@ import { loadCatalog, loadFrozenSet, type Bug } from '../catalog.ts';
 import { diagnose } from '../diagnosis.ts';
 import { gradeMutant, inParallel } from '../mutants.ts';
 import { LessonResultSchema, type LessonResult } from '../results.ts';
+import { runAlternates } from './alternates-report.ts';
 import { runCli } from './run-cli.ts';
 
 const program = new Command('mutants')
@@ -20,6 +24,10 @@ const program = new Command('mutants')
   .option('--markdown', 'print the table as markdown (for the README)')
   .option('--save <file>', 'also write every graded lesson result to this JSON file')
   .option('--from <file>', 'diagnose the lesson results saved by --save instead of grading again')
+  .option('--alternates', 'grade the solution and the correct alternates instead of the bugs')
+  .option('--seeds <range>', 'with --alternates: seeds to grade on, e.g. 0-9 or 0,3,5', '0-9')
+  .option('--json <file>', 'with --alternates: also write every outcome to this file')
+  .option('--solution-only', 'with --alternates: grade only the unmodified solutions (e.g. on --seeds 0-19)')
   .exitOverride();
 
 interface Options {
@@ -29,6 +37,10 @@ interface Options {
   markdown?: boolean;
   save?: string;
   from?: string;
+  alternates?: boolean;
+  seeds: string;
+  json?: string;
+  solutionOnly?: boolean;
 }
 
 interface Graded {
@@ -105,6 +117,7 @@ async function loadSaved(file: string, options: Options): Promise<Graded[]> {
 await runCli(async () => {
   program.parse();
   const options = program.opts<Options>();
+  if (options.alternates) return runAlternates(options);
   const graded = options.from ? await loadSaved(options.from, options) : await gradeAll(options);
   if (options.save) save(options.save, graded);
   const rows = graded.map(row);

@@ -80,6 +80,9 @@ export function markdownReport(results: Results): string {
     '',
     `Backend ${cell(results.backend)}, seed ${results.seed}. The loss curves are also in the results artifact as SVG and HTML.`,
     '',
+    ...results.lessons
+      .filter((lesson) => lesson.referenceBackend && results.backend !== 'unknown' && lesson.referenceBackend !== results.backend)
+      .map((lesson) => `> **Note:** ${lesson.id} was graded on ${cell(results.backend)}; its reference was calibrated on ${cell(lesson.referenceBackend!)}, for which the pass marks are measured.\n`),
     ...results.lessons.map(lessonMarkdown),
   ].join('\n');
 }

@@ -9,7 +9,12 @@ const MARK = { pass: 'PASS', fail: 'FAIL', error: 'ERR ' } as const;
 
 export function terminalReport(results: Results): string {
   const lines = [`Grading ${results.target} (backend ${results.backend}, seed ${results.seed})`, ''];
-  for (const lesson of results.lessons) lines.push(...lessonLines(lesson), '');
+  for (const lesson of results.lessons) {
+    if (lesson.referenceBackend && results.backend !== 'unknown' && lesson.referenceBackend !== results.backend) {
+      lines.push(`NOTE  ${lesson.id} was graded on ${results.backend}, its reference calibrated on ${lesson.referenceBackend}: pass marks are measured for ${lesson.referenceBackend}.`);
+    }
+    lines.push(...lessonLines(lesson), '');
+  }
   lines.push(`Total: ${results.points} / ${results.maxPoints} points`);
   // Without colour, none at all: not even codes inside a student's error message.
   return colourWanted() ? lines.join('\n') : stripVTControlCharacters(lines.join('\n'));

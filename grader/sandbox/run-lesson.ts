@@ -43,6 +43,21 @@ export interface LessonRun {
   curve?: Curve;
 }
 
+/**
+ * Grading runs on the backend the lesson's reference was calibrated on (wasm:
+ * the same arithmetic on every machine, so the same grade on a laptop and in
+ * GitHub Actions, where tfjs-node installs), unless TFJS_BACKEND asks for
+ * another; the results then record the mismatch.
+ */
+export function gradingBackend(lessonId: string): string | undefined {
+  return process.env.TFJS_BACKEND || loadReference(lessonId)?.backend || undefined;
+}
+
+function backendEnv(lessonId: string): Record<string, string> {
+  const name = gradingBackend(lessonId);
+  return name ? { TFJS_BACKEND: name } : {};
+}
+
 /** The grader could not start the sandbox at all: an infrastructure error, not the student's. */
 export class SandboxStartError extends Error {}
 
@@ -202,7 +217,7 @@ class Sandbox {
         '--enable-source-maps',
         `--max-old-space-size=${this.memoryLimitMb}`,
       ],
-      env: launch.env,
+      env: { ...launch.env, ...backendEnv(this.options.lessonId) },
       cwd: launch.cwd,
       uid: launch.uid,
       gid: launch.gid,

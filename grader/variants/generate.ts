@@ -2,7 +2,7 @@
 // generated folders are committed (students need them) and checked for drift.
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
-import { lessonBugs, plantBug, type Bug } from '../catalog.ts';
+import { lessonBugs, plantBug, type Patched } from '../catalog.ts';
 import { repoDir } from '../registry.ts';
 import { bugsReadme } from './bugs-readme.ts';
 import { toExercise, withoutMarkers } from './student-regions.ts';
@@ -25,7 +25,7 @@ function filesUnder(dir: string): string[] {
 }
 
 /** A lesson's files as a student of the solutions sees them: markers removed, `bugs` planted. */
-export function lessonWithBugs(lesson: string, bugs: readonly Bug[]): Map<string, string> {
+export function lessonWithBugs(lesson: string, bugs: readonly Patched[]): Map<string, string> {
   const files = new Map<string, string>();
   for (const file of filesUnder(join(solutionsDir, lesson))) {
     const source = readFileSync(join(solutionsDir, lesson, file), 'utf8');
@@ -38,7 +38,7 @@ export function lessonWithBugs(lesson: string, bugs: readonly Bug[]): Map<string
     files.set(file, text);
   }
   for (const bug of bugs) {
-    if (!files.has(bug.file)) throw new Error(`bug ${bug.id}: solutions/${lesson}/${bug.file} does not exist`);
+    if (!files.has(bug.file)) throw new Error(`${bug.id}: solutions/${lesson}/${bug.file} does not exist`);
   }
   return files;
 }

@@ -1,0 +1,87 @@
+// Correct alternatives to lesson 5's solution: the same maths written another way.
+// Each must get full marks on every seed (`npm run mutants -- --alternates`).
+import type { AlternateInput } from '../../catalog.ts';
+
+const lesson = '05-transformer';
+const file = 'transformer.ts';
+
+export default [
+  {
+    id: 'transformer-scale-queries-first',
+    lesson,
+    file,
+    title: 'queries scaled before the product',
+    why: '(q / sqrt(dk)) kᵀ = (q kᵀ) / sqrt(dk).',
+    patch: {
+      find: 'const scores = tf.matMul(q, k, false, true).div(Math.sqrt(dk));',
+      replace: 'const scores = tf.matMul(q.mul(1 / Math.sqrt(dk)), k.transpose([0, 1, 3, 2]));',
+    },
+  },
+  {
+    id: 'transformer-mask-with-where',
+    lesson,
+    file,
+    title: 'padding masked with tf.where',
+    why: 'Replacing padded keys’ scores by a large negative number gives them the same zero weight as adding it.',
+    patch: {
+      find: `  const blocked = tf.sub(1, keyMask.reshape([batch, 1, 1, length])).mul(-1e9);
+  const weights = tf.softmax(scores.add(blocked)) as tf.Tensor4D;`,
+      replace: `  const keep = keyMask.reshape([batch, 1, 1, length]).greater(0).tile([1, scores.shape[1], scores.shape[2], 1]);
+  const weights = tf.softmax(tf.where(keep, scores, tf.fill(scores.shape, -1e9))) as tf.Tensor4D;`,
+    },
+  },
+  {
+    id: 'transformer-layer-norm-by-hand',
+    lesson,
+    file,
+    title: 'layer norm with mean and variance written out',
+    why: 'The mean and the mean squared deviation over the last axis are what tf.moments returns.',
+    patch: {
+      find: `  const { mean, variance } = tf.moments(x, -1, true);`,
+      replace: `  const mean = x.mean(-1, true);
+  const variance = x.sub(mean).square().mean(-1, true);`,
+    },
+  },
+  {
+    id: 'transformer-pool-by-sum',
+    lesson,
+    file,
+    title: 'mean pooling as a mask-times-x product over a count',
+    why: 'The mask row times x sums the real tokens’ vectors; divided by their number it is their mean.',
+    patch: {
+      find: `  const weights = keyMask.expandDims(2);
+  return x.mul(weights).sum(1).div(weights.sum(1)) as tf.Tensor2D;`,
+      replace: `  const counts = keyMask.sum(1, true);
+  return tf.matMul(keyMask.expandDims(1), x).squeeze([1]).div(counts) as tf.Tensor2D;`,
+    },
+  },
+  {
+    id: 'transformer-hand-cross-entropy',
+    lesson,
+    file,
+    title: 'cross-entropy with logSoftmax',
+    why: 'The mean of -log softmax(logits)[label] is the softmax cross-entropy.',
+    patch: {
+      find: 'return tf.losses.softmaxCrossEntropy(tf.oneHot(labels, logits.shape[1]), logits) as tf.Scalar;',
+      replace: 'return tf.tidy(() => tf.logSoftmax(logits).mul(tf.oneHot(labels, logits.shape[1])).sum(1).mean().neg() as tf.Scalar);',
+    },
+  },
+  {
+    id: 'transformer-optimizer-minimize',
+    lesson,
+    file,
+    title: 'optimizer.minimize instead of variableGrads',
+    why: 'minimize takes the gradients of the returned loss and applies them: the same step.',
+    patch: {
+      find: `      const loss = tf.tidy(() => {
+        const { value, grads } = tf.variableGrads(
+          () => lossFunction(classify(model, ids as tf.Tensor2D), labels as tf.Tensor1D),
+          weights,
+        );
+        optimizer.applyGradients(grads);
+        return value;
+      });`,
+      replace: `      const loss = optimizer.minimize(() => lossFunction(classify(model, ids as tf.Tensor2D), labels as tf.Tensor1D), true, weights)!;`,
+    },
+  },
+] satisfies AlternateInput[];
