@@ -15,6 +15,8 @@ export interface GradeOptions {
   checks?: readonly string[];
   /** Multiplies every time limit (tests of the grader shrink them). */
   timeScale?: number;
+  /** Resident memory allowed to each lesson's sandbox; 4 GB unless given. */
+  memoryLimitMb?: number;
   /** Called as each lesson finishes, for progress output. */
   onLesson?: (lesson: LessonResult) => void;
   /**
@@ -40,7 +42,7 @@ export async function grade(options: GradeOptions): Promise<Results> {
     const lesson = options.checks
       ? { ...full, checks: full.checks.filter((check) => options.checks!.includes(check.id)) }
       : full;
-    const run = await runLesson(lesson, { lessonId: id, lessonDir: join(options.targetDir, id), seed, timeScale: options.timeScale });
+    const run = await runLesson(lesson, { lessonId: id, lessonDir: join(options.targetDir, id), seed, timeScale: options.timeScale, memoryLimitMb: options.memoryLimitMb });
     if (run.backend !== 'unknown') backend = run.backend;
     const result: LessonResult = {
       id,

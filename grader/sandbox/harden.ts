@@ -43,6 +43,8 @@ export function hardenSandbox(): void {
     domainTaming: 'unsafe',
     localeTaming: 'unsafe',
   });
+  // After lockdown(), which puts tamed versions of some globals in place.
+  freezeGlobals();
 }
 
 /** A package's exports if it is already loaded (an optional one may be missing). */
@@ -102,6 +104,20 @@ function freezeNamespace(namespace: object): void {
   Object.freeze(namespace);
   for (const value of Object.values(namespace)) {
     if (typeof value === 'function' && value.prototype) Object.freeze(value.prototype);
+  }
+}
+
+/**
+ * lockdown() freezes the intrinsics but leaves this realm's global bindings
+ * writable: `globalThis.JSON = ...` would swap what the checks call. Every
+ * global that exists now keeps its value; new ones may still be added.
+ */
+function freezeGlobals(): void {
+  for (const name of Reflect.ownKeys(globalThis)) {
+    const descriptor = Object.getOwnPropertyDescriptor(globalThis, name)!;
+    // Node's lazily created globals (crypto, navigator, ...) are accessors: left as they are.
+    if (!('value' in descriptor) || !descriptor.configurable) continue;
+    Object.defineProperty(globalThis, name, { ...descriptor, writable: false, configurable: false });
   }
 }
 

@@ -57,6 +57,18 @@ async function runCheck(checkId: string): Promise<FromSandbox> {
   }
 }
 
+process.on('message', (message: { kind?: unknown; checkId?: unknown }) => {
+  if (message.kind === 'run' && typeof message.checkId === 'string') {
+    const checkId = message.checkId;
+    runCheck(checkId).then(send, (error) => {
+      send({ kind: 'result', checkId, status: 'error', message: describe(error), figures: {}, causes: [] });
+    });
+  }
+});
+
+// Before the handlers below, so that a failure here ends the sandbox: the grader reports it.
+hardenSandbox();
+
 // Errors from student code still running after it returned (a missing await)
 // must not end the sandbox: the grader notes them beside the running check.
 // The WebAssembly backend's runtime installs handlers that exit the process
@@ -69,14 +81,4 @@ process.on('unhandledRejection', (reason) => send({ kind: 'unhandled', message: 
 // A sandbox whose grader is gone (killed, interrupted) has nobody to report to.
 process.on('disconnect', () => process.exit(0));
 
-process.on('message', (message: { kind?: unknown; checkId?: unknown }) => {
-  if (message.kind === 'run' && typeof message.checkId === 'string') {
-    const checkId = message.checkId;
-    runCheck(checkId).then(send, (error) => {
-      send({ kind: 'result', checkId, status: 'error', message: describe(error), figures: {}, causes: [] });
-    });
-  }
-});
-
-hardenSandbox();
 send({ kind: 'ready', backend: backend.name });
