@@ -5,13 +5,16 @@
 // grader runs as root (CI, Gradescope) the sandbox also runs as the
 // unprivileged user `nobody`, so it cannot signal the grader or write its files.
 import { createRequire } from 'node:module';
-import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { graderDir, repoDir } from '../registry.ts';
+import { cacheEnv, prepare } from './typescript-loader.mjs';
 
 /** `nobody` on Linux and macOS. */
 const NOBODY = 65534;
+/** The sandbox's JavaScript, transpiled by the grader (see typescript-loader.mjs). */
+const transpiledDir = join(repoDir, '.cache', 'sandbox-js');
 
 export interface SandboxLaunch {
   execArgv: string[];
@@ -31,7 +34,8 @@ export function sandboxLaunch(lessonDir: string): SandboxLaunch {
   const temp = mkdtempSync(join(tmpdir(), 'grade-sandbox-'));
   if (asRoot) chownSync(temp, NOBODY, NOBODY);
   const addons = usesNativeTfjs();
-  const reads = [...courseFiles(lessonDir), lessonDir, temp];
+  const reads = [...courseFiles(lessonDir), lessonDir, temp, transpiledDir];
+  prepare(transpiledDir, reads.filter((path) => path !== temp).flatMap(typescriptFiles));
   const execArgv = [
     PERMISSION_FLAG,
     ...reads.map((path) => `--allow-fs-read=${path}`),
@@ -42,7 +46,7 @@ export function sandboxLaunch(lessonDir: string): SandboxLaunch {
   ];
   return {
     execArgv,
-    env: sandboxEnv(temp),
+    env: { ...sandboxEnv(temp), [cacheEnv]: transpiledDir },
     cwd: temp,
     ...(asRoot ? { uid: NOBODY, gid: NOBODY } : {}),
     cleanup: () => rmSync(temp, { recursive: true, force: true }),
@@ -59,6 +63,14 @@ function courseFiles(lessonDir: string): string[] {
   const roots = new Set([repoDir, packageRoot(lessonDir) ?? repoDir]);
   const files = [...roots].flatMap((root) => ['package.json', 'lib', 'node_modules'].map((name) => join(root, name)));
   return [...files.filter(existsSync), ...graderCode()];
+}
+
+/** The TypeScript files a sandbox may load from `path`: not node_modules', not tests. */
+function typescriptFiles(path: string): string[] {
+  if (!existsSync(path)) return [];
+  if (!statSync(path).isDirectory()) return /\.ts$/.test(path) && !path.endsWith('.d.ts') ? [path] : [];
+  if (/[\\/](node_modules|test)$/.test(path)) return [];
+  return readdirSync(path).flatMap((name) => typescriptFiles(join(path, name)));
 }
 
 function packageRoot(dir: string): string | undefined {
