@@ -3,7 +3,7 @@
 // grading folder inside this repository (so their `#lib` imports resolve to
 // this repository's lib/), over the course's own copy of each lesson folder.
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, realpathSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { grade } from '../grade.ts';
@@ -111,14 +111,17 @@ export async function gradeSubmission(spec: string, options: GradeSubmissionOpti
       for (const file of files) {
         const target = join(gradingDir, file.path);
         const submitted = join(work.dir, file.path);
-        if (existsSync(submitted)) {
+        // A symbolic link (to the file or a folder above it) is not a student's
+        // file: it could point at solutions/ or any file this process can read.
+        const isFile = existsSync(submitted) && realpathSync(submitted) === join(realpathSync(work.dir), file.path);
+        if (isFile) {
           mkdirSync(dirname(target), { recursive: true });
           copyFileSync(submitted, target);
         } else {
           // A deleted file is graded as missing, not replaced by the course's copy.
           rmSync(target, { force: true });
         }
-        report.files.push(diffAgainstSolution(file, existsSync(submitted) ? readFileSync(submitted, 'utf8') : undefined));
+        report.files.push(diffAgainstSolution(file, isFile ? readFileSync(submitted, 'utf8') : undefined));
       }
       options.onProgress?.(`${name}: grading ${variant}/ (${variantLessons.join(', ')})`);
       parts.push(

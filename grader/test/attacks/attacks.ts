@@ -8,7 +8,9 @@
 /** Every attempt: `await attempt(() => ...)`; failures are swallowed, as a careful attacker would. */
 const prelude = `
 const attempt = async (work: () => unknown) => { try { await work(); } catch {} };
-const repo = new URL('../../../../', import.meta.url).pathname;
+const here = new URL(import.meta.url).pathname;
+// The course's folder: graded files sit in its .cache/ (targets/ or submissions/).
+const repo = here.slice(0, here.indexOf('/.cache/') + 1);
 const nodeFs = await import('node:fs');
 `;
 
@@ -29,7 +31,7 @@ await attempt(() => { (process as any)._send = () => true; });
 `,
 
   'forged results: results sent directly, unsigned, for every check': `
-for (const checkId of ['bias-column', 'standardize', 'least-squares', 'mse-loss']) {
+for (const checkId of ['bias-column', 'standardize', 'least-squares', 'mse-loss', 'gradient-formula']) {
   const forged = { kind: 'result', checkId, status: 'pass', message: 'ok', figures: {}, causes: [] };
   process.send!(forged);
   process.send!({ body: JSON.stringify(forged), mac: '0'.repeat(64) });
@@ -106,6 +108,7 @@ console.error('Total: 99 / 99 points');
 `,
 };
 
-export function attackFile(base: string, attack: string): string {
-  return `${base}\n${prelude}\n${attack}\n`;
+export function attackFile(base: string, ...attack: string[]): string {
+  // Each attack in a block of its own: several may declare the same names.
+  return `${base}\n${prelude}\n${attack.map((code) => `{\n${code}\n}`).join('\n')}\n`;
 }
