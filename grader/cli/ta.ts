@@ -42,6 +42,7 @@ const lessonOption = () => new Option('-l, --lesson <id...>', 'grade only these 
 const checkOption = () => new Option('--check <id...>', 'run only these checks (and the runs they need)');
 const variantOption = () =>
   new Option('--variant <name...>', "grade only these folders of the submission (default: each it has)").choices(['exercise', 'bugs']);
+const keepOption = () => new Option('--keep', 'keep the graded copy of each submission in .cache/submissions/ (removed by default)');
 const seedOption = () => new Option('--seed <n>', 'grading seed').argParser(positiveNumber('--seed')).default(DEFAULT_SEED);
 
 program
@@ -59,8 +60,9 @@ program
   .addOption(new Option('-f, --format <name>', 'how to print the results').choices(Object.keys(reporters)).default('terminal'))
   .option('--json <file>', 'also write the results document to this file')
   .option('-o, --out <file>', 'write the report to this file instead of standard output')
+  .addOption(keepOption())
   .exitOverride()
-  .action(async (spec: string, options: { lesson?: string[]; check?: string[]; variant?: ('exercise' | 'bugs')[]; seed: number; format: ReporterName; json?: string; out?: string }) => {
+  .action(async (spec: string, options: { lesson?: string[]; check?: string[]; variant?: ('exercise' | 'bugs')[]; seed: number; format: ReporterName; json?: string; out?: string; keep?: boolean }) => {
     if (options.json) checkOutputFile(options.json, '--json');
     if (options.out) checkOutputFile(options.out, '--out');
     // Written after every lesson, so that a run killed later keeps what it finished.
@@ -75,6 +77,7 @@ program
       seed: options.seed,
       onProgress: (line) => console.error(line),
       onPartial: save,
+      keep: options.keep,
     });
     const results = report.results!;
     save(results);
@@ -105,11 +108,12 @@ program
   .option('--memory-limit <mb>', 'per submission, its sandboxes included', positiveNumber('--memory-limit'), DEFAULT_MEMORY_LIMIT_MB)
   .option('-o, --out <dir>', 'where to write compare.html, compare.csv and results/', 'out/compare')
   .option('--title <text>', 'title of the report', 'Submissions compared')
+  .addOption(keepOption())
   .exitOverride()
   .action(
     async (
       submissions: string[],
-      options: { branches?: string; lesson?: string[]; check?: string[]; variant?: ('exercise' | 'bugs')[]; seed: number; jobs: number; timeLimit: number; memoryLimit: number; out: string; title: string },
+      options: { branches?: string; lesson?: string[]; check?: string[]; variant?: ('exercise' | 'bugs')[]; seed: number; jobs: number; timeLimit: number; memoryLimit: number; out: string; title: string; keep?: boolean },
     ) => {
       const items = [...submissions, ...(options.branches ? await branchesMatching(options.branches) : [])];
       const started = Date.now();
@@ -124,6 +128,7 @@ program
         jobs: Math.floor(options.jobs),
         timeLimitMs: options.timeLimit * 1000,
         memoryLimitMb: options.memoryLimit,
+        keep: options.keep,
         onProgress: (line) => console.error(line),
         // Each submission's results as soon as it is graded: a run stopped later keeps them.
         onReport: (report) => {

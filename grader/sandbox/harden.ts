@@ -5,7 +5,7 @@
 // other processes by replacing them. A student file that then assigns to one
 // of them gets a TypeError that says the object is frozen or not writable.
 import 'ses';
-import { createRequire } from 'node:module';
+import { createRequire, syncBuiltinESMExports } from 'node:module';
 
 const require = createRequire(import.meta.url);
 
@@ -28,6 +28,7 @@ export function hardenSandbox(): void {
   }
   freezeKernelRegistries();
   guardProcess();
+  guardWorkers();
   lockdown({
     // Keep V8's stacks: the grader points at the student's line with them.
     errorTaming: 'unsafe',
@@ -105,6 +106,25 @@ function freezeNamespace(namespace: object): void {
   for (const value of Object.values(namespace)) {
     if (typeof value === 'function' && value.prototype) Object.freeze(value.prototype);
   }
+}
+
+/**
+ * A worker thread has a `process` of its own, whose kill() is not guarded.
+ * Node 20 must allow workers for the TypeScript loader's hooks thread, which
+ * is running by now; tfjs's threaded WebAssembly build needs them
+ * (TFJS_WASM_THREADS above 1), and keeps them.
+ */
+function guardWorkers(): void {
+  if (Number(process.env.TFJS_WASM_THREADS || 1) > 1) return;
+  const workerThreads = require('node:worker_threads') as Record<string, unknown>;
+  workerThreads.Worker = class {
+    constructor() {
+      throw new TypeError('worker threads are not available while grading');
+    }
+  };
+  // `import { Worker } from 'node:worker_threads'` reads the exports as they were at the first import.
+  syncBuiltinESMExports();
+  Object.freeze(workerThreads);
 }
 
 /**

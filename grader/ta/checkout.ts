@@ -8,7 +8,7 @@ import { basename, join, relative, resolve, sep } from 'node:path';
 import { simpleGit } from 'simple-git';
 import { repoDir } from '../registry.ts';
 import { UsageError } from '../target.ts';
-import { onCleanup } from './cleanup.ts';
+import { markOwned, onCleanup, removeStaleCheckouts } from './cleanup.ts';
 
 export type Source =
   | { kind: 'ref'; spec: string; ref: string }
@@ -79,10 +79,16 @@ export interface Checkout {
 export async function checkout(source: Source, onTemporary?: (dir: string) => void): Promise<Checkout> {
   if (source.kind === 'folder') return { dir: source.path, remove: () => {} };
   const courseCommit = await commitOf(repoDir, 'HEAD');
-  const dir = mkdtempSync(join(tmpdir(), 'grade-submission-'));
+  const prefix = join(tmpdir(), 'grade-submission-');
+  removeStaleCheckouts(prefix, removeCheckout);
+  const dir = mkdtempSync(prefix);
+  markOwned(dir);
   onTemporary?.(dir);
   if (source.kind === 'ref') {
-    const remove = onCleanup(() => removeWorktree(dir));
+    const remove = onCleanup(() => {
+      removeWorktree(dir);
+      rmSync(`${dir}.owner`, { force: true });
+    });
     try {
       const commit = await commitOf(repoDir, source.ref);
       await withRetry(() => simpleGit(repoDir).raw(['worktree', 'add', '--detach', '--quiet', dir, commit]));
@@ -92,7 +98,10 @@ export async function checkout(source: Source, onTemporary?: (dir: string) => vo
       throw error;
     }
   }
-  const remove = onCleanup(() => rmSync(dir, { recursive: true, force: true }));
+  const remove = onCleanup(() => {
+    rmSync(dir, { recursive: true, force: true });
+    rmSync(`${dir}.owner`, { force: true });
+  });
   try {
     try {
       await simpleGit().clone(source.location, dir, ['--quiet', '--no-checkout']);
@@ -113,6 +122,12 @@ export async function checkout(source: Source, onTemporary?: (dir: string) => vo
     remove();
     throw error;
   }
+}
+
+/** A worktree of this repository or a clone: whichever `dir` is. */
+function removeCheckout(dir: string): void {
+  if (existsSync(join(dir, '.git')) && statSync(join(dir, '.git')).isDirectory()) rmSync(dir, { recursive: true, force: true });
+  else removeWorktree(dir);
 }
 
 function removeWorktree(dir: string): void {

@@ -11,6 +11,7 @@ import { lessonIds, loadLesson, repoDir } from '../registry.ts';
 import { ResultsSchema, sumPoints, type Results } from '../results.ts';
 import { withoutMarkers } from '../variants/student-regions.ts';
 import { changedFiles, checkout, parseSource, sourceName, type Source } from './checkout.ts';
+import { onCleanup } from './cleanup.ts';
 
 /** The folders of a course checkout that hold student work, graded in this order. */
 export const STUDENT_VARIANTS = ['exercise', 'bugs'] as const;
@@ -47,6 +48,8 @@ export interface GradeSubmissionOptions {
   /** Told the temporary checkout folder as soon as it exists (so a parent can remove it after a kill). */
   onTemporary?: (dir: string) => void;
   onProgress?: (line: string) => void;
+  /** Keep the graded copy of the student's files in .cache/submissions/<name>/ (removed by default). */
+  keep?: boolean;
   /** The results so far, after every lesson, to be written to disk as grading goes. */
   onPartial?: (results: Results) => void;
 }
@@ -96,10 +99,14 @@ export async function gradeSubmission(spec: string, options: GradeSubmissionOpti
   const wanted = await studentFiles(lessons);
   options.onProgress?.(`${name}: checking out ${describe(source)}`);
   const work = await checkout(source, options.onTemporary);
+  // Students' code is kept no longer than it is needed, unless the TA asks.
+  const gradingDir = join(repoDir, '.cache', 'submissions', name);
+  const removeGradingDir = onCleanup(() => {
+    if (!options.keep) rmSync(gradingDir, { recursive: true, force: true });
+  });
   try {
     const isStudentFile = new Set((await studentFiles()).map((file) => file.path));
     report.tampering = (await changedFiles(work)).filter((path) => !isStudentFile.has(path));
-    const gradingDir = join(repoDir, '.cache', 'submissions', name);
     rmSync(gradingDir, { recursive: true, force: true });
     const parts: Results[] = [];
     for (const variant of STUDENT_VARIANTS.filter((v) => !options.variants?.length || options.variants.includes(v))) {
@@ -141,6 +148,7 @@ export async function gradeSubmission(spec: string, options: GradeSubmissionOpti
     }
     report.results = combineResults(name, parts);
   } finally {
+    removeGradingDir();
     work.remove();
     report.durationMs = Date.now() - started;
   }

@@ -99,6 +99,7 @@ await attempt(() => (process as any)._kill(process.ppid, 9));
 await attempt(() => (process as any)._debugProcess(process.ppid));
 await attempt(async () => { const inspector = await import('node:inspector'); const session = new inspector.Session(); session.connect(); });
 await attempt(() => process.kill(-process.ppid, 'SIGKILL'));
+await attempt(async () => new (await import('node:worker_threads')).Worker('process.kill(process.ppid, "SIGKILL")', { eval: true }));
 `,
 
   'stdout and stderr in the results format': `

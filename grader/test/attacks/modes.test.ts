@@ -95,10 +95,16 @@ describe('attacks through npm run grade, ta grade and ta compare', function () {
         expect(result.status, result.stderr).to.equal(1);
         return { results: parseResults(readFileSync(json, 'utf8'), json), stderr: result.stderr };
       };
+      // A checkout left by a grader that was killed: its process is gone.
+      const dead = spawnSync(process.execPath, ['-e', 'process.pid']).pid!;
+      const stale = mkdtempSync(join(tmpdir(), 'grade-submission-'));
+      writeFileSync(`${stale}.owner`, String(dead));
       const honest = run('honest');
+      expect(existsSync(stale), 'a stale checkout removed').to.equal(false);
       const attacker = run('attacker');
       expect(verdicts(lessonOf(attacker.results))).to.deep.equal(verdicts(lessonOf(honest.results)));
       expect(attacker.stderr).to.include(`grader/lessons/${lesson}/reference.json`);
+      expect(existsSync(join(repoDir, '.cache', 'submissions', 'student-attacker')), 'the graded copy removed').to.equal(false);
       expect(git(repoDir, 'status', '--porcelain', '--untracked-files=no', 'grader', 'lib', 'solutions')).to.equal('');
     });
 
