@@ -87,34 +87,35 @@ describe('attacks through npm run grade, ta grade and ta compare', function () {
 
     const taArgs = ['--lesson', lesson, '--variant', 'exercise', '--check', ...checks];
     const lessonOf = (results: Results) => results.lessons.find((l) => l.id === `exercise/${lesson}`)!;
+    const compared = () => join(out, 'compare');
+    const read = (name: string) => parseResults(readFileSync(join(compared(), 'results', `${name}.json`), 'utf8'), name);
 
-    it('ta grade: the honest grade, the tampered reference listed and not used, results on disk, the TA checkout clean', () => {
-      const run = (branch: string) => {
-        const json = join(out, `ta-${branch}.json`);
-        const result = spawnSync(process.execPath, cli('ta.ts', 'grade', `${student}#${branch}`, ...taArgs, '--json', json), { cwd: repoDir, encoding: 'utf8' });
-        expect(result.status, result.stderr).to.equal(1);
-        return { results: parseResults(readFileSync(json, 'utf8'), json), stderr: result.stderr };
-      };
+    let comparison: ReturnType<typeof spawnSync>;
+    // ta grade's test compares with the honest grade from here too.
+    before(() => {
+      comparison = spawnSync(process.execPath, cli('ta.ts', 'compare', `${student}#honest`, `${student}#attacker`, ...taArgs, '--jobs', '2', '--out', compared()), { cwd: repoDir, encoding: 'utf8' });
+    });
+
+    it('ta compare: the honest grade for each, every result on disk', () => {
+      expect(comparison.status, String(comparison.stderr)).to.equal(0);
+      expect(existsSync(join(compared(), 'compare.html'))).to.equal(true);
+      expect(verdicts(lessonOf(read('student-attacker')))).to.deep.equal(verdicts(lessonOf(read('student-honest'))));
+    });
+
+    it('ta grade: the honest grade, the tampered reference listed and not used, results on disk, stale checkouts and the graded copy removed', () => {
       // A checkout left by a grader that was killed: its process is gone.
       const dead = spawnSync(process.execPath, ['-e', 'process.pid']).pid!;
       const stale = mkdtempSync(join(tmpdir(), 'grade-submission-'));
       writeFileSync(`${stale}.owner`, String(dead));
-      const honest = run('honest');
+      const json = join(out, 'ta-attacker.json');
+      const run = spawnSync(process.execPath, cli('ta.ts', 'grade', `${student}#attacker`, ...taArgs, '--json', json), { cwd: repoDir, encoding: 'utf8' });
+      expect(run.status, run.stderr).to.equal(1);
+      const attacker = parseResults(readFileSync(json, 'utf8'), json);
+      // The honest submission's grade, from ta compare above.
+      expect(verdicts(lessonOf(attacker))).to.deep.equal(verdicts(lessonOf(read('student-honest'))));
+      expect(run.stderr).to.include(`grader/lessons/${lesson}/reference.json`);
       expect(existsSync(stale), 'a stale checkout removed').to.equal(false);
-      const attacker = run('attacker');
-      expect(verdicts(lessonOf(attacker.results))).to.deep.equal(verdicts(lessonOf(honest.results)));
-      expect(attacker.stderr).to.include(`grader/lessons/${lesson}/reference.json`);
       expect(existsSync(join(repoDir, '.cache', 'submissions', 'student-attacker')), 'the graded copy removed').to.equal(false);
-      expect(git(repoDir, 'status', '--porcelain', '--untracked-files=no', 'grader', 'lib', 'solutions')).to.equal('');
-    });
-
-    it('ta compare: the honest grade for each, every result on disk', () => {
-      const dir = join(out, 'compare');
-      const run = spawnSync(process.execPath, cli('ta.ts', 'compare', `${student}#honest`, `${student}#attacker`, ...taArgs, '--jobs', '2', '--out', dir), { cwd: repoDir, encoding: 'utf8' });
-      expect(run.status, run.stderr).to.equal(0);
-      const read = (name: string) => parseResults(readFileSync(join(dir, 'results', `${name}.json`), 'utf8'), name);
-      expect(existsSync(join(dir, 'compare.html'))).to.equal(true);
-      expect(verdicts(lessonOf(read('student-attacker')))).to.deep.equal(verdicts(lessonOf(read('student-honest'))));
     });
   });
 });
