@@ -9,6 +9,7 @@ import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync } fro
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { graderDir, repoDir } from '../registry.ts';
+import { markOwned, removeStaleCheckouts } from '../ta/cleanup.ts';
 import { cacheEnv, prepare } from './typescript-loader.mjs';
 
 /** `nobody` on Linux and macOS. */
@@ -30,8 +31,12 @@ export interface SandboxLaunch {
 export const PERMISSION_FLAG = process.allowedNodeEnvironmentFlags.has('--permission') ? '--permission' : '--experimental-permission';
 
 export function sandboxLaunch(lessonDir: string): SandboxLaunch {
-  const asRoot = process.getuid?.() === 0;
-  const temp = mkdtempSync(join(tmpdir(), 'grade-sandbox-'));
+  const asRoot = process.getuid?.() === 0 && othersCanRead(lessonDir);
+  // A grader killed with SIGKILL leaves its sandboxes' folders: the next run removes them.
+  const prefix = join(tmpdir(), 'grade-sandbox-');
+  removeStaleCheckouts(prefix, (dir) => rmSync(dir, { recursive: true, force: true }));
+  const temp = mkdtempSync(prefix);
+  markOwned(temp);
   if (asRoot) chownSync(temp, NOBODY, NOBODY);
   const addons = usesNativeTfjs();
   const reads = [...courseFiles(lessonDir), lessonDir, temp, transpiledDir];
@@ -49,8 +54,37 @@ export function sandboxLaunch(lessonDir: string): SandboxLaunch {
     env: { ...sandboxEnv(temp), [cacheEnv]: transpiledDir },
     cwd: temp,
     ...(asRoot ? { uid: NOBODY, gid: NOBODY } : {}),
-    cleanup: () => rmSync(temp, { recursive: true, force: true }),
+    cleanup: () => {
+      rmSync(temp, { recursive: true, force: true });
+      rmSync(`${temp}.owner`, { force: true });
+    },
   };
+}
+
+let warned = false;
+
+/**
+ * `nobody` reads the course through the "others" permission bits. Where a
+ * folder on the way withholds them (an umask of 077, a home folder of mode
+ * 700), the sandbox runs as the grader's user instead, with the permission
+ * model alone, rather than failing every student.
+ */
+function othersCanRead(lessonDir: string): boolean {
+  const paths = [lessonDir, join(repoDir, 'package.json'), join(repoDir, 'node_modules'), join(repoDir, 'lib'), graderDir];
+  for (const path of paths) {
+    for (let at = path; ; at = dirname(at)) {
+      if (!existsSync(at)) break;
+      const mode = statSync(at).mode;
+      const needed = statSync(at).isDirectory() ? 0o005 : 0o004;
+      if ((mode & needed) !== needed) {
+        if (!warned) console.error(`warning: student code runs as this user, not as nobody: ${at} is not readable by other users (chmod o+rX)`);
+        warned = true;
+        return false;
+      }
+      if (dirname(at) === at) break;
+    }
+  }
+  return true;
 }
 
 /**
