@@ -1,5 +1,5 @@
 // Grades a target: every lesson's checks in a sandbox, into one results document.
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { loadLesson, lessonIds } from './registry.ts';
 import { ResultsSchema, sumPoints, type LessonResult, type Results } from './results.ts';
 import { runLesson } from './sandbox/run-lesson.ts';
@@ -42,7 +42,7 @@ export async function grade(options: GradeOptions): Promise<Results> {
     const lesson = options.checks
       ? { ...full, checks: full.checks.filter((check) => options.checks!.includes(check.id)) }
       : full;
-    const run = await runLesson(lesson, { lessonId: id, lessonDir: join(options.targetDir, id), seed, timeScale: options.timeScale, memoryLimitMb: options.memoryLimitMb });
+    const run = await runLesson(lesson, { lessonId: id, lessonDir: join(resolve(options.targetDir), id), seed, timeScale: options.timeScale, memoryLimitMb: options.memoryLimitMb });
     if (run.backend !== 'unknown') backend = run.backend;
     const result: LessonResult = {
       id,

@@ -5,7 +5,7 @@
 // grader runs as root (CI, Gradescope) the sandbox also runs as the
 // unprivileged user `nobody`, so it cannot signal the grader or write its files.
 import { createRequire } from 'node:module';
-import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { chownSync, existsSync, mkdtempSync, readdirSync, realpathSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { graderDir, repoDir } from '../registry.ts';
@@ -39,7 +39,8 @@ export function sandboxLaunch(lessonDir: string): SandboxLaunch {
   markOwned(temp);
   if (asRoot) chownSync(temp, NOBODY, NOBODY);
   const addons = usesNativeTfjs();
-  const reads = [...courseFiles(lessonDir), lessonDir, temp, transpiledDir];
+  // The permission model checks real paths: a node_modules that is a symbolic link is allowed where it leads.
+  const reads = withRealPaths([...courseFiles(lessonDir), lessonDir, temp, transpiledDir]);
   prepare(transpiledDir, reads.filter((path) => path !== temp).flatMap(typescriptFiles));
   const execArgv = [
     PERMISSION_FLAG,
@@ -97,6 +98,10 @@ function courseFiles(lessonDir: string): string[] {
   const roots = new Set([repoDir, packageRoot(lessonDir) ?? repoDir]);
   const files = [...roots].flatMap((root) => ['package.json', 'lib', 'node_modules'].map((name) => join(root, name)));
   return [...files.filter(existsSync), ...graderCode()];
+}
+
+function withRealPaths(paths: string[]): string[] {
+  return [...new Set(paths.flatMap((path) => (existsSync(path) ? [path, realpathSync(path)] : [path])))];
 }
 
 /** The TypeScript files a sandbox may load from `path`: not node_modules', not tests. */
