@@ -1,5 +1,5 @@
 // Grades a target: every lesson's checks in a sandbox, into one results document.
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { diagnose, SHOWN_CAUSES } from './diagnosis.ts';
 import { loadLesson, loadReference, lessonIds } from './registry.ts';
 import { graderInfo, type Source } from './provenance.ts';
@@ -19,6 +19,8 @@ export interface GradeOptions {
   timeScale?: number;
   /** Whose submission this is (repository, commit, branch, student), recorded in the results. */
   source?: Source;
+  /** Resident memory allowed to each lesson's sandbox; 4 GB unless given. */
+  memoryLimitMb?: number;
   /** Called as each lesson finishes, for progress output. */
   onLesson?: (lesson: LessonResult) => void;
   /**
@@ -44,7 +46,7 @@ export async function grade(options: GradeOptions): Promise<Results> {
     const lesson = options.checks
       ? { ...full, checks: full.checks.filter((check) => options.checks!.includes(check.id)) }
       : full;
-    const run = await runLesson(lesson, { lessonId: id, lessonDir: join(options.targetDir, id), seed, timeScale: options.timeScale });
+    const run = await runLesson(lesson, { lessonId: id, lessonDir: join(resolve(options.targetDir), id), seed, timeScale: options.timeScale, memoryLimitMb: options.memoryLimitMb });
     if (run.backend !== 'unknown') backend = run.backend;
     const result: LessonResult = {
       id,

@@ -9,6 +9,10 @@ export async function runCli(main: () => Promise<number | void>): Promise<void> 
     console.error(`error: the grader itself failed: ${error instanceof Error ? error.message : String(error)}`);
     process.exit(2);
   };
+  // tfjs's WebAssembly runtime, if already loaded, installed handlers that
+  // rethrow, which would end the process with Node's exit code 7.
+  process.removeAllListeners('uncaughtException');
+  process.removeAllListeners('unhandledRejection');
   process.on('uncaughtException', crash);
   process.on('unhandledRejection', crash);
   try {

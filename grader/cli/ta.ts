@@ -47,6 +47,7 @@ const lessonOption = () => new Option('-l, --lesson <id...>', 'grade only these 
 const checkOption = () => new Option('--check <id...>', 'run only these checks (and the runs they need)');
 const variantOption = () =>
   new Option('--variant <name...>', "grade only these folders of the submission (default: each it has)").choices(['exercise', 'bugs']);
+const keepOption = () => new Option('--keep', 'keep the graded copy of each submission in .cache/submissions/ (removed by default)');
 const seedOption = () => new Option('--seed <n>', 'grading seed').argParser(parseSeed).default(DEFAULT_SEED);
 
 program
@@ -64,8 +65,9 @@ program
   .addOption(new Option('-f, --format <name>', 'how to print the results').choices(Object.keys(reporters)).default('terminal'))
   .option('--json <file>', 'also write the results document to this file')
   .option('-o, --out <file>', 'write the report to this file instead of standard output')
+  .addOption(keepOption())
   .exitOverride()
-  .action(async (spec: string, options: { lesson?: string[]; check?: string[]; variant?: ('exercise' | 'bugs')[]; seed: number; format: ReporterName; json?: string; out?: string }) => {
+  .action(async (spec: string, options: { lesson?: string[]; check?: string[]; variant?: ('exercise' | 'bugs')[]; seed: number; format: ReporterName; json?: string; out?: string; keep?: boolean }) => {
     checkOutputs(options);
     const report = await gradeSubmission(spec, {
       lessons: checkLessons(options.lesson),
@@ -74,6 +76,7 @@ program
       seed: options.seed,
       onProgress: (line) => console.error(line),
       onPartial: (partial) => saveResults(partial, options),
+      keep: options.keep,
     });
     const results = report.results!;
     writeResults(results, options);
@@ -104,11 +107,12 @@ program
   .option('--memory-limit <mb>', 'per submission, its sandboxes included', positiveNumber('--memory-limit'), DEFAULT_MEMORY_LIMIT_MB)
   .option('-o, --out <dir>', 'where to write compare.html, compare.csv and results/', 'out/compare')
   .option('--title <text>', 'title of the report', 'Submissions compared')
+  .addOption(keepOption())
   .exitOverride()
   .action(
     async (
       submissions: string[],
-      options: { branches?: string; list?: string; shard?: Shard; lesson?: string[]; check?: string[]; variant?: ('exercise' | 'bugs')[]; seed: number; jobs: number; timeLimit: number; memoryLimit: number; out: string; title: string },
+      options: { branches?: string; list?: string; shard?: Shard; lesson?: string[]; check?: string[]; variant?: ('exercise' | 'bugs')[]; seed: number; jobs: number; timeLimit: number; memoryLimit: number; out: string; title: string; keep?: boolean },
     ) => {
       const items = [...submissions, ...(options.list ? readSubmissionList(options.list) : []), ...(options.branches ? await branchesMatching(options.branches) : [])];
       const started = Date.now();
@@ -124,6 +128,7 @@ program
         timeLimitMs: options.timeLimit * 1000,
         memoryLimitMb: options.memoryLimit,
         shard: options.shard,
+        keep: options.keep,
         onProgress: (line) => console.error(line),
         // Each submission's results as soon as it is graded: a run stopped later keeps them.
         onReport: (report) => {

@@ -47,7 +47,7 @@ export function createContext(options: {
           file,
           phase(`load:${file}`, async () => {
             const path = join(lessonDir, file);
-            if (!existsSync(path)) throw new Error(`missing file ${relative(process.cwd(), path) || path}`);
+            if (!readable(path)) throw new Error(`missing file ${relative(process.cwd(), path) || path}`);
             return import(pathToFileURL(path).href);
           }),
         );
@@ -70,4 +70,13 @@ export function createContext(options: {
     },
   };
   return context;
+}
+
+/** Whether `path` exists; the sandbox may not even ask about a lesson folder that does not exist. */
+function readable(path: string): boolean {
+  try {
+    return existsSync(path);
+  } catch {
+    return false;
+  }
 }

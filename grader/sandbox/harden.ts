@@ -5,7 +5,7 @@
 // other processes by replacing them. A student file that then assigns to one
 // of them gets a TypeError that says the object is frozen or not writable.
 import 'ses';
-import { createRequire } from 'node:module';
+import { createRequire, syncBuiltinESMExports } from 'node:module';
 
 const require = createRequire(import.meta.url);
 
@@ -28,6 +28,7 @@ export function hardenSandbox(): void {
   }
   freezeKernelRegistries();
   guardProcess();
+  guardWorkers();
   lockdown({
     // Keep V8's stacks: the grader points at the student's line with them.
     errorTaming: 'unsafe',
@@ -43,6 +44,8 @@ export function hardenSandbox(): void {
     domainTaming: 'unsafe',
     localeTaming: 'unsafe',
   });
+  // After lockdown(), which puts tamed versions of some globals in place.
+  freezeGlobals();
 }
 
 /** A package's exports if it is already loaded (an optional one may be missing). */
@@ -102,6 +105,39 @@ function freezeNamespace(namespace: object): void {
   Object.freeze(namespace);
   for (const value of Object.values(namespace)) {
     if (typeof value === 'function' && value.prototype) Object.freeze(value.prototype);
+  }
+}
+
+/**
+ * A worker thread has a `process` of its own, whose kill() is not guarded.
+ * Node 20 must allow workers for the TypeScript loader's hooks thread, which
+ * is running by now; tfjs's threaded WebAssembly build needs them
+ * (TFJS_WASM_THREADS above 1), and keeps them.
+ */
+function guardWorkers(): void {
+  if (Number(process.env.TFJS_WASM_THREADS || 1) > 1) return;
+  const workerThreads = require('node:worker_threads') as Record<string, unknown>;
+  workerThreads.Worker = class {
+    constructor() {
+      throw new TypeError('worker threads are not available while grading');
+    }
+  };
+  // `import { Worker } from 'node:worker_threads'` reads the exports as they were at the first import.
+  syncBuiltinESMExports();
+  Object.freeze(workerThreads);
+}
+
+/**
+ * lockdown() freezes the intrinsics but leaves this realm's global bindings
+ * writable: `globalThis.JSON = ...` would swap what the checks call. Every
+ * global that exists now keeps its value; new ones may still be added.
+ */
+function freezeGlobals(): void {
+  for (const name of Reflect.ownKeys(globalThis)) {
+    const descriptor = Object.getOwnPropertyDescriptor(globalThis, name)!;
+    // Node's lazily created globals (crypto, navigator, ...) are accessors: left as they are.
+    if (!('value' in descriptor) || !descriptor.configurable) continue;
+    Object.defineProperty(globalThis, name, { ...descriptor, writable: false, configurable: false });
   }
 }
 

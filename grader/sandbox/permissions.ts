@@ -5,13 +5,17 @@
 // grader runs as root (CI, Gradescope) the sandbox also runs as the
 // unprivileged user `nobody`, so it cannot signal the grader or write its files.
 import { createRequire } from 'node:module';
-import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { chownSync, existsSync, mkdtempSync, readdirSync, realpathSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { graderDir, repoDir } from '../registry.ts';
+import { markOwned, removeStaleCheckouts } from '../ta/cleanup.ts';
+import { cacheEnv, prepare } from './typescript-loader.mjs';
 
 /** `nobody` on Linux and macOS. */
 const NOBODY = 65534;
+/** The sandbox's JavaScript, transpiled by the grader (see typescript-loader.mjs). */
+const transpiledDir = join(repoDir, '.cache', 'sandbox-js');
 
 export interface SandboxLaunch {
   execArgv: string[];
@@ -27,11 +31,17 @@ export interface SandboxLaunch {
 export const PERMISSION_FLAG = process.allowedNodeEnvironmentFlags.has('--permission') ? '--permission' : '--experimental-permission';
 
 export function sandboxLaunch(lessonDir: string): SandboxLaunch {
-  const asRoot = process.getuid?.() === 0;
-  const temp = mkdtempSync(join(tmpdir(), 'grade-sandbox-'));
+  const asRoot = process.getuid?.() === 0 && othersCanRead(lessonDir);
+  // A grader killed with SIGKILL leaves its sandboxes' folders: the next run removes them.
+  const prefix = join(tmpdir(), 'grade-sandbox-');
+  removeStaleCheckouts(prefix, (dir) => rmSync(dir, { recursive: true, force: true }));
+  const temp = mkdtempSync(prefix);
+  markOwned(temp);
   if (asRoot) chownSync(temp, NOBODY, NOBODY);
   const addons = usesNativeTfjs();
-  const reads = [...courseFiles(lessonDir), lessonDir, temp];
+  // The permission model checks real paths: a node_modules that is a symbolic link is allowed where it leads.
+  const reads = withRealPaths([...courseFiles(lessonDir), lessonDir, temp, transpiledDir]);
+  prepare(transpiledDir, reads.filter((path) => path !== temp).flatMap(typescriptFiles));
   const execArgv = [
     PERMISSION_FLAG,
     ...reads.map((path) => `--allow-fs-read=${path}`),
@@ -42,11 +52,40 @@ export function sandboxLaunch(lessonDir: string): SandboxLaunch {
   ];
   return {
     execArgv,
-    env: sandboxEnv(temp),
+    env: { ...sandboxEnv(temp), [cacheEnv]: transpiledDir },
     cwd: temp,
     ...(asRoot ? { uid: NOBODY, gid: NOBODY } : {}),
-    cleanup: () => rmSync(temp, { recursive: true, force: true }),
+    cleanup: () => {
+      rmSync(temp, { recursive: true, force: true });
+      rmSync(`${temp}.owner`, { force: true });
+    },
   };
+}
+
+let warned = false;
+
+/**
+ * `nobody` reads the course through the "others" permission bits. Where a
+ * folder on the way withholds them (an umask of 077, a home folder of mode
+ * 700), the sandbox runs as the grader's user instead, with the permission
+ * model alone, rather than failing every student.
+ */
+function othersCanRead(lessonDir: string): boolean {
+  const paths = [lessonDir, join(repoDir, 'package.json'), join(repoDir, 'node_modules'), join(repoDir, 'lib'), graderDir];
+  for (const path of paths) {
+    for (let at = path; ; at = dirname(at)) {
+      if (!existsSync(at)) break;
+      const mode = statSync(at).mode;
+      const needed = statSync(at).isDirectory() ? 0o005 : 0o004;
+      if ((mode & needed) !== needed) {
+        if (!warned) console.error(`warning: student code runs as this user, not as nobody: ${at} is not readable by other users (chmod o+rX)`);
+        warned = true;
+        return false;
+      }
+      if (dirname(at) === at) break;
+    }
+  }
+  return true;
 }
 
 /**
@@ -59,6 +98,18 @@ function courseFiles(lessonDir: string): string[] {
   const roots = new Set([repoDir, packageRoot(lessonDir) ?? repoDir]);
   const files = [...roots].flatMap((root) => ['package.json', 'lib', 'node_modules'].map((name) => join(root, name)));
   return [...files.filter(existsSync), ...graderCode()];
+}
+
+function withRealPaths(paths: string[]): string[] {
+  return [...new Set(paths.flatMap((path) => (existsSync(path) ? [path, realpathSync(path)] : [path])))];
+}
+
+/** The TypeScript files a sandbox may load from `path`: not node_modules', not tests. */
+function typescriptFiles(path: string): string[] {
+  if (!existsSync(path)) return [];
+  if (!statSync(path).isDirectory()) return /\.ts$/.test(path) && !path.endsWith('.d.ts') ? [path] : [];
+  if (/[\\/](node_modules|test)$/.test(path)) return [];
+  return readdirSync(path).flatMap((name) => typescriptFiles(join(path, name)));
 }
 
 function packageRoot(dir: string): string | undefined {

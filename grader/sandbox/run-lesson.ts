@@ -142,7 +142,6 @@ class Sandbox {
       ((check.timeoutMs ?? DEFAULT_CHECK_TIMEOUT_MS) +
         pendingFixtures.reduce((sum, need) => sum + lesson.fixtures[need]!.timeoutMs, 0));
     this.phases = [];
-    this.notes = [];
 
     const verdict = await new Promise<Pick<Verdict, 'status' | 'message' | 'figures' | 'causes' | 'curve'>>((resolve) => {
       const timer = setTimeout(() => {
@@ -185,7 +184,9 @@ class Sandbox {
       };
       this.child!.send({ kind: 'run', checkId: check.id });
     });
-    return this.notes.length ? { ...verdict, message: `${verdict.message} (${this.notes.join('; ')})` } : verdict;
+    // Notes that came after the previous check's verdict are said beside this one.
+    const notes = this.notes.splice(0);
+    return notes.length ? { ...verdict, message: `${verdict.message} (${notes.join('; ')})` } : verdict;
   }
 
   private exitMessage(code: number | null, signal: string | null): string {

@@ -1,32 +1,70 @@
 // The sandbox's TypeScript loader: student, lib/ and grader files are turned
-// into JavaScript in this process by TypeScript's own transpileModule. tsx is
-// not used in the sandbox because it hands each file to esbuild's service, a
-// child process, and the sandbox may not start processes. Plain JavaScript
-// because it must load before any TypeScript can.
+// into JavaScript by TypeScript's own transpileModule. tsx is not used in the
+// sandbox because it hands each file to esbuild's service, a child process,
+// and the sandbox may not start processes. Loading TypeScript itself costs
+// over a second, so the grader transpiles the files a sandbox will load
+// beforehand (prepare()) into a cache the sandbox can read but not write,
+// named by a hash of each file's path and content. Plain JavaScript because
+// it must load before any TypeScript can.
 import module from 'node:module';
-import { readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isMainThread } from 'node:worker_threads';
 
-const ts = module.createRequire(import.meta.url)('typescript');
+const require = module.createRequire(import.meta.url);
+let typescript;
 
-const options = {
-  module: ts.ModuleKind.ESNext,
-  target: ts.ScriptTarget.ES2022,
-  // Stack traces name the lines of the student's own file.
-  inlineSourceMap: true,
-  inlineSources: false,
-};
+/** Set by the grader for the sandbox: where prepare() put the transpiled files. */
+const CACHE_ENV = 'SANDBOX_JS_CACHE';
+
+function transpile(file, source) {
+  typescript ??= require('typescript');
+  const compilerOptions = {
+    module: typescript.ModuleKind.ESNext,
+    target: typescript.ScriptTarget.ES2022,
+    // Stack traces name the lines of the student's own file.
+    inlineSourceMap: true,
+  };
+  return typescript.transpileModule(source, { fileName: file, compilerOptions }).outputText;
+}
+
+function cacheFile(dir, file, source) {
+  const version = require('typescript/package.json').version;
+  return join(dir, `${createHash('sha256').update(`${version}\0${file}\0${source}`).digest('hex')}.js`);
+}
+
+/** The grader's side: transpiles every file not yet in `dir`. */
+export function prepare(dir, files) {
+  mkdirSync(dir, { recursive: true });
+  for (const file of files) {
+    const source = readFileSync(file, 'utf8');
+    const target = cacheFile(dir, file, source);
+    if (existsSync(target)) continue;
+    const temporary = `${target}.${process.pid}.tmp`;
+    writeFileSync(temporary, transpile(file, source));
+    renameSync(temporary, target);
+  }
+}
 
 /** A load hook that works both in-thread (synchronous) and off-thread (asynchronous). */
 export function load(url, context, nextLoad) {
   if (!url.startsWith('file:') || !/\.[cm]?ts$/.test(new URL(url).pathname)) return nextLoad(url, context);
   const file = fileURLToPath(url);
-  const { outputText } = ts.transpileModule(readFileSync(file, 'utf8'), { fileName: file, compilerOptions: options });
-  return { format: 'module', source: outputText, shortCircuit: true };
+  const source = readFileSync(file, 'utf8');
+  const dir = process.env[CACHE_ENV];
+  const cached = dir && cacheFile(dir, file, source);
+  const output = cached && existsSync(cached) ? readFileSync(cached, 'utf8') : transpile(file, source);
+  return { format: 'module', source: output, shortCircuit: true };
 }
+
+export const cacheEnv = CACHE_ENV;
 
 // Node 22.15 and later run hooks in this thread; Node 20 only in a worker
 // thread of their own, which is why the sandbox there must allow workers.
-if (typeof module.registerHooks === 'function') module.registerHooks({ load });
-else if (isMainThread) module.register(import.meta.url, import.meta.url);
+// Imported by the grader (for prepare) it registers nothing.
+if (process.env[CACHE_ENV] !== undefined) {
+  if (typeof module.registerHooks === 'function') module.registerHooks({ load });
+  else if (isMainThread) module.register(import.meta.url, import.meta.url);
+}

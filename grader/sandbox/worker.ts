@@ -42,6 +42,14 @@ const context = createContext({
 });
 
 async function runCheck(checkId: string): Promise<FromSandbox> {
+  const result = await verdict(checkId);
+  // Rejections nobody handled are announced after the promise jobs run out:
+  // waiting for that puts them beside this check, not the next.
+  await new Promise((done) => setImmediate(done));
+  return result;
+}
+
+async function verdict(checkId: string): Promise<FromSandbox> {
   const check = lesson.checks.find((candidate) => candidate.id === checkId);
   if (!check) throw new Error(`lesson ${lesson.id} has no check ${checkId}`);
   try {
@@ -57,6 +65,18 @@ async function runCheck(checkId: string): Promise<FromSandbox> {
   }
 }
 
+process.on('message', (message: { kind?: unknown; checkId?: unknown }) => {
+  if (message.kind === 'run' && typeof message.checkId === 'string') {
+    const checkId = message.checkId;
+    runCheck(checkId).then(send, (error) => {
+      send({ kind: 'result', checkId, status: 'error', message: describe(error), figures: {}, causes: [] });
+    });
+  }
+});
+
+// Before the handlers below, so that a failure here ends the sandbox: the grader reports it.
+hardenSandbox();
+
 // Errors from student code still running after it returned (a missing await)
 // must not end the sandbox: the grader notes them beside the running check.
 // The WebAssembly backend's runtime installs handlers that exit the process
@@ -69,14 +89,4 @@ process.on('unhandledRejection', (reason) => send({ kind: 'unhandled', message: 
 // A sandbox whose grader is gone (killed, interrupted) has nobody to report to.
 process.on('disconnect', () => process.exit(0));
 
-process.on('message', (message: { kind?: unknown; checkId?: unknown }) => {
-  if (message.kind === 'run' && typeof message.checkId === 'string') {
-    const checkId = message.checkId;
-    runCheck(checkId).then(send, (error) => {
-      send({ kind: 'result', checkId, status: 'error', message: describe(error), figures: {}, causes: [] });
-    });
-  }
-});
-
-hardenSandbox();
 send({ kind: 'ready', backend: backend.name });

@@ -10,7 +10,7 @@ import { unzipSync } from 'fflate';
 import { simpleGit } from 'simple-git';
 import { repoDir } from '../registry.ts';
 import { UsageError } from '../target.ts';
-import { onCleanup } from './cleanup.ts';
+import { markOwned, onCleanup, removeStaleCheckouts } from './cleanup.ts';
 
 export type Source =
   | { kind: 'ref'; spec: string; ref: string }
@@ -88,7 +88,10 @@ export async function checkout(source: Source, onTemporary?: (dir: string) => vo
   if (source.kind === 'folder') return { dir: source.path, remove: () => {} };
   // The course itself need not be a git repository (a Gradescope image, a Classroom 50 bundle).
   const courseCommit = (await isCommit(repoDir, 'HEAD')) ? await commitOf(repoDir, 'HEAD') : undefined;
-  const dir = mkdtempSync(join(tmpdir(), 'grade-submission-'));
+  const prefix = join(tmpdir(), 'grade-submission-');
+  removeStaleCheckouts(prefix, removeCheckout);
+  const dir = mkdtempSync(prefix);
+  markOwned(dir);
   onTemporary?.(dir);
   if (source.kind === 'zip') {
     const remove = onCleanup(() => rmSync(dir, { recursive: true, force: true }));
@@ -100,7 +103,10 @@ export async function checkout(source: Source, onTemporary?: (dir: string) => vo
     }
   }
   if (source.kind === 'ref') {
-    const remove = onCleanup(() => removeWorktree(dir));
+    const remove = onCleanup(() => {
+      removeWorktree(dir);
+      rmSync(`${dir}.owner`, { force: true });
+    });
     try {
       const commit = await commitOf(repoDir, source.ref);
       await withRetry(() => simpleGit(repoDir).raw(['worktree', 'add', '--detach', '--quiet', dir, commit]));
@@ -110,7 +116,10 @@ export async function checkout(source: Source, onTemporary?: (dir: string) => vo
       throw error;
     }
   }
-  const remove = onCleanup(() => rmSync(dir, { recursive: true, force: true }));
+  const remove = onCleanup(() => {
+    rmSync(dir, { recursive: true, force: true });
+    rmSync(`${dir}.owner`, { force: true });
+  });
   try {
     try {
       await simpleGit().clone(source.location, dir, ['--quiet', '--no-checkout']);
@@ -132,6 +141,12 @@ export async function checkout(source: Source, onTemporary?: (dir: string) => vo
     remove();
     throw error;
   }
+}
+
+/** A worktree of this repository or a clone: whichever `dir` is. */
+function removeCheckout(dir: string): void {
+  if (existsSync(join(dir, '.git')) && statSync(join(dir, '.git')).isDirectory()) rmSync(dir, { recursive: true, force: true });
+  else removeWorktree(dir);
 }
 
 /**

@@ -1,7 +1,8 @@
 // Temporary checkouts and worker processes are undone even when grading fails
 // or the TA presses Ctrl-C: every undo step is registered here, runs
 // synchronously (so it can run from a signal handler), and runs once.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 
 type Undo = () => void;
 
@@ -60,5 +61,43 @@ function stopChildren(): void {
     } catch {
       // Gone already.
     }
+  }
+}
+
+/**
+ * A grader killed with SIGKILL (or a machine that lost power) runs no undo
+ * steps: its temporary checkouts stay, and a worktree stays registered in
+ * the TA's repository. Each checkout is marked with the id of the process
+ * that made it; the next run removes those whose process is gone.
+ */
+export function markOwned(dir: string): void {
+  writeFileSync(`${dir}.owner`, String(process.pid));
+}
+
+export function removeStaleCheckouts(prefix: string, remove: (dir: string) => void): void {
+  const parent = dirname(prefix);
+  const start = basename(prefix);
+  for (const entry of readdirSync(parent)) {
+    if (!entry.startsWith(start) || !entry.endsWith('.owner')) continue;
+    const marker = join(parent, entry);
+    const owner = Number(readFileSync(marker, 'utf8'));
+    if (isAlive(owner)) continue;
+    try {
+      remove(marker.slice(0, -'.owner'.length));
+      rmSync(marker, { force: true });
+    } catch (error) {
+      console.error(`cleanup: ${(error as Error).message}`);
+    }
+  }
+}
+
+function isAlive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: alive, but another user's.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

@@ -13,6 +13,7 @@ import { lessonFoldersIn, UsageError } from '../target.ts';
 import { RESULTS_SCHEMA_VERSION, ResultsSchema, sumPoints, type Results } from '../results.ts';
 import { withoutMarkers } from '../variants/student-regions.ts';
 import { changedFiles, checkout, parseSource, sourceName, type Checkout, type Source } from './checkout.ts';
+import { onCleanup } from './cleanup.ts';
 
 /** The folders of a course checkout that hold student work, graded in this order. */
 export const STUDENT_VARIANTS = ['exercise', 'bugs'] as const;
@@ -51,6 +52,8 @@ export interface GradeSubmissionOptions {
   /** Told the temporary checkout folder as soon as it exists (so a parent can remove it after a kill). */
   onTemporary?: (dir: string) => void;
   onProgress?: (line: string) => void;
+  /** Keep the graded copy of the student's files in .cache/submissions/<name>/ (removed by default). */
+  keep?: boolean;
   /** The results so far, after every lesson, to be written to disk as grading goes. */
   onPartial?: (results: Results) => void;
 }
@@ -104,6 +107,11 @@ export async function gradeSubmission(spec: string, options: GradeSubmissionOpti
   const wanted = await studentFiles(lessons);
   options.onProgress?.(`${name}: checking out ${describe(source)}`);
   const work = await checkout(source, options.onTemporary);
+  // Students' code is kept no longer than it is needed, unless the TA asks.
+  const gradingDir = join(repoDir, '.cache', 'submissions', name);
+  const removeGradingDir = onCleanup(() => {
+    if (!options.keep) rmSync(gradingDir, { recursive: true, force: true });
+  });
   try {
     const roots = variantRoots(work.dir);
     if (roots.size === 0) {
@@ -120,7 +128,6 @@ export async function gradeSubmission(spec: string, options: GradeSubmissionOpti
       });
     report.tampering = (await changedFiles(work)).filter((path) => !inLessonFolder(path));
     report.tamperingSummary = Object.fromEntries(report.tampering.map((path) => [path, changeSummary(join(repoDir, path), join(work.dir, path))]));
-    const gradingDir = join(repoDir, '.cache', 'submissions', name);
     rmSync(gradingDir, { recursive: true, force: true });
     const parts: Results[] = [];
     for (const variant of STUDENT_VARIANTS.filter((v) => !options.variants?.length || options.variants.includes(v))) {
@@ -155,6 +162,7 @@ export async function gradeSubmission(spec: string, options: GradeSubmissionOpti
     if (parts.length === 0) throw new UsageError(`"${spec}" has none of the folders asked for (${options.variants?.join(', ')})`);
     report.results = combineResults(name, parts, await submissionSource(source, work));
   } finally {
+    removeGradingDir();
     work.remove();
     report.durationMs = Date.now() - started;
   }
