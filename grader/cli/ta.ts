@@ -170,12 +170,13 @@ program
   .option('--assignment <slug>', 'the Classroom 50 assignment slug', 'deep-learning')
   .addOption(lessonOption())
   .addOption(checkOption())
+  .addOption(variantOption())
   .exitOverride()
-  .action(async (options: { branches?: string; classroom50?: string; gradescope?: string; assignment: string; lesson?: string[]; check?: string[] }) => {
+  .action(async (options: { branches?: string; classroom50?: string; gradescope?: string; assignment: string; lesson?: string[]; check?: string[]; variant?: ('exercise' | 'bugs')[] }) => {
     if (!options.branches && !options.classroom50 && !options.gradescope) {
       throw new UsageError('publish needs --branches <dir>, --classroom50 <dir> or --gradescope <zip>');
     }
-    const grading = { lessons: checkLessons(options.lesson), checks: options.check };
+    const grading = { lessons: checkLessons(options.lesson), checks: options.check, variants: options.variant };
     if (options.branches) {
       const branches = await publishBranches(resolve(options.branches));
       console.log(`wrote ${resolve(options.branches)} with branches ${branches.join(', ')}`);

@@ -9,10 +9,11 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { gradescopeResults, GradescopeResultsSchema } from '../../reporters/gradescope.ts';
+import type { Grading } from '../publish-gradescope.ts';
 import { gradeSubmission, studentFiles, variantRoots } from '../submission.ts';
 
-/** Which lessons and checks this autograder grades (set by `ta publish`). */
-export const GRADING: { lessons?: string[]; checks?: string[] } = {};
+/** Which lessons, checks and folders this autograder grades (set by `ta publish`). */
+export const GRADING: Grading = {};
 
 /** A folder with the course's layout holding the submission's lesson files. */
 export async function arrange(submission: string, scratch: string): Promise<string> {
