@@ -1,12 +1,15 @@
 // The student's view: a table of checks with points, the messages of the
 // checks that failed, and the loss curve against the reference band.
 import asciichart from 'asciichart';
+import { provenanceLine } from '../provenance.ts';
 import type { Curve, LessonResult, Results } from '../results.ts';
 
 const MARK = { pass: 'PASS', fail: 'FAIL', error: 'ERR ' } as const;
 
 export function terminalReport(results: Results): string {
-  const lines = [`Grading ${results.target} (backend ${results.backend}, seed ${results.seed})`, ''];
+  const lines = [`Grading ${results.target} (backend ${results.backend}, seed ${results.seed})`];
+  if (provenanceLine(results)) lines.push(provenanceLine(results));
+  lines.push('');
   for (const lesson of results.lessons) lines.push(...lessonLines(lesson), '');
   lines.push(`Total: ${results.points} / ${results.maxPoints} points`);
   return lines.join('\n');
