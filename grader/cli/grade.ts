@@ -1,7 +1,7 @@
 // npm run grade -- [TARGET] [--lesson ID] [--json FILE] [--format NAME]
 import { writeFileSync } from 'node:fs';
 import { detectSource } from '../provenance.ts';
-import { checkWritable, reportFile, writeReport } from './output.ts';
+import { checkFormat, checkWritable, reportFile, writeReport } from './output.ts';
 import { Command, Option } from 'commander';
 import { explain } from '../diagnosis.ts';
 import { exitCodeFor, grade, DEFAULT_SEED } from '../grade.ts';
@@ -37,6 +37,7 @@ await runCli(async () => {
     watch?: boolean;
   }>();
   const targetDir = resolveTarget(target);
+  checkFormat(options.format);
   checkWritable(options.json, reportFile(options.format, options.out));
   const source = detectSource(targetDir);
   const gradeAndReport = async (lessons: string[] | undefined) => {

@@ -5,7 +5,7 @@
 import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
-import { classroom50ReleaseBody } from '../reporters/classroom50.ts';
+import { classroom50Identity, classroom50ReleaseBody } from '../reporters/classroom50.ts';
 import { reporters, type ReporterName } from '../reporters/index.ts';
 import type { Results } from '../results.ts';
 import { UsageError } from '../target.ts';
@@ -22,6 +22,11 @@ export function checkWritable(...files: (string | undefined)[]): void {
     const folder = dirname(resolve(file));
     if (!existsSync(folder) || !statSync(folder).isDirectory()) throw new UsageError(`cannot write "${file}": the folder ${folder} does not exist`);
   }
+}
+
+/** Fails before grading when the format needs something it lacks (Classroom 50's variables). */
+export function checkFormat(format: ReporterName): void {
+  if (format === 'classroom50') classroom50Identity(process.env, new Date());
 }
 
 export function writeReport(results: Results, format: ReporterName, out: string | undefined): void {

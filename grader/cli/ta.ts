@@ -10,7 +10,7 @@ import { lessonIds } from '../registry.ts';
 import { reporters, type ReporterName } from '../reporters/index.ts';
 import { parseResults } from '../results.ts';
 import { parseSeed, UsageError } from '../target.ts';
-import { checkWritable, reportFile, writeReport } from './output.ts';
+import { checkFormat, checkWritable, reportFile, writeReport } from './output.ts';
 import { branchesMatching, compareSubmissions, DEFAULT_MEMORY_LIMIT_MB, DEFAULT_TIME_LIMIT_MS } from '../ta/compare.ts';
 import { compareCsv, compareHtml } from '../ta/compare-report.ts';
 import { publishActionsTemplate, publishBranches } from '../ta/publish.ts';
@@ -63,6 +63,7 @@ program
   .option('-o, --out <file>', 'write the report to this file instead of standard output')
   .exitOverride()
   .action(async (spec: string, options: { lesson?: string[]; check?: string[]; variant?: ('exercise' | 'bugs')[]; seed: number; format: ReporterName; json?: string; out?: string }) => {
+    checkFormat(options.format);
     checkWritable(options.json, reportFile(options.format, options.out));
     const report = await gradeSubmission(spec, {
       lessons: checkLessons(options.lesson),
