@@ -3,6 +3,7 @@
 // of points, every submission's loss curve over the reference band, the
 // metrics against the reference, files changed outside the lessons, and each
 // submission's student files diffed against the solution.
+import { provenanceLine } from '../provenance.ts';
 import type { CheckResult, Curve } from '../results.ts';
 import { escapeHtml, lossChartSvg, page } from '../reporters/html.ts';
 import type { SubmissionReport } from './submission.ts';
@@ -99,11 +100,12 @@ function submissionDetails(report: SubmissionReport): string {
       ? ''
       : '<p>No student files: compared from a results file, without grading again.</p>';
   const tampering = report.tampering.length
-    ? `<p class="warning">Files changed outside the student lesson files (possible tampering; the trusted grader was used):</p><ul>${report.tampering.map((path) => `<li><code>${escapeHtml(path)}</code>${report.tamperingSummary?.[path] ? ` (${escapeHtml(report.tamperingSummary[path]!)})` : ""}</li>`).join('')}</ul>`
+    ? `<p class="warning">Files changed outside the student lesson files (possible tampering; the trusted grader was used):</p><ul>${report.tampering.map((path) => `<li><code>${escapeHtml(path)}</code>${report.tamperingSummary?.[path] ? ` (${escapeHtml(report.tamperingSummary[path]!)})` : ''}</li>`).join('')}</ul>`
     : '';
   return `<section class="submission" id="submission-${escapeHtml(report.name)}">
 <h3>${escapeHtml(report.name)}</h3>
 <p>From <code>${escapeHtml(report.source)}</code>${report.durationMs ? `, graded in ${(report.durationMs / 1000).toFixed(1)} s` : ''}.</p>
+${report.results && provenanceLine(report.results) ? `<p class="provenance">${escapeHtml(provenanceLine(report.results))}</p>` : ''}
 ${report.error ? `<p class="warning">Not graded: ${escapeHtml(report.error)}</p>` : ''}
 ${tampering}
 ${files}

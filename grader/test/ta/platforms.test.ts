@@ -141,6 +141,7 @@ describe('platforms', function () {
       const fake = join(root, name);
       mkdirSync(join(fake, 'submission'), { recursive: true });
       for (const [path, text] of Object.entries(files)) write(join(fake, 'submission', path), text);
+      write(join(fake, 'submission_metadata.json'), JSON.stringify({ users: [{ email: `${name}@example.invalid`, name }] }));
       symlinkSync(sourceDir, join(fake, 'source'));
       const run = spawnSync('bash', [join(sourceDir, 'run_autograder')], { env: { ...process.env, AUTOGRADER_ROOT: fake }, encoding: 'utf8' });
       const doc = GradescopeResultsSchema.parse(JSON.parse(readFileSync(join(fake, 'results', 'results.json'), 'utf8')));
@@ -160,6 +161,9 @@ describe('platforms', function () {
       expect(correct.run.status, correct.run.stderr).to.equal(0);
       expect(correct.doc.tests!.map((test) => test.status)).to.deep.equal(CHECKS.map(() => 'passed'));
       expect(correct.doc.score).to.equal(correct.doc.tests!.reduce((sum, test) => sum + test.max_score!, 0));
+      const recorded = correct.doc.extra_data!.results as { source: { student?: string }; grader: { platform: string } };
+      expect(recorded.source.student).to.equal('gs-correct@example.invalid');
+      expect(recorded.grader.platform).to.equal('gradescope');
       const broken = runAutograder('gs-broken', { [`exercise/${LESSON}/${FILE}`]: 'export const x = ;\n' });
       expect(broken.run.status).to.equal(0);
       expect(broken.doc.score).to.equal(0);
