@@ -100,3 +100,17 @@ export function sourceLabel(source: Source | undefined, fallback: string): strin
   const hosted = repository && (/^[\w.-]+\/[\w.-]+$/.test(repository) || /^[a-z][a-z0-9+.-]*:\/\/|^[\w.-]+@[\w.-]+:/i.test(repository));
   return hosted ? repository.split(/[\/:]/).filter(Boolean).at(-1)! : fallback;
 }
+
+/** One line saying whose results these are and what graded them, for the reports' headers. */
+export function provenanceLine(results: { source: Source; grader?: GraderInfo; gradedAt?: string }): string {
+  const { source, grader } = results;
+  const parts = [
+    source.student && `student ${source.student}`,
+    source.repository && `repository ${source.repository}`,
+    source.branch && `branch ${source.branch}`,
+    source.commit && `commit ${source.commit.slice(0, 12)}`,
+    grader && `grader ${grader.version}${grader.commit ? ` (${grader.commit.slice(0, 7)})` : ''} on ${grader.platform}`,
+    results.gradedAt && `graded ${results.gradedAt.replace(/\.\d+Z$/, 'Z')}`,
+  ].filter(Boolean);
+  return parts.join(', ');
+}

@@ -1,5 +1,5 @@
 // The results document: what one grading run found. Every reporter (terminal,
-// JSON, GitHub Classroom, Gradescope, markdown, HTML) reads this and only this.
+// JSON, Classroom 50, Gradescope, markdown, HTML) reads this and only this.
 import { z } from 'zod';
 import { CauseSchema, FaultCategory } from './faults.ts';
 import { GraderInfoSchema, SourceSchema } from './provenance.ts';

@@ -6,7 +6,7 @@ import { detectSource } from '../provenance.ts';
 import { reporters, type ReporterName } from '../reporters/index.ts';
 import { parseSeed, resolveTarget } from '../target.ts';
 import { watchLessons } from '../watch.ts';
-import { checkOutputs, saveResults, writeResults } from './output.ts';
+import { checkFormat, checkOutputs, saveResults, writeResults } from './output.ts';
 import { runCli } from './run-cli.ts';
 
 const program = new Command('grade')
@@ -36,6 +36,7 @@ await runCli(async () => {
     watch?: boolean;
   }>();
   const targetDir = resolveTarget(target);
+  checkFormat(options.format);
   checkOutputs(options);
   const source = detectSource(targetDir);
   const gradeAndReport = async (lessons: string[] | undefined) => {

@@ -5,7 +5,7 @@
 // are written after every lesson, so a run killed later keeps what it finished.
 import { dirname, join, resolve } from 'node:path';
 import { checkOutputFile, writeAtomically } from '../output-files.ts';
-import { classroom50ReleaseBody } from '../reporters/classroom50.ts';
+import { classroom50Identity, classroom50ReleaseBody } from '../reporters/classroom50.ts';
 import { plainJson, plainText } from '../reporters/colour.ts';
 import { reporters, type ReporterName } from '../reporters/index.ts';
 import type { Results } from '../results.ts';
@@ -43,4 +43,9 @@ export function saveResults(results: Results, options: OutputOptions): void {
 export function writeResults(results: Results, options: OutputOptions): void {
   saveResults(results, options);
   if (!reportFile(options)) console.log(reporters[options.format](results));
+}
+
+/** Fails before grading when the format needs something it lacks (Classroom 50's variables). */
+export function checkFormat(format: ReporterName): void {
+  if (format === 'classroom50') classroom50Identity(process.env, new Date());
 }

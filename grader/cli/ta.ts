@@ -11,12 +11,12 @@ import { lessonIds } from '../registry.ts';
 import { reporters, type ReporterName } from '../reporters/index.ts';
 import { parseResults } from '../results.ts';
 import { parseSeed, UsageError } from '../target.ts';
-import { checkOutputs, saveResults, writeResults } from './output.ts';
+import { checkFormat, checkOutputs, saveResults, writeResults } from './output.ts';
 import { branchesMatching, compareSubmissions, DEFAULT_MEMORY_LIMIT_MB, DEFAULT_TIME_LIMIT_MS } from '../ta/compare.ts';
 import { compareOutputOf, readCompareOutput, writeCompareOutput } from '../ta/compare-output.ts';
 import { mergeShards } from '../ta/merge.ts';
 import { parseShard, readSubmissionList, type Shard } from '../ta/shard.ts';
-import { publishBranches } from '../ta/publish.ts';
+import { publishActionsTemplate, publishBranches } from '../ta/publish.ts';
 import { publishClassroom50 } from '../ta/publish-classroom50.ts';
 import { publishGradescope } from '../ta/publish-gradescope.ts';
 import { combineResults, gradeSubmission } from '../ta/submission.ts';
@@ -68,6 +68,7 @@ program
   .addOption(keepOption())
   .exitOverride()
   .action(async (spec: string, options: { lesson?: string[]; check?: string[]; variant?: ('exercise' | 'bugs')[]; seed: number; format: ReporterName; json?: string; out?: string; keep?: boolean }) => {
+    checkFormat(options.format);
     checkOutputs(options);
     const report = await gradeSubmission(spec, {
       lessons: checkLessons(options.lesson),
@@ -196,15 +197,17 @@ program
   .option('--branches <dir>', 'write a git repository with branches main (exercise), working (solution) and bugs')
   .option('--classroom50 <dir>', 'write template/ (the student repository) and classroom50/ (what goes into the classroom50 config repository)')
   .option('--gradescope <zip>', 'write the Gradescope autograder zip (setup.sh, run_autograder, the course)')
+  .option('--actions <dir>', 'write the student template for plain GitHub Actions, with the grading workflow')
   .option('--assignment <slug>', 'the Classroom 50 assignment slug', 'deep-learning')
   .addOption(lessonOption())
   .addOption(checkOption())
+  .addOption(variantOption())
   .exitOverride()
-  .action(async (options: { branches?: string; classroom50?: string; gradescope?: string; assignment: string; lesson?: string[]; check?: string[] }) => {
-    if (!options.branches && !options.classroom50 && !options.gradescope) {
-      throw new UsageError('publish needs --branches <dir>, --classroom50 <dir> or --gradescope <zip>');
+  .action(async (options: { branches?: string; classroom50?: string; gradescope?: string; actions?: string; assignment: string; lesson?: string[]; check?: string[]; variant?: ('exercise' | 'bugs')[] }) => {
+    if (!options.branches && !options.classroom50 && !options.gradescope && !options.actions) {
+      throw new UsageError('publish needs --branches <dir>, --classroom50 <dir>, --gradescope <zip> or --actions <dir>');
     }
-    const grading = { lessons: checkLessons(options.lesson), checks: options.check };
+    const grading = { lessons: checkLessons(options.lesson), checks: options.check, variants: options.variant };
     if (options.branches) {
       const branches = await publishBranches(resolve(options.branches));
       console.log(`wrote ${resolve(options.branches)} with branches ${branches.join(', ')}`);
@@ -212,6 +215,10 @@ program
     if (options.classroom50) {
       const written = await publishClassroom50(resolve(options.classroom50), { assignment: options.assignment, ...grading });
       console.log(`wrote ${written.template} (the template repository) and ${written.config} (for the classroom50 repository); see its README.md`);
+    }
+    if (options.actions) {
+      const count = await publishActionsTemplate(resolve(options.actions));
+      console.log(`wrote the template ${resolve(options.actions)} (${count} files, graded by .github/workflows/grade.yml)`);
     }
     if (options.gradescope) {
       const bytes = await publishGradescope(resolve(options.gradescope), grading);

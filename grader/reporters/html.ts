@@ -6,6 +6,7 @@
 // a band and a few polylines over [0, 1], which takes a hundred lines of SVG,
 // while the libraries that render SVG without a browser (Vega and the like)
 // bring megabytes of dependencies, and none is installed in this repository.
+import { provenanceLine } from '../provenance.ts';
 import type { Curve, LessonResult, Results } from '../results.ts';
 
 export function escapeHtml(text: string): string {
@@ -219,6 +220,7 @@ export function htmlReport(results: Results): string {
     `Grading ${results.target}`,
     `<h1>Grading ${escapeHtml(results.target)}: ${results.points} / ${results.maxPoints} points</h1>
 <p>Backend ${escapeHtml(results.backend)}, seed ${results.seed}.</p>
+${provenanceLine(results) ? `<p class="provenance">${escapeHtml(provenanceLine(results))}</p>` : ''}
 ${results.lessons.map(lessonSection).join('\n')}`,
   );
 }

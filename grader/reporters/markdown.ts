@@ -6,6 +6,7 @@
 // but strips `data:` image URLs from rendered Markdown, so an SVG cannot be
 // inlined there; the workflow uploads the same curves as SVG (`--format svg`)
 // and as an HTML page with the results artifact.
+import { provenanceLine } from '../provenance.ts';
 import type { CheckResult, Curve, LessonResult, Results } from '../results.ts';
 
 const ICON = { pass: '✅', fail: '❌', error: '⚠️' } as const;
@@ -79,6 +80,7 @@ export function markdownReport(results: Results): string {
       : 'Every check passes.',
     '',
     `Backend ${cell(results.backend)}, seed ${results.seed}. The loss curves are also in the results artifact as SVG and HTML.`,
+    ...(provenanceLine(results) ? ['', cell(provenanceLine(results))] : []),
     '',
     ...results.lessons
       .filter((lesson) => lesson.referenceBackend && results.backend !== 'unknown' && lesson.referenceBackend !== results.backend)

@@ -2,13 +2,16 @@
 // checks that failed, and the loss curve against the reference band.
 import { stripVTControlCharacters } from 'node:util';
 import asciichart from 'asciichart';
+import { provenanceLine } from '../provenance.ts';
 import type { Curve, LessonResult, Results } from '../results.ts';
 import { colourWanted } from './colour.ts';
 
 const MARK = { pass: 'PASS', fail: 'FAIL', error: 'ERR ' } as const;
 
 export function terminalReport(results: Results): string {
-  const lines = [`Grading ${results.target} (backend ${results.backend}, seed ${results.seed})`, ''];
+  const lines = [`Grading ${results.target} (backend ${results.backend}, seed ${results.seed})`];
+  if (provenanceLine(results)) lines.push(provenanceLine(results));
+  lines.push('');
   for (const lesson of results.lessons) {
     if (lesson.referenceBackend && results.backend !== 'unknown' && lesson.referenceBackend !== results.backend) {
       lines.push(`NOTE  ${lesson.id} was graded on ${results.backend}, its reference calibrated on ${lesson.referenceBackend}: pass marks are measured for ${lesson.referenceBackend}.`);

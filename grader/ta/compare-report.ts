@@ -5,6 +5,7 @@
 // submission's loss curves, failing ones included, over the reference band;
 // and per submission, where it came from, files changed outside the lessons
 // and its student files diffed against the solution.
+import { provenanceLine } from '../provenance.ts';
 import type { Curve } from '../results.ts';
 import { escapeHtml, lossChartSvg, page } from '../reporters/html.ts';
 import { checkOf, classSummaryHtml, columnsOf } from './class-summary.ts';
@@ -85,7 +86,7 @@ function submissionDetails(report: SubmissionReport): string {
       ? ''
       : '<p>No student files: compared from a results file, without grading again.</p>';
   const tampering = report.tampering.length
-    ? `<p class="warning">Files changed outside the student lesson files (possible tampering; the trusted grader was used):</p><ul>${report.tampering.map((path) => `<li><code>${escapeHtml(path)}</code>${report.tamperingSummary?.[path] ? ` (${escapeHtml(report.tamperingSummary[path]!)})` : ""}</li>`).join('')}</ul>`
+    ? `<p class="warning">Files changed outside the student lesson files (possible tampering; the trusted grader was used):</p><ul>${report.tampering.map((path) => `<li><code>${escapeHtml(path)}</code>${report.tamperingSummary?.[path] ? ` (${escapeHtml(report.tamperingSummary[path]!)})` : ''}</li>`).join('')}</ul>`
     : '';
   const metrics = metricsOf(report)
     .map((m) => `<li>${escapeHtml(m.lesson)} ${escapeHtml(m.metric)} ${m.value === null ? '–' : m.value.toFixed(3)} (reference ${m.reference.toFixed(3)})</li>`)
@@ -93,6 +94,7 @@ function submissionDetails(report: SubmissionReport): string {
   return `<section class="submission" id="submission-${escapeHtml(report.name)}">
 <h3>${escapeHtml(report.name)}${report.results ? `: ${report.results.points} / ${report.results.maxPoints}` : ''}</h3>
 <p>From <code>${escapeHtml(report.source)}</code>${report.durationMs ? `, graded in ${(report.durationMs / 1000).toFixed(1)} s` : ''}.</p>
+${report.results && provenanceLine(report.results) ? `<p class="provenance">${escapeHtml(provenanceLine(report.results))}</p>` : ''}
 ${report.error ? `<p class="warning">Not graded: ${escapeHtml(report.error)}</p>` : ''}
 ${metrics ? `<p>Against the reference:</p><ul class="metrics">${metrics}</ul>` : ''}
 ${tampering}

@@ -22,13 +22,16 @@ export interface Classroom50Options {
   assignment: string;
   lessons?: readonly string[];
   checks?: readonly string[];
+  /** Grade only these folders of the submission (default: exercise/ and bugs/). */
+  variants?: readonly string[];
 }
 
 const SLUG = /^[a-z0-9][a-z0-9-]{1,38}$/;
 
 /** The grader's arguments for one assignment, e.g. ['--lesson', '01-linear-regression']. */
-export function gradeArgs(options: { lessons?: readonly string[]; checks?: readonly string[] }): string[] {
-  return [...(options.lessons?.length ? ['--lesson', ...options.lessons] : []), ...(options.checks?.length ? ['--check', ...options.checks] : [])];
+export function gradeArgs(options: { lessons?: readonly string[]; checks?: readonly string[]; variants?: readonly string[] }): string[] {
+  const list = (flag: string, values: readonly string[] | undefined) => (values?.length ? [flag, ...values] : []);
+  return [...list('--lesson', options.lessons), ...list('--check', options.checks), ...list('--variant', options.variants)];
 }
 
 /** The shim, with this assignment's grading arguments filled in. */

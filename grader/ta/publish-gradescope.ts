@@ -9,19 +9,26 @@ import { fileURLToPath } from 'node:url';
 import { zipSync, type Zippable } from 'fflate';
 import { templateFiles } from './publish.ts';
 
+/** Which lessons, checks and folders the autograder grades (default: all). */
+export interface Grading {
+  lessons?: readonly string[];
+  checks?: readonly string[];
+  variants?: readonly ('exercise' | 'bugs')[];
+}
+
 const platformFile = (name: string) => readFileSync(fileURLToPath(new URL(`./platforms/${name}`, import.meta.url)));
 
 /** The zip's files: path to content, with run_autograder and setup.sh executable. */
-export async function gradescopeFiles(grading: { lessons?: readonly string[]; checks?: readonly string[] } = {}): Promise<Zippable> {
+export async function gradescopeFiles(grading: Grading = {}): Promise<Zippable> {
   const files: Zippable = {};
   // Unix permissions in the zip's external attributes, so Gradescope can run the scripts.
   const mode = (bits: number) => ({ os: 3, attrs: bits << 16 });
   for (const [path, text] of await templateFiles()) files[path] = [Buffer.from(text, 'latin1'), mode(0o100644)];
   const runner = 'grader/ta/platforms/gradescope-run.ts';
-  const chosen = { ...(grading.lessons?.length ? { lessons: grading.lessons } : {}), ...(grading.checks?.length ? { checks: grading.checks } : {}) };
+  const chosen = Object.fromEntries(Object.entries(grading).filter(([, values]) => values?.length));
   const source = platformFile('gradescope-run.ts').toString('utf8').replace(
-    'export const GRADING: { lessons?: string[]; checks?: string[] } = {};',
-    `export const GRADING: { lessons?: string[]; checks?: string[] } = ${JSON.stringify(chosen)};`,
+    'export const GRADING: Grading = {};',
+    `export const GRADING: Grading = ${JSON.stringify(chosen)};`,
   );
   files[runner] = [Buffer.from(source, 'utf8'), mode(0o100644)];
   files['setup.sh'] = [platformFile('setup.sh'), mode(0o100755)];
@@ -30,7 +37,7 @@ export async function gradescopeFiles(grading: { lessons?: readonly string[]; ch
 }
 
 /** Writes the zip; returns its size in bytes. */
-export async function publishGradescope(zip: string, grading: { lessons?: readonly string[]; checks?: readonly string[] } = {}): Promise<number> {
+export async function publishGradescope(zip: string, grading: Grading = {}): Promise<number> {
   const data = zipSync(await gradescopeFiles(grading), { level: 9 });
   writeFileSync(zip, data);
   return data.length;

@@ -139,6 +139,14 @@ export async function templateFiles(): Promise<Map<string, string>> {
   return files;
 }
 
+/** The student template for plain GitHub Actions: the template with the grading workflow. */
+export async function publishActionsTemplate(dir: string): Promise<number> {
+  const files = await templateFiles();
+  files.set('.github/workflows/grade.yml', readFileSync(join(repoDir, '.github', 'workflows', 'grade.yml'), 'latin1'));
+  await commitTree(dir, files, 'Assignment template');
+  return files.size;
+}
+
 /** Writes `files` into a new repository at `dir` with one commit. */
 export async function commitTree(dir: string, files: Map<string, string>, message: string): Promise<void> {
   emptyTarget(dir);

@@ -5,14 +5,15 @@
 // went wrong; only a crash of Node.js itself leaves that to run_autograder.
 //
 // Usage: gradescope-run.ts <submission folder> <results.json>
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { gradescopeResults, GradescopeResultsSchema } from '../../reporters/gradescope.ts';
+import type { Grading } from '../publish-gradescope.ts';
 import { gradeSubmission, studentFiles, variantRoots } from '../submission.ts';
 
-/** Which lessons and checks this autograder grades (set by `ta publish`). */
-export const GRADING: { lessons?: string[]; checks?: string[] } = {};
+/** Which lessons, checks and folders this autograder grades (set by `ta publish`). */
+export const GRADING: Grading = {};
 
 /** A folder with the course's layout holding the submission's lesson files. */
 export async function arrange(submission: string, scratch: string): Promise<string> {
@@ -30,12 +31,27 @@ export async function arrange(submission: string, scratch: string): Promise<stri
   return scratch;
 }
 
+/** Who submitted, from the metadata Gradescope leaves beside the submission. */
+function studentsOf(metadataFile: string): { student?: string } {
+  try {
+    const metadata = JSON.parse(readFileSync(metadataFile, 'utf8')) as { users?: { email?: string; name?: string }[] };
+    const users = (metadata.users ?? []).map((user) => user.email ?? user.name).filter(Boolean);
+    return users.length ? { student: users.join(', ') } : {};
+  } catch {
+    return {};
+  }
+}
+
 async function main(submission: string, out: string): Promise<void> {
   const scratch = mkdtempSync(join(tmpdir(), 'gradescope-'));
   try {
     const dir = await arrange(submission, scratch);
     const report = await gradeSubmission(dir, { ...GRADING, name: 'submission' });
-    const doc = gradescopeResults(report.results!);
+    const results = report.results!;
+    results.source = { ...results.source, ...studentsOf(join(dirname(submission), 'submission_metadata.json')) };
+    const doc = gradescopeResults(results);
+    // The results document too, for a TA to compare a class without grading again.
+    doc.extra_data = { results };
     if (report.tampering.length) {
       doc.output += `\nFiles outside the lesson folders differ from the course's; they were not used: ${report.tampering.join(', ')}.`;
     }

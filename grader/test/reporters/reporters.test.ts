@@ -106,6 +106,18 @@ describe('reporters', () => {
   });
 
   describe('markdown (job summary)', () => {
+    it('says whose results they are and what graded them', () => {
+      const traced = {
+        ...partial,
+        source: { repository: 'org/alice-repo', branch: 'main', commit: '0123456789abcdef' },
+        grader: { version: '1.2.3', commit: 'fedcba9876', platform: 'github-actions' as const },
+        gradedAt: '2026-12-02T08:00:00.123Z',
+      };
+      expect(markdownReport(traced)).to.include(
+        'repository org/alice-repo, branch main, commit 0123456789ab, grader 1.2.3 (fedcba9) on github-actions, graded 2026-12-02T08:00:00Z',
+      );
+    });
+
     it('has a table per lesson and the loss curve as a Mermaid chart', () => {
       const text = markdownReport(fixtureResults('exercise', 0.2));
       expect(text).to.include('| ✅ | the model outputs one score per class | 1 / 1 |  |');

@@ -38,7 +38,7 @@ describe('platforms', function () {
   describe('Classroom 50', () => {
     let published: { template: string; config: string };
     before(async () => {
-      published = await publishClassroom50(join(root, 'c50'), { assignment: 'deep-learning', lessons: [LESSON], checks: CHECKS });
+      published = await publishClassroom50(join(root, 'c50'), { assignment: 'deep-learning', lessons: [LESSON], checks: CHECKS, variants: ['exercise'] });
     });
 
     it('publishes a template without solutions, the autograder with its course, and the runtime with Node.js', () => {
@@ -46,7 +46,7 @@ describe('platforms', function () {
       expect(readFileSync(join(published.template, 'exercise', LESSON, FILE), 'utf8')).not.to.equal(solved());
       expect(existsSync(join(published.template, '.github', 'workflows', 'autograde.yaml'))).to.equal(false);
       const bundle = join(published.config, 'autograders', 'deep-learning');
-      expect(readFileSync(join(bundle, 'autograder.py'), 'utf8')).to.include(`GRADE_ARGS: list[str] = ["--lesson","${LESSON}","--check",${CHECKS.map((c) => `"${c}"`).join(',')}]`);
+      expect(readFileSync(join(bundle, 'autograder.py'), 'utf8')).to.include(`GRADE_ARGS: list[str] = ["--lesson","${LESSON}","--check",${CHECKS.map((c) => `"${c}"`).join(',')},"--variant","exercise"]`);
       expect(existsSync(join(bundle, 'course', 'grader', 'grade.ts'))).to.equal(true);
       expect(existsSync(join(bundle, 'course', 'solutions'))).to.equal(false);
       const assignments = JSON.parse(readFileSync(join(published.config, 'assignments.json'), 'utf8'));
@@ -56,7 +56,7 @@ describe('platforms', function () {
     });
 
     /** A student's repository made from the template, with `lesson` as their lesson file, graded as the runner grades it. */
-    function submit(name: string, lessonFile: string | undefined) {
+    function submit(name: string, lessonFile: string | undefined, nodeModules = join(repoDir, 'node_modules')) {
       const checkout = join(root, name);
       git(root, 'clone', '--quiet', published.template, checkout);
       const file = join(checkout, 'exercise', LESSON, FILE);
@@ -70,7 +70,7 @@ describe('platforms', function () {
       const runnerTemp = join(root, `${name}-runner`);
       // The runner's npm ci, borrowed from this repository's install.
       mkdirSync(join(runnerTemp, 'course-grader'), { recursive: true });
-      symlinkSync(join(repoDir, 'node_modules'), join(runnerTemp, 'course-grader', 'node_modules'));
+      symlinkSync(nodeModules, join(runnerTemp, 'course-grader', 'node_modules'));
       const repository = `org/dl-deep-learning-${name}`;
       const env = {
         ...process.env,
@@ -100,21 +100,28 @@ describe('platforms', function () {
       const exercise = result!.tests.filter((test) => test['test-name'].startsWith(`exercise/${LESSON}`));
       expect(exercise.map((test) => [test.check, test.passed])).to.deep.equal(CHECKS.map((check) => [check, true]));
       expect(result).to.include({ owner: 'alice', assignment: 'deep-learning', classroom: 'dl' });
-      expect(result!['max-score']).to.be.greaterThan(result!.score); // bugs/ still has its planted bugs
+      expect(result!.score).to.equal(result!['max-score']);
       expect(body).to.include(`exercise/${LESSON}`);
       expect(body).to.include('| training done | your loss |');
       expect(run.stderr).not.to.include('possible tampering');
     });
 
-    it('grades a broken submission and a missing file: failing checks with messages, still exit 0', () => {
+    it('grades a submission that crashes on load: every check fails with a message, still exit 0', () => {
       const broken = submit('bob', 'export function broken( {\n');
       expect(broken.run.status, broken.run.stderr).to.equal(0);
-      const failing = broken.result!.tests.filter((test) => test['test-name'].startsWith(`exercise/${LESSON}`));
-      expect(failing.every((test) => !test.passed && test.score === 0)).to.equal(true);
+      expect(broken.result!.tests).to.have.length(CHECKS.length);
+      expect(broken.result!.tests.every((test) => !test.passed && test.score === 0 && String(test.message).length > 0)).to.equal(true);
       expect(broken.body).to.include('Not passing yet');
-      const missing = submit('carol', undefined);
-      expect(missing.run.status).to.equal(0);
-      expect(missing.result!.tests.filter((test) => test['test-name'].startsWith(`exercise/${LESSON}`)).every((test) => !test.passed)).to.equal(true);
+    });
+
+    it('exits non-zero, for the runner to report an error rather than a grade, when grading cannot run', () => {
+      // An install without the course's packages: the grader cannot start.
+      const empty = join(root, 'no-packages');
+      mkdirSync(empty, { recursive: true });
+      const broken = submit('carol', solved(), empty);
+      expect(broken.run.status).to.equal(1);
+      expect(broken.result).to.equal(undefined);
+      expect(broken.run.stderr).to.include('::error::the grader could not grade this submission');
     });
   });
 
@@ -134,6 +141,7 @@ describe('platforms', function () {
       const fake = join(root, name);
       mkdirSync(join(fake, 'submission'), { recursive: true });
       for (const [path, text] of Object.entries(files)) write(join(fake, 'submission', path), text);
+      write(join(fake, 'submission_metadata.json'), JSON.stringify({ users: [{ email: `${name}@example.invalid`, name }] }));
       symlinkSync(sourceDir, join(fake, 'source'));
       const run = spawnSync('bash', [join(sourceDir, 'run_autograder')], { env: { ...process.env, AUTOGRADER_ROOT: fake }, encoding: 'utf8' });
       const doc = GradescopeResultsSchema.parse(JSON.parse(readFileSync(join(fake, 'results', 'results.json'), 'utf8')));
@@ -153,6 +161,9 @@ describe('platforms', function () {
       expect(correct.run.status, correct.run.stderr).to.equal(0);
       expect(correct.doc.tests!.map((test) => test.status)).to.deep.equal(CHECKS.map(() => 'passed'));
       expect(correct.doc.score).to.equal(correct.doc.tests!.reduce((sum, test) => sum + test.max_score!, 0));
+      const recorded = correct.doc.extra_data!.results as { source: { student?: string }; grader: { platform: string } };
+      expect(recorded.source.student).to.equal('gs-correct@example.invalid');
+      expect(recorded.grader.platform).to.equal('gradescope');
       const broken = runAutograder('gs-broken', { [`exercise/${LESSON}/${FILE}`]: 'export const x = ;\n' });
       expect(broken.run.status).to.equal(0);
       expect(broken.doc.score).to.equal(0);

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { expect } from 'chai';
 import { lessonBugs } from '../../catalog.ts';
 import { repoDir } from '../../registry.ts';
-import { commitTree, publishBranches, templateFiles, WITHHELD } from '../../ta/publish.ts';
+import { commitTree, publishActionsTemplate, publishBranches, templateFiles, WITHHELD } from '../../ta/publish.ts';
 import { expectedVariants, lessonWithBugs, solutionLessons } from '../../variants/generate.ts';
 import { toExercise, withoutMarkers } from '../../variants/student-regions.ts';
 
@@ -124,6 +124,13 @@ console.log(JSON.stringify(results.lessons[0].checks.map((check) => [check.id, c
       expect(existsSync(join(dir, 'grader', 'lessons', '03-cnn', 'reference.json'))).to.equal(existsSync(join(repoDir, 'grader', 'lessons', '03-cnn', 'reference.json')));
       expect(readFileSync(join(dir, 'README.md'), 'utf8')).to.include('including\nfiles you add there yourself');
       expect(git(dir, 'log', '--oneline').trim().split('\n')).to.have.length(1);
+    });
+
+    it('for plain GitHub Actions, adds the grading workflow', async () => {
+      const actions = join(root, 'actions');
+      await publishActionsTemplate(actions);
+      expect(readFileSync(join(actions, '.github', 'workflows', 'grade.yml'), 'utf8')).to.equal(readFileSync(join(repoDir, '.github', 'workflows', 'grade.yml'), 'utf8'));
+      expect(existsSync(join(actions, 'solutions'))).to.equal(false);
     });
 
     it('holds no solution: no solutions/ folder, no solved lesson file, fixes of planted bugs withheld', async () => {

@@ -32,7 +32,7 @@ describe('TA tools: submissions', function () {
     const cases: [string, RegExp][] = [
       ['no-such-branch', /not a branch or commit of this repository, a directory, or a URL/],
       ['../no/such/folder#main', /neither a directory nor a URL/],
-      [join(repoDir, 'package.json'), /is a file, not a repository or folder/],
+      [join(repoDir, 'package.json'), /is a file, not a repository, folder or .zip/],
       [`${repo.dir}#`, /names no ref after it/],
     ];
     for (const [spec, message] of cases) {
