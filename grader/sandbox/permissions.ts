@@ -71,12 +71,13 @@ let warned = false;
  * model alone, rather than failing every student.
  */
 function othersCanRead(lessonDir: string): boolean {
-  const paths = [lessonDir, join(repoDir, 'package.json'), join(repoDir, 'node_modules'), join(repoDir, 'lib'), graderDir];
+  // Node itself too: one brought by npx or nvm may sit in a home folder of mode 700.
+  const paths = [lessonDir, join(repoDir, 'package.json'), join(repoDir, 'node_modules'), join(repoDir, 'lib'), graderDir, process.execPath];
   for (const path of paths) {
     for (let at = path; ; at = dirname(at)) {
       if (!existsSync(at)) break;
       const mode = statSync(at).mode;
-      const needed = statSync(at).isDirectory() ? 0o005 : 0o004;
+      const needed = statSync(at).isDirectory() || at === process.execPath ? 0o005 : 0o004;
       if ((mode & needed) !== needed) {
         if (!warned) console.error(`warning: student code runs as this user, not as nobody: ${at} is not readable by other users (chmod o+rX)`);
         warned = true;

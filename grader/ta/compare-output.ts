@@ -17,6 +17,7 @@ const SubmissionReportSchema = z.object({
   results: ResultsSchema.optional(),
   error: z.string().optional(),
   tampering: z.array(z.string()),
+  tamperingSummary: z.record(z.string(), z.string()).optional(),
   files: z.array(z.object({ path: z.string(), diff: z.string(), missing: z.boolean().optional() })),
   durationMs: z.number().nonnegative(),
 });
