@@ -54,36 +54,31 @@ export type AlternateInput = z.input<typeof AlternateSchema>;
 export type Patched = Pick<Bug, 'id' | 'lesson' | 'file' | 'patch'>;
 
 export async function lessonAlternates(lessonId: string): Promise<Alternate[]> {
-  const file = join(graderDir, 'lessons', lessonId, 'alternates.ts');
-  if (!existsSync(file)) return [];
-  const module = (await import(pathToFileURL(file).href)) as { default: unknown };
-  const parsed = z.array(AlternateSchema).safeParse(module.default);
-  if (!parsed.success) throw new Error(`${file}: ${z.prettifyError(parsed.error)}`);
-  for (const alternate of parsed.data) {
-    if (alternate.lesson !== lessonId) throw new Error(`${file}: alternate ${alternate.id} says lesson ${alternate.lesson}`);
-  }
-  return parsed.data;
+  return lessonEntries(lessonId, 'alternates.ts', AlternateSchema);
 }
 
 export async function loadAlternates(): Promise<Alternate[]> {
-  const alternates = (await Promise.all(lessonIds().map(lessonAlternates))).flat();
-  const seen = new Set<string>();
-  for (const alternate of alternates) {
-    if (seen.has(alternate.id)) throw new Error(`two alternates have the id ${alternate.id}`);
-    seen.add(alternate.id);
-  }
-  return alternates;
+  return uniqueIds((await Promise.all(lessonIds().map(lessonAlternates))).flat());
 }
 
 /** A lesson's bugs from `bugs.ts` (the catalog) or `frozen-bugs.ts` (the frozen set, see loadFrozenSet). */
 export async function lessonBugs(lessonId: string, fileName = 'bugs.ts'): Promise<Bug[]> {
+  return lessonEntries(lessonId, fileName, BugSchema);
+}
+
+/** A lesson file's list of bugs or alternates, validated, each naming that lesson. */
+async function lessonEntries<Schema extends z.ZodType<{ id: string; lesson: string }>>(
+  lessonId: string,
+  fileName: string,
+  schema: Schema,
+): Promise<z.infer<Schema>[]> {
   const file = join(graderDir, 'lessons', lessonId, fileName);
   if (!existsSync(file)) return [];
   const module = (await import(pathToFileURL(file).href)) as { default: unknown };
-  const parsed = z.array(BugSchema).safeParse(module.default);
+  const parsed = z.array(schema).safeParse(module.default);
   if (!parsed.success) throw new Error(`${file}: ${z.prettifyError(parsed.error)}`);
-  for (const bug of parsed.data) {
-    if (bug.lesson !== lessonId) throw new Error(`${file}: bug ${bug.id} says lesson ${bug.lesson}`);
+  for (const entry of parsed.data) {
+    if (entry.lesson !== lessonId) throw new Error(`${file}: ${entry.id} says lesson ${entry.lesson}`);
   }
   return parsed.data;
 }
@@ -100,13 +95,13 @@ export async function loadFrozenSet(): Promise<Bug[]> {
   return uniqueIds((await Promise.all(lessonIds().map((id) => lessonBugs(id, 'frozen-bugs.ts')))).flat());
 }
 
-function uniqueIds(bugs: Bug[]): Bug[] {
+function uniqueIds<Entry extends { id: string }>(entries: Entry[]): Entry[] {
   const seen = new Set<string>();
-  for (const bug of bugs) {
-    if (seen.has(bug.id)) throw new Error(`two bugs have the id ${bug.id}`);
-    seen.add(bug.id);
+  for (const entry of entries) {
+    if (seen.has(entry.id)) throw new Error(`two entries have the id ${entry.id}`);
+    seen.add(entry.id);
   }
-  return bugs;
+  return entries;
 }
 
 /** Plants one bug in the source of its file; the patch must match exactly once. */
