@@ -40,6 +40,12 @@ export interface Check {
    * of symptoms gets the blame, not every link after it.
    */
   buildsOn?: readonly string[];
+  /**
+   * The check compares the student's run with what the lesson's README asks
+   * for (an optimizer, a batch size, a network), not with how well it learns.
+   * The README's points table marks it, so the instruction is never a surprise.
+   */
+  prescribed?: boolean;
   /** Time for the check itself, fixtures excluded. Default 30 s. */
   timeoutMs?: number;
   /** Throws CheckFailure (or a chai AssertionError) to fail; any other error is an error. */

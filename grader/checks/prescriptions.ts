@@ -26,6 +26,7 @@ export function optimizerCheck(options: {
 }): Check {
   return {
     id: 'optimizer',
+    prescribed: true,
     title: `the optimizer is the README's: ${options.text}`,
     points: options.points,
     needs: [options.fixture],
@@ -64,6 +65,7 @@ function usualBatchSize(sizes: readonly number[]): number {
 export function batchSizeCheck(options: { fixture: string; points: number; batchSize: number }): Check {
   return {
     id: 'batch-size',
+    prescribed: true,
     title: `batches of ${options.batchSize}, as the README asks`,
     points: options.points,
     needs: [options.fixture],
@@ -92,6 +94,7 @@ export function batchSizeCheck(options: { fixture: string; points: number; batch
 export function epochsCheck(options: { fixture: string; points: number; epochs: number; batchSize: number }): Check {
   return {
     id: 'training-length',
+    prescribed: true,
     title: `trains for the README's ${options.epochs} epochs`,
     points: options.points,
     needs: [options.fixture],

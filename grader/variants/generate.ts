@@ -2,9 +2,10 @@
 // generated folders are committed (students need them) and checked for drift.
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
-import { lessonBugs, plantBug, type Patched } from '../catalog.ts';
-import { repoDir } from '../registry.ts';
+import { lessonBugs, loadCatalog, plantBug, type Patched } from '../catalog.ts';
+import { loadLesson, repoDir } from '../registry.ts';
 import { bugsReadme } from './bugs-readme.ts';
+import { bugsTable, checksTable, withGenerated } from './readme-tables.ts';
 import { toExercise, withoutMarkers } from './student-regions.ts';
 
 const solutionsDir = join(repoDir, 'solutions');
@@ -22,6 +23,12 @@ function filesUnder(dir: string): string[] {
     .filter((entry) => entry.isFile())
     .map((entry) => relative(dir, join(entry.parentPath, entry.name)))
     .sort();
+}
+
+/** A lesson's README with its checks-and-points table generated from the lesson's definition. */
+async function lessonReadme(lesson: string): Promise<string> {
+  const path = join('solutions', lesson, 'README.md');
+  return withGenerated(readFileSync(join(repoDir, path), 'utf8'), 'checks', checksTable(await loadLesson(lesson)), path);
 }
 
 /** A lesson's files as a student of the solutions sees them: markers removed, `bugs` planted. */
@@ -43,19 +50,24 @@ export function lessonWithBugs(lesson: string, bugs: readonly Patched[]): Map<st
   return files;
 }
 
-/** Every generated file, by path relative to the repository. */
+/**
+ * Every generated file, by path relative to the repository: the variants, and
+ * the READMEs whose tables are generated (the root README and each lesson's).
+ */
 export async function expectedVariants(): Promise<Map<string, string>> {
   const expected = new Map<string, string>();
+  expected.set('README.md', withGenerated(readFileSync(join(repoDir, 'README.md'), 'utf8'), 'bugs', bugsTable(await loadCatalog()), 'README.md'));
   for (const lesson of solutionLessons()) {
+    const readme = await lessonReadme(lesson);
+    expected.set(join('solutions', lesson, 'README.md'), readme);
     for (const file of filesUnder(join(solutionsDir, lesson))) {
-      const source = readFileSync(join(solutionsDir, lesson, file), 'utf8');
+      const source = file === 'README.md' ? readme : readFileSync(join(solutionsDir, lesson, file), 'utf8');
       const exercise = file.endsWith('.ts') ? toExercise(source, `solutions/${lesson}/${file}`) : source;
       expected.set(join('exercise', lesson, file), exercise);
     }
     const bugs = await lessonBugs(lesson);
     for (const [file, text] of lessonWithBugs(lesson, bugs)) {
-      const readme = file === 'README.md';
-      expected.set(join('bugs', lesson, file), readme ? bugsReadme(lesson, text, bugs.length) : text);
+      expected.set(join('bugs', lesson, file), file === 'README.md' ? bugsReadme(lesson, readme, bugs.length) : text);
     }
   }
   return expected;

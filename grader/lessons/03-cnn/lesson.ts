@@ -36,6 +36,7 @@ const LENET_SHAPES = [[5, 5, 1, 6], [6], [5, 5, 6, 16], [16], [256, 120], [120],
 /** The README's LeNet, recognised by its weights' shapes: any API, initialiser or way of writing it passes. */
 const architectureCheck: Check = {
   id: 'architecture',
+  prescribed: true,
   title: 'the network is the README’s LeNet',
   points: 1,
   async run(ctx) {

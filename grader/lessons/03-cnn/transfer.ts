@@ -60,7 +60,7 @@ export async function scratchAccuracy(ctx: LessonContext): Promise<number> {
 export const transferChecks: Check[] = [
   {
     id: 'transfer-reuses-pretrained',
-    title: 'the new model is built on the pretrained layers',
+    title: 'part 2: the new model is built on the pretrained layers',
     points: 1,
     needs: [transfer],
     async run(ctx) {
@@ -84,7 +84,7 @@ export const transferChecks: Check[] = [
   },
   {
     id: 'transfer-frozen',
-    title: 'pretrained layers unchanged by fine-tuning',
+    title: 'part 2: pretrained layers unchanged by fine-tuning',
     points: 1,
     needs: [transfer],
     async run(ctx) {
@@ -103,7 +103,7 @@ export const transferChecks: Check[] = [
   },
   {
     id: 'transfer-head-learned',
-    title: 'the new head learned',
+    title: 'part 2: the new head learned',
     points: 1,
     needs: [transfer],
     async run(ctx) {
@@ -123,7 +123,7 @@ export const transferChecks: Check[] = [
   },
   metricCheck({
     id: 'transfer-accuracy',
-    title: 'fine-tuned accuracy close to the reference',
+    title: 'part 2: fine-tuned accuracy close to the reference',
     fixture: transfer,
     metric: 'transferAccuracy',
     points: 1,
@@ -132,7 +132,7 @@ export const transferChecks: Check[] = [
   }),
   {
     id: 'transfer-beats-scratch',
-    title: 'fine-tuning beats training from scratch',
+    title: 'part 2: fine-tuning beats training from scratch',
     points: 1,
     needs: [transfer],
     async run(ctx) {
