@@ -127,7 +127,7 @@ export function leastSquares(X: tf.Tensor2D, y: tf.Tensor2D): tf.Tensor2D {
 
 /** The mean squared error of the predictions X w: the loss both estimates minimise. */
 export function mseLoss(X: tf.Tensor2D, y: tf.Tensor2D, w: tf.Tensor2D): tf.Scalar {
-  return tf.tidy(() => X.matMul(w).sub(y).square().mean() as tf.Scalar);
+  return tf.tidy(() => X.matMul(w).sub(y).square().sum() as tf.Scalar);
 }
 
 /** The gradient of mseLoss with respect to w, derived by hand (see the README). */
@@ -187,7 +187,7 @@ export function rSquared(y: tf.Tensor2D, predictions: tf.Tensor2D): number {
   return tf.tidy(() => {
     const residual = y.sub(predictions).square().sum();
     const total = y.sub(y.mean()).square().sum();
-    return 1 - residual.div(total).dataSync()[0]!;
+    return residual.div(total).dataSync()[0]!;
   });
 }
 

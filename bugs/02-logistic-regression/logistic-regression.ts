@@ -94,7 +94,7 @@ export function binaryCrossEntropy(logits: tf.Tensor2D, labels: tf.Tensor2D): tf
   return tf.tidy(() => {
     // -log p = log(1 + e^-z) and -log(1 - p) = z + log(1 + e^-z); pulling max(z, 0) out keeps every exponent <= 0.
     const p = tf.sigmoid(logits);
-    return labels.mul(p.log()).add(tf.sub(1, labels).mul(tf.sub(1, p).log())).neg().mean() as tf.Scalar;
+    return labels.mul(p.log()).add(tf.sub(1, labels).mul(tf.sub(1, p).log())).neg().sum() as tf.Scalar;
   });
 }
 

@@ -216,7 +216,7 @@ export function positionalEncoding(length: number, dModel: number): tf.Tensor2D 
   const values = new Float32Array(length * dModel);
   for (let pos = 0; pos < length; pos++) {
     for (let i = 0; i < dModel; i += 2) {
-      const angle = pos / Math.pow(10000, i / dModel);
+      const angle = pos / Math.pow(10000, (2 * i) / dModel);
       values[pos * dModel + i] = Math.sin(angle);
       if (i + 1 < dModel) values[pos * dModel + i + 1] = Math.cos(angle);
     }
@@ -316,7 +316,7 @@ export function encode(model: Transformer, x: tf.Tensor3D, keyMask: tf.Tensor2D)
 /** [batch, length, dModel] to [batch, dModel]: the mean over the real tokens of each message, padding left out. */
 export function meanPool(x: tf.Tensor3D, keyMask: tf.Tensor2D): tf.Tensor2D {
   const weights = keyMask.expandDims(2);
-  return x.mean(1) as tf.Tensor2D;
+  return x.mean(1).expandDims(1) as tf.Tensor2D;
 }
 
 /** Token ids to class scores (logits), [batch, numClasses]. */
@@ -324,7 +324,7 @@ export function classify(model: Transformer, ids: tf.Tensor2D): tf.Tensor2D {
   const keyMask = paddingMask(ids);
   const embedded = embed(model, ids);
   const encoded = encode(model, embedded, keyMask);
-  return linear(meanPool(embedded, keyMask), model.head) as tf.Tensor2D;
+  return linear(meanPool(embedded, keyMask), model.head).softmax() as tf.Tensor2D;
 }
 
 // ---------------------------------------------------------------------------

@@ -4,11 +4,12 @@
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import { loadCatalog } from '../catalog.ts';
+import { loadAlternates, loadCatalog } from '../catalog.ts';
 import { exitCodeFor, grade } from '../grade.ts';
-import { gradeMutant, inParallel } from '../mutants.ts';
-import { repoDir } from '../registry.ts';
+import { gradeMutant, inParallel, type MutantOutcome } from '../mutants.ts';
+import { lessonIds, loadLesson, repoDir } from '../registry.ts';
 import type { Results } from '../results.ts';
+import { failureOnFaultyRun } from './faulty-run.ts';
 
 const gradeVariant = (variant: string) => grade({ targetDir: join(repoDir, variant), targetName: variant });
 
@@ -18,6 +19,7 @@ const withoutTimings = (results: Results) =>
 
 describe('grading the variants', function () {
   let solutions: Results;
+  let catalogOutcomes: MutantOutcome[] | undefined;
 
   before(async () => {
     solutions = await gradeVariant('solutions');
@@ -60,7 +62,29 @@ describe('grading the variants', function () {
   it('catches every catalogued bug, planted alone, with the checks the catalog names', async () => {
     const catalog = await loadCatalog();
     const outcomes = await inParallel(catalog, availableParallelism(), (bug) => gradeMutant(bug, { onlyNamedChecks: true }));
+    catalogOutcomes = outcomes;
     const missed = outcomes.filter((outcome) => outcome.missedBy.length > 0).map((o) => `${o.bug.id} missed by ${o.missedBy.join(', ')}`);
     expect(missed).to.deep.equal([]);
+  });
+
+  // A check whose failure never runs in a test is a message no one has read and
+  // a branch that may not work. Its failure must be its own verdict (status
+  // "fail", a CheckFailure), not an exception that happened to stop it.
+  it('makes every check of every lesson fail with its own message: for a planted bug, a prescription deviation or the faulty-run fixture', async function () {
+    if (!catalogOutcomes) this.skip(); // the catalog was not graded in this run (e.g. --grep)
+    const deviations = (await loadAlternates()).flatMap((alternate) => alternate.fails.map((id) => `${alternate.lesson}/${id}`));
+    const failedByBugs = catalogOutcomes!.flatMap((outcome) =>
+      outcome.lesson.checks.filter((check) => check.status === 'fail').map((check) => `${outcome.lesson.id}/${check.id}`),
+    );
+    const proven = new Set([...deviations, ...failedByBugs]);
+    const neverFailed: string[] = [];
+    for (const id of lessonIds()) {
+      for (const check of (await loadLesson(id)).checks) {
+        if (proven.has(`${id}/${check.id}`)) continue;
+        const failure = await failureOnFaultyRun(id, check);
+        if (!failure?.message) neverFailed.push(`${id}/${check.id}`);
+      }
+    }
+    expect(neverFailed, 'checks no catalog bug, deviation or fixture makes fail').to.deep.equal([]);
   });
 });

@@ -106,4 +106,27 @@ export default [
     hint: 'What number do you divide by in back-substitution, and how small can it get when two features carry the same information?',
     patch: { find: 'if (!(Math.abs(pivot) > 1e-5 * largest)) {', replace: 'if (pivot === 0 && largest === 0) {' },
   },
+  {
+    id: 'linreg-loss-summed',
+    lesson,
+    file,
+    title: 'squared errors summed, not averaged, in the loss',
+    category: 'training/loss-function',
+    symptom: 'The loss printed during training is hundreds of times larger than the reference’s, though the weights learn the same.',
+    // Training uses the hand-derived gradient, so only the loss and its tf.grad gradient show it.
+    catches: ['mse-loss', 'autodiff-gradient'],
+    hint: 'The mean squared error is a mean. Does the printed loss change if you double the training set?',
+    patch: { find: 'X.matMul(w).sub(y).square().mean() as tf.Scalar', replace: 'X.matMul(w).sub(y).square().sum() as tf.Scalar' },
+  },
+  {
+    id: 'linreg-r2-unexplained-fraction',
+    lesson,
+    file,
+    title: 'R² as SS_residual / SS_total, without the "1 -"',
+    category: 'training/validation-testing',
+    symptom: 'A better fit gives a smaller R², and a perfect fit gives 0.',
+    catches: ['r-squared'],
+    hint: 'R² is the fraction of the variance the model explains. What does SS_residual / SS_total measure instead?',
+    patch: { find: 'return 1 - residual.div(total).dataSync()[0]!;', replace: 'return residual.div(total).dataSync()[0]!;' },
+  },
 ] satisfies BugInput[];

@@ -92,4 +92,16 @@ export default [
     hint: 'In which order are the training images stored, and in which order does the model see them?',
     patch: { find: 'shuffle: true,', replace: 'shuffle: false,' },
   },
+  {
+    id: 'logreg-loss-summed',
+    lesson,
+    file,
+    title: 'cross-entropy summed over the batch, not averaged',
+    category: 'training/loss-function',
+    symptom: 'The loss is about 32 times the reference’s and training is jumpy: every step is 32 times too long.',
+    catches: ['bce-loss', 'bce-stable'],
+    hint: 'How does the size of one SGD step change with the batch size when the loss is a sum over the batch?',
+    // The end of the loss's line, which logreg-log-of-sigmoid leaves in place, so bugs/ can plant both.
+    patch: { find: '.mean() as tf.Scalar;\n  });', replace: '.sum() as tf.Scalar;\n  });' },
+  },
 ] satisfies BugInput[];

@@ -13,7 +13,7 @@ export default [
     title: 'last layer has 1 unit',
     category: 'model/layers',
     symptom: 'The loss is 0 from the first step and accuracy stays at chance.',
-    catches: ['output-shape', 'initial-loss'],
+    catches: ['output-shape', 'initial-loss', 'architecture'],
     hint: 'Count the scores the model gives for one image. How many should there be?',
     patch: { find: 'dense({ units: numClasses })', replace: 'dense({ units: 1 })' },
   },

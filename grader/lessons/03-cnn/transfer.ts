@@ -139,11 +139,11 @@ export const transferChecks: Check[] = [
       const run = await ctx.fixture<TransferRun>(transfer);
       if (!ctx.reference) throw new Error('no calibrated reference for this lesson: run `npm run calibrate`');
       const scratch = metricSpread(ctx.reference, 'scratchAccuracy');
-      const yours = run.metrics.transferAccuracy!;
-      const figures = { transferAccuracy: yours, bestScratchAccuracy: scratch.max };
-      if (!(yours > scratch.max)) {
+      const yours = run.metrics.transferAccuracy;
+      const figures = { transferAccuracy: yours ?? null, bestScratchAccuracy: scratch.max };
+      if (yours === undefined || !(yours > scratch.max)) {
         throw new CheckFailure(
-          `fine-tuned accuracy ${yours.toFixed(3)} is no better than the same network trained from scratch (best ${scratch.max.toFixed(3)}): the pretrained features are not helping.`,
+          `fine-tuned accuracy ${yours?.toFixed(3)} is no better than the same network trained from scratch (best ${scratch.max.toFixed(3)}): the pretrained features are not helping.`,
           figures,
         );
       }

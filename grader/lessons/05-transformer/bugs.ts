@@ -136,4 +136,42 @@ export default [
     hint: 'The data loader hands you new tensors every step. Who frees them?',
     patch: { find: 'tf.dispose([ids, labels, loss]);', replace: 'loss.dispose();' },
   },
+  {
+    id: 'transformer-positions-exponent-doubled',
+    lesson,
+    file,
+    title: 'positional-encoding exponent 2i/d with i already stepping by 2',
+    category: 'model/layers',
+    symptom: 'Training still works, but the position encodings repeat far too slowly along the features.',
+    catches: ['positional-encoding'],
+    hint: 'Write out the angle for feature pair 0, 1, 2 with your loop variable. Does the paper’s 2i/d count pairs or features?',
+    patch: { find: 'Math.pow(10000, i / dModel)', replace: 'Math.pow(10000, (2 * i) / dModel)' },
+  },
+  {
+    id: 'transformer-pooling-keeps-axis',
+    lesson,
+    file,
+    title: 'mean pooling that keeps the sequence axis',
+    category: 'tensors-and-inputs/wrong-tensor-shape',
+    symptom: 'The classifier gives [batch, 1, classes] instead of [batch, classes], and the loss fails on the shapes.',
+    catches: ['output-shapes', 'pooling'],
+    hint: 'Print the shape of what meanPool returns. How many axes should one vector per message have?',
+    // The end of meanPool, which transformer-pooling-counts-padding leaves in place, so bugs/ can plant both.
+    patch: {
+      find: ') as tf.Tensor2D;\n}\n\n/** Token ids to class scores',
+      replace: ').expandDims(1) as tf.Tensor2D;\n}\n\n/** Token ids to class scores',
+    },
+  },
+  {
+    id: 'transformer-softmax-on-logits',
+    lesson,
+    file,
+    title: 'softmax at the end of the classifier',
+    category: 'model/activation-function',
+    symptom: 'The loss falls much more slowly than the reference’s and stays well above zero even on one batch.',
+    catches: ['overfit-one-batch'],
+    hint: 'What does tf.losses.softmaxCrossEntropy expect to receive: scores or probabilities?',
+    // Only the end of the line, which transformer-encoder-bypassed leaves in place, so bugs/ can plant both.
+    patch: { find: ', model.head) as tf.Tensor2D;', replace: ', model.head).softmax() as tf.Tensor2D;' },
+  },
 ] satisfies BugInput[];
