@@ -15,12 +15,20 @@ import { fixtureResults } from './fixtures.ts';
 describe('reporters', () => {
   const partial = fixtureResults('exercise', 0.5);
 
-  it('are all chosen by name, and every one accepts any results document', () => {
+  it('are all chosen by name, and each one reports the lessons, the score and (all but the curve drawing) every check', () => {
     expect(Object.keys(reporters)).to.include.members(['terminal', 'json', 'classroom50', 'gradescope', 'markdown', 'html', 'svg']);
     const saved = { ...process.env };
     Object.assign(process.env, { CLASSROOM: 'c', ASSIGNMENT: 'a', USERNAME: 'u', SUBMISSION_TAG: 'submit/x', COMMIT_URL: 'c', RELEASE_URL: 'r' });
     try {
-      for (const [name, report] of Object.entries(reporters)) expect(report(partial), name).to.be.a('string').that.is.not.empty;
+      for (const [name, report] of Object.entries(reporters)) {
+        const text = report(partial);
+        expect(text, name).to.include(String(partial.points));
+        for (const lesson of partial.lessons) {
+          expect(text.includes(lesson.id) || text.includes(lesson.title), `${name} names ${lesson.id}`).to.equal(true);
+          if (name === 'svg') continue; // the loss curves only
+          for (const check of lesson.checks) expect(text.includes(check.id) || text.includes(check.title), `${name} names ${check.id}`).to.equal(true);
+        }
+      }
     } finally {
       for (const name of ['CLASSROOM', 'ASSIGNMENT', 'USERNAME', 'SUBMISSION_TAG', 'COMMIT_URL', 'RELEASE_URL']) if (!(name in saved)) delete process.env[name];
     }
