@@ -33,14 +33,16 @@ export interface DataLoaderOptions {
 
 /**
  * Yields, for each batch, one tensor per input tensor: the same examples
- * (rows along the first dimension) taken from each.
+ * (rows along the first dimension) taken from each. A batch has the types of
+ * the inputs: `new DataLoader([images, labels])` of a Tensor4D and a Tensor1D
+ * yields `[Tensor4D, Tensor1D]` pairs, so no cast is needed.
  *
  * The caller owns the yielded tensors and must dispose them (for example with
  * tf.dispose(batch) at the end of the step); the loader keeps no reference to
  * them. The input tensors stay the caller's too.
  */
-export class DataLoader implements Iterable<tf.Tensor[]> {
-  readonly tensors: readonly tf.Tensor[];
+export class DataLoader<Batch extends tf.Tensor[] = tf.Tensor[]> implements Iterable<Batch> {
+  readonly tensors: Readonly<Batch>;
   /** Number of examples. */
   readonly size: number;
   readonly batchSize: number;
@@ -49,7 +51,7 @@ export class DataLoader implements Iterable<tf.Tensor[]> {
   private readonly random: RandomGenerator;
   private epochsStarted = 0;
 
-  constructor(tensors: tf.Tensor[], options: DataLoaderOptions) {
+  constructor(tensors: [...Batch], options: DataLoaderOptions) {
     const first = tensors[0];
     if (first === undefined) throw new Error('DataLoader: no tensors');
     const size = first.shape[0];
@@ -63,7 +65,7 @@ export class DataLoader implements Iterable<tf.Tensor[]> {
     if (!Number.isInteger(batchSize) || batchSize <= 0) {
       throw new Error(`DataLoader: batchSize must be a positive integer, got ${batchSize}`);
     }
-    this.tensors = [...tensors];
+    this.tensors = [...tensors] as Batch;
     this.size = size;
     this.batchSize = batchSize;
     this.shuffle = options.shuffle ?? false;
@@ -85,18 +87,19 @@ export class DataLoader implements Iterable<tf.Tensor[]> {
   }
 
   /** Starts a new epoch: its order is fixed now, its batches made as they are taken. */
-  [Symbol.iterator](): Iterator<tf.Tensor[]> {
+  [Symbol.iterator](): Iterator<Batch> {
     this.epochsStarted += 1;
     const order = this.shuffle ? this.permutation() : Int32Array.from({ length: this.size }, (_, i) => i);
     return this.batches(order);
   }
 
-  private *batches(order: Int32Array): Generator<tf.Tensor[]> {
+  private *batches(order: Int32Array): Generator<Batch> {
     for (let b = 0; b < this.length; b++) {
       const indices = order.subarray(b * this.batchSize, Math.min((b + 1) * this.batchSize, this.size));
       const batch = tf.tidy(() => {
         const index = tf.tensor1d(indices, 'int32');
-        return this.tensors.map((tensor) => tf.gather(tensor, index));
+        // Gathering rows keeps each tensor's rank and dtype: the batch has the inputs' types.
+        return this.tensors.map((tensor) => tf.gather(tensor, index)) as Batch;
       });
       for (const listener of listeners) listener(batch, this);
       yield batch;

@@ -75,6 +75,23 @@ describe('DataLoader', () => {
     return batches;
   }
 
+  it('yields batches with the types and ranks of its inputs, so a training loop needs no casts', () => {
+    const [images, labels] = [tf.zeros([4, 3, 3, 1]) as tf.Tensor4D, tf.tensor1d([0, 1, 2, 3], 'int32')];
+    const ranks: number[][] = [];
+    for (const [x, y] of new DataLoader([images, labels], { batchSize: 3 })) {
+      // Typed assignments: tsc (npm run typecheck) rejects them if the batch is a plain tf.Tensor[].
+      const batchImages: tf.Tensor4D = x;
+      const batchLabels: tf.Tensor1D = y;
+      ranks.push([batchImages.rank, batchLabels.rank, batchLabels.dtype === 'int32' ? 1 : 0]);
+      tf.dispose([x, y]);
+    }
+    tf.dispose([images, labels]);
+    expect(ranks).to.deep.equal([
+      [4, 1, 1],
+      [4, 1, 1],
+    ]);
+  });
+
   it('keeps the order without shuffle, with a last partial batch', () => {
     const loader = new DataLoader([x, y], { batchSize: 4 });
     expect(loader.length).to.equal(3);
