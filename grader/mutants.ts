@@ -76,16 +76,3 @@ export async function gradeAlternate(alternate: Alternate, seed: number, checks?
   }
 }
 
-/** Runs `work` over `items` with at most `limit` running at once, keeping the order of results. */
-export async function inParallel<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await work(items[index]!);
-    }
-  });
-  await Promise.all(lanes);
-  return results;
-}

@@ -5,13 +5,8 @@ import { tf } from '#lib/tf.ts';
 import { CheckFailure, type Check } from '../lesson.ts';
 import { layerLabel } from './classifier.ts';
 import { startedUniform } from './trace.ts';
+import type { DeadUnits } from './trace.ts';
 import type { TrainingRun } from './training-checks.ts';
-
-export interface DeadUnits {
-  layer: string;
-  units: number;
-  dead: number;
-}
 
 /** Inputs beyond this size (the run's `probe.largestInput`) were not normalised. */
 const LARGE_INPUT = 10;

@@ -11,6 +11,13 @@ export interface WeightChange {
   after: Float32Array;
 }
 
+/** Dead units of one ReLU layer: units that output 0 for every example (see dead-relu.ts). */
+export interface DeadUnits {
+  layer: string;
+  units: number;
+  dead: number;
+}
+
 export interface TrainingTrace {
   /** Loss reported after each step, up to the moment training returned. */
   losses: number[];

@@ -7,8 +7,7 @@ import { BUCKETS, bucketMeans, curveAgainstReference, referenceBand } from '../c
 import { metricSpread, type Reference } from '../reference.ts';
 import { toleranceBound, type Bound } from '../tolerance.ts';
 import { trainingFigures } from '../evidence/training-figures.ts';
-import type { DeadUnits } from './dead-relu.ts';
-import { startedUniform, type TrainingTrace } from './trace.ts';
+import { startedUniform, type DeadUnits, type TrainingTrace } from './trace.ts';
 
 export interface TrainingRun {
   trace: TrainingTrace;

@@ -6,7 +6,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadAlternates, type Alternate } from '../catalog.ts';
 import { grade } from '../grade.ts';
-import { gradeAlternate, inParallel, type AlternateOutcome } from '../mutants.ts';
+import { gradeAlternate, type AlternateOutcome } from '../mutants.ts';
+import { inParallel } from '../parallel.ts';
 import { lessonIds, repoDir } from '../registry.ts';
 import { UsageError } from '../target.ts';
 

@@ -9,7 +9,7 @@ import { basename, join } from 'node:path';
 import { sourceLabel } from '../provenance.ts';
 import { fileURLToPath } from 'node:url';
 import { simpleGit } from 'simple-git';
-import { inParallel } from '../mutants.ts';
+import { inParallel } from '../parallel.ts';
 import { repoDir } from '../registry.ts';
 import { parseResults, type Results } from '../results.ts';
 import { UsageError } from '../target.ts';

@@ -5,7 +5,8 @@
 import { availableParallelism } from 'node:os';
 import { expect } from 'chai';
 import { loadAlternates } from '../catalog.ts';
-import { gradeAlternate, inParallel } from '../mutants.ts';
+import { gradeAlternate } from '../mutants.ts';
+import { inParallel } from '../parallel.ts';
 
 describe('the alternates catalog', function () {
   // About 40 gradings, two at a time: some 3 minutes on 2 idle cores, more on a busy machine.
