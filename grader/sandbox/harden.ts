@@ -6,6 +6,7 @@
 // of them gets a TypeError that says the object is frozen or not writable.
 import 'ses';
 import { createRequire, syncBuiltinESMExports } from 'node:module';
+import { hardenEngine } from './harden-engine.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -27,6 +28,7 @@ export function hardenSandbox(): void {
     if (loaded) freezeTfjs(loaded);
   }
   freezeKernelRegistries();
+  hardenEngine();
   guardProcess();
   guardWorkers();
   lockdown({

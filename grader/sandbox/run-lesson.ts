@@ -66,11 +66,13 @@ export interface RunLessonOptions extends SandboxOptions {
   timeScale?: number;
   /** Resident memory allowed to the sandbox (heap, Buffers and WebAssembly together). */
   memoryLimitMb?: number;
+  /** The Node binary the sandbox runs on: this one unless said. */
+  execPath?: string;
 }
 
 export async function runLesson(lesson: LessonDefinition, options: RunLessonOptions): Promise<LessonRun> {
-  const { timeScale = 1, memoryLimitMb = MEMORY_LIMIT_MB, ...sandboxOptions } = options;
-  const sandbox = new Sandbox(sandboxOptions, timeScale, memoryLimitMb);
+  const { timeScale = 1, memoryLimitMb = MEMORY_LIMIT_MB, execPath = process.execPath, ...sandboxOptions } = options;
+  const sandbox = new Sandbox(sandboxOptions, timeScale, memoryLimitMb, execPath);
   const poisoned = new Map<string, string>();
   const checks: CheckResult[] = [];
   let curve: Curve | undefined;
@@ -132,6 +134,7 @@ class Sandbox {
     private readonly options: SandboxOptions,
     private readonly timeScale: number,
     private readonly memoryLimitMb: number,
+    private readonly execPath: string,
   ) {}
 
   async run(check: Check, lesson: LessonDefinition, poisoned: Map<string, string>) {
@@ -210,6 +213,7 @@ class Sandbox {
     const key = newKey();
     const launch = sandboxLaunch(this.options.lessonDir);
     const child = fork(workerFile, [], {
+      execPath: this.execPath,
       execArgv: [
         ...launch.execArgv,
         ...quiet,
@@ -249,7 +253,8 @@ class Sandbox {
       else this.listener?.(opened.message);
     });
     child.on('exit', (code, signal) => child === this.child && this.exitListener?.(code, signal));
-    child.on('error', () => {}); // A send to a process that just died: its exit says what happened.
+    let spawned = false;
+    child.once('spawn', () => (spawned = true));
     this.watchMemory(child);
     this.ready = new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => {
@@ -268,6 +273,15 @@ class Sandbox {
         this.forget();
         reject(new SandboxStartError(`the grader's sandbox exited with code ${code} while starting:\n${this.stderrTail.trim()}`));
       };
+      // Node could not be started at all (missing, or not executable by the
+      // sandbox's user): no exit will follow, so say so now, not after the time limit.
+      child.on('error', (error: NodeJS.ErrnoException) => {
+        if (spawned || child !== this.child) return; // A send to a process that just died: its exit says what happened.
+        clearTimeout(timer);
+        this.forget();
+        const who = launch.uid === undefined ? '' : ` as user ${launch.uid}`;
+        reject(new SandboxStartError(`the grader could not start its sandbox${who} with ${this.execPath}: ${error.code ?? error.message}${startHint(error.code)}`));
+      });
     });
     return this.ready;
   }
@@ -313,6 +327,12 @@ class Sandbox {
   stop() {
     this.kill();
   }
+}
+
+function startHint(code: string | undefined): string {
+  if (code === 'ENOENT') return ' (no such file: is Node installed there?)';
+  if (code === 'EACCES') return ' (permission denied: the sandbox\'s user cannot run this Node; see "What student code can and cannot do" in grader/README.md)';
+  return '';
 }
 
 function formatMb(mb: number): string {

@@ -12,7 +12,7 @@ import { attackFile, attacks } from './attacks.ts';
 import { changedSince, file, fingerprint, lesson, writeTarget } from './targets.ts';
 
 /** Cheap checks, some of which the planted bugs fail: room for a forged pass. */
-const checks = ['bias-column', 'standardize', 'least-squares', 'mse-loss'];
+const checks = ['bias-column', 'standardize', 'least-squares', 'mse-loss', 'gradient-formula'];
 const base = readFileSync(join(repoDir, 'bugs', lesson, file), 'utf8');
 
 async function gradeTarget(targetDir: string, options: { checks?: string[]; memoryLimitMb?: number } = {}): Promise<LessonResult> {

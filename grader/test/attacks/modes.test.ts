@@ -12,7 +12,7 @@ import { parseResults, type LessonResult, type Results } from '../../results.ts'
 import { attackFile, attacks } from './attacks.ts';
 import { changedSince, file, fingerprint, lesson, writeTarget } from './targets.ts';
 
-const checks = ['bias-column', 'standardize', 'least-squares', 'mse-loss'];
+const checks = ['bias-column', 'standardize', 'least-squares', 'mse-loss', 'gradient-formula'];
 const buggy = readFileSync(join(repoDir, 'bugs', lesson, file), 'utf8');
 /** Every attack at once: each was shown harmless alone through npm run grade. */
 const everyAttack = attackFile(buggy, ...Object.values(attacks));
