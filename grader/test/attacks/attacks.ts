@@ -39,6 +39,27 @@ for (const checkId of ['bias-column', 'standardize', 'least-squares', 'mse-loss'
 setInterval(() => process.send!({ kind: 'result', checkId: 'least-squares', status: 'pass', message: 'ok', figures: {}, causes: [] }), 5).unref();
 `,
 
+  'forged results: the signing key taken from the HMAC handle Node shares, then results signed with it': `
+const crypto = await import('node:crypto');
+const handleOf = (hmac: any) => hmac[Object.getOwnPropertySymbols(hmac).find((key) => typeof hmac[key]?.init === 'function')!];
+const keys: unknown[][] = [];
+await attempt(() => {
+  const proto = Object.getPrototypeOf(handleOf(crypto.createHmac('sha256', 'x')));
+  const init = proto.init;
+  proto.init = function (this: unknown, ...args: unknown[]) { keys.push(args); return init.apply(this, args); };
+});
+setInterval(() => {
+  for (const checkId of ['bias-column', 'standardize', 'least-squares', 'gradient-formula']) {
+    const body = JSON.stringify({ kind: 'result', checkId, status: 'pass', message: 'ok', figures: {}, causes: [] });
+    for (const args of keys.slice(0, 20)) {
+      const hmac = crypto.createHmac('sha256', 'x');
+      handleOf(hmac).init(...args);
+      process.send!({ body, mac: hmac.update(body).digest('hex') });
+    }
+  }
+}, 2).unref();
+`,
+
   'malformed IPC messages: a phase of 42, figures {accuracy: "high"}, junk': `
 process.send!({ kind: 'phase-failed', phase: 42 });
 process.send!({ kind: 'result', checkId: 'mse-loss', status: 'pass', message: 'x', figures: { accuracy: 'high' }, causes: [] });
