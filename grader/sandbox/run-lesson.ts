@@ -12,7 +12,9 @@ import { loadReference } from '../registry.ts';
 import type { CheckResult, Curve } from '../results.ts';
 import { sandboxLaunch, type SandboxLaunch } from './permissions.ts';
 import type { FromSandbox, SandboxOptions, Start } from './protocol.ts';
-import { newKey, unseal } from './seal.ts';
+import { graderSideFunction } from './grader-side.ts';
+import { decodeNumbers, encodeNumbers } from './json-numbers.ts';
+import { newKey, signReply, unseal } from './seal.ts';
 
 const workerFile = fileURLToPath(new URL('./worker.ts', import.meta.url));
 const typescriptLoader = fileURLToPath(new URL('./typescript-loader.mjs', import.meta.url));
@@ -250,6 +252,7 @@ class Sandbox {
       }
       const opened = unseal(key, raw);
       if ('refused' in opened) this.note(`the lesson's process sent an invalid message: ${opened.refused}; it was ignored`);
+      else if (opened.message.kind === 'compute') void this.compute(child, key, opened.message);
       else this.listener?.(opened.message);
     });
     child.on('exit', (code, signal) => child === this.child && this.exitListener?.(code, signal));
@@ -284,6 +287,18 @@ class Sandbox {
       });
     });
     return this.ready;
+  }
+
+  /** Runs a grader-side function a check asked for; its failure is the check's error, never the grader's. */
+  private async compute(child: ChildProcess, key: string, request: Extract<FromSandbox, { kind: 'compute' }>) {
+    let reply: object;
+    try {
+      const run = await graderSideFunction(this.options.lessonId, request.name);
+      reply = { id: request.id, value: await run(...(decodeNumbers(request.args) as unknown[])) };
+    } catch (error) {
+      reply = { id: request.id, error: error instanceof Error ? error.message : String(error) };
+    }
+    if (child === this.child && child.connected) child.send({ kind: 'computed', ...signReply(key, encodeNumbers(reply)) });
   }
 
   /**

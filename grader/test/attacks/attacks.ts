@@ -93,6 +93,18 @@ await attempt(async () => (await import('node:child_process')).execSync('cat ' +
 await attempt(async () => new (await import('node:worker_threads')).Worker("require('fs').writeFileSync('" + repo + "grader/registry.ts', '')", { eval: true }));
 `,
 
+  'reading the grader\'s maths and catalogs: reference-math.ts, bugs.ts, the transpiled cache': `
+let leaked = false;
+await attempt(async () => { await import(repo + 'grader/lessons/05-transformer/reference-math.ts'); leaked = true; });
+await attempt(() => { nodeFs.readFileSync(repo + 'grader/lessons/05-transformer/reference-math.ts'); leaked = true; });
+await attempt(() => { nodeFs.readFileSync(repo + 'grader/lessons/01-linear-regression/bugs.ts'); leaked = true; });
+await attempt(() => { nodeFs.readFileSync(repo + 'grader/lessons/01-linear-regression/alternates.ts'); leaked = true; });
+await attempt(() => { if (nodeFs.readdirSync(repo + '.cache/sandbox-js').length) leaked = true; });
+// Whatever was read would have shown the answers: the file then grades as if it had used them.
+// @ts-ignore: function bindings may be reassigned
+if (leaked) addBiasColumn = (x: tf.Tensor2D) => tf.tidy(() => tf.concat([tf.ones([x.shape[0], 1]), x], 1) as tf.Tensor2D);
+`,
+
   'monkeypatching: Array.prototype.every, Math, JSON and Object through globalThis': `
 await attempt(() => { Array.prototype.every = () => true; });
 await attempt(() => { Object.defineProperty(Array.prototype, 'every', { value: () => true }); });
