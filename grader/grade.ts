@@ -5,6 +5,7 @@ import { loadLesson, loadReference, lessonIds } from './registry.ts';
 import { graderInfo, type Source } from './provenance.ts';
 import { RESULTS_SCHEMA_VERSION, ResultsSchema, sumPoints, type LessonResult, type Results } from './results.ts';
 import { runLesson } from './sandbox/run-lesson.ts';
+import { typeCheck } from './sandbox/type-check.ts';
 import { UsageError } from './target.ts';
 
 export interface GradeOptions {
@@ -28,6 +29,8 @@ export interface GradeOptions {
    * to be written to disk: a grader killed later keeps the lessons it finished.
    */
   onPartial?: (results: Results) => void;
+  /** Run tsc over the student's files (one program, beside the grading) and note its errors as warnings. */
+  typeCheck?: boolean;
 }
 
 export const DEFAULT_SEED = 1;
@@ -41,6 +44,7 @@ export async function grade(options: GradeOptions): Promise<Results> {
   const seed = options.seed ?? DEFAULT_SEED;
   let backend = 'unknown';
   const lessons: LessonResult[] = [];
+  const typeErrors = options.typeCheck ? typeCheck(resolve(options.targetDir), ids) : undefined;
   for (const id of ids) {
     const full = await loadLesson(id);
     const lesson = options.checks
@@ -56,6 +60,8 @@ export async function grade(options: GradeOptions): Promise<Results> {
       ...(run.curve ? { curve: run.curve } : {}),
       ...referenceBackendOf(id),
     };
+    const warnings = (await typeErrors)?.get(id);
+    if (warnings) result.typeErrors = warnings;
     const { causes } = diagnose(result);
     if (causes.length) result.diagnosis = causes.slice(0, SHOWN_CAUSES).map(({ category, score, reasons }) => ({ category, score, evidence: reasons }));
     lessons.push(result);

@@ -17,7 +17,21 @@ export interface LessonContext {
   load<Module>(file: string): Promise<Module>;
   /** A named fixture's value, computed once per sandbox process. */
   fixture<Value>(name: string): Promise<Value>;
+  /**
+   * The lesson's grader-side functions (`grader/lessons/<id>/reference-math.ts`,
+   * imported here by type only: `graderSide<typeof import('./reference-math.ts')>()`).
+   * They run in the grader, outside the sandbox, which cannot read the file.
+   * Each call is a round trip; arguments and results travel as JSON (NaN and
+   * typed arrays kept). Return what the check needs to say, not whole
+   * expected tensors: the sandbox's messages are visible to student code.
+   */
+  graderSide<Module>(): Remote<Module>;
 }
+
+/** A module's functions, called in another process: each returns a promise. */
+export type Remote<Module> = {
+  [Name in keyof Module]: Module[Name] extends (...args: infer Args) => infer Result ? (...args: Args) => Promise<Awaited<Result>> : never;
+};
 
 /** What a passing check reports. A string is shorthand for `{ message }`. */
 export interface CheckOutcome {

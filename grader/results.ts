@@ -41,6 +41,16 @@ export const DiagnosedCauseSchema = z.object({
 });
 export type DiagnosedCause = z.infer<typeof DiagnosedCauseSchema>;
 
+/** A type error tsc found in a student's file: shown beside the grade, no points taken. */
+export const TypeErrorSchema = z.object({
+  /** Relative to the lesson folder. */
+  file: z.string(),
+  line: z.number().int(),
+  column: z.number().int(),
+  message: z.string(),
+});
+export type TypeError = z.infer<typeof TypeErrorSchema>;
+
 export const LessonResultSchema = z.object({
   id: z.string(),
   title: z.string(),
@@ -52,6 +62,8 @@ export const LessonResultSchema = z.object({
   diagnosis: z.array(DiagnosedCauseSchema).optional(),
   /** The backend the lesson's reference was calibrated on; pass marks hold for grading on it. */
   referenceBackend: z.string().optional(),
+  /** tsc's errors in the student's files, a warning that costs no points (absent when none, and in older results). */
+  typeErrors: z.array(TypeErrorSchema).optional(),
 });
 export type LessonResult = z.infer<typeof LessonResultSchema>;
 

@@ -46,6 +46,7 @@ await runCli(async () => {
       lessons,
       seed: options.seed,
       source,
+      typeCheck: true,
       onLesson: (lesson) => console.error(`graded ${lesson.id}: ${lesson.points} / ${lesson.maxPoints}`),
       onPartial: (partial) => saveResults(partial, options),
     });

@@ -25,7 +25,7 @@ export function terminalReport(results: Results): string {
 
 function lessonLines(lesson: LessonResult): string[] {
   const width = Math.max(...lesson.checks.map((check) => check.title.length), 10);
-  const lines = [`${lesson.id}  ${lesson.title}  ${lesson.points} / ${lesson.maxPoints}`];
+  const lines = [`${lesson.id}  ${lesson.title}  ${lesson.points} / ${lesson.maxPoints}`, ...typeErrorLines(lesson)];
   for (const check of lesson.checks) {
     const points = `${check.points}/${check.maxPoints}`.padStart(7);
     lines.push(`  ${MARK[check.status]}  ${check.title.padEnd(width)} ${points}`);
@@ -33,6 +33,14 @@ function lessonLines(lesson: LessonResult): string[] {
   }
   if (lesson.curve) lines.push('', ...curveLines(lesson.curve));
   return lines;
+}
+
+/** tsc's errors in the student's files: a warning under the grade, which they did not change. */
+export function typeErrorLines(lesson: LessonResult): string[] {
+  const errors = lesson.typeErrors ?? [];
+  if (!errors.length) return [];
+  const heading = `  WARN  ${errors.length} type error${errors.length === 1 ? '' : 's'} in your files (tsc; no points taken, but the code may not do what you meant):`;
+  return [heading, ...errors.flatMap((error) => wrap(`${error.file}:${error.line}:${error.column} ${error.message}`, 8))];
 }
 
 function wrap(text: string, indent: number, width = 100): string[] {

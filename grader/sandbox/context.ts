@@ -5,8 +5,10 @@ import { existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { seedEverything } from '#lib/seed.ts';
-import type { LessonContext, LessonDefinition } from '../lesson.ts';
+import type { LessonContext, LessonDefinition, Remote } from '../lesson.ts';
 import type { Reference } from '../reference.ts';
+import { graderSideFunction } from './grader-side.ts';
+import { decodeNumbers, encodeNumbers } from './json-numbers.ts';
 
 export interface PhaseListener {
   started(phase: string): void;
@@ -20,8 +22,22 @@ export function createContext(options: {
   seed: number;
   reference: Reference | undefined;
   phases?: PhaseListener;
+  /**
+   * Runs one of the lesson's grader-side functions, `args` and the result
+   * as json-numbers.ts's JSON. The sandbox asks the grader; in the grader's
+   * own process (calibration) the function is called here.
+   */
+  compute?: (name: string, args: string) => Promise<string>;
 }): LessonContext {
   const { lesson, lessonDir, seed, phases } = options;
+  const compute = options.compute ?? (async (name: string, args: string) => {
+    const run = await graderSideFunction(lesson.id, name);
+    return encodeNumbers(await run(...(decodeNumbers(args) as unknown[])));
+  });
+  const remote = new Proxy({}, {
+    // `then` too would make the object look like a promise to `await`.
+    get: (_target, name) => (typeof name !== 'string' || name === 'then' ? undefined : async (...args: unknown[]) => decodeNumbers(await compute(name, encodeNumbers(args)))),
+  });
   const loaded = new Map<string, Promise<unknown>>();
   const fixtures = new Map<string, Promise<unknown>>();
 
@@ -67,6 +83,9 @@ export function createContext(options: {
         );
       }
       return fixtures.get(name) as Promise<Value>;
+    },
+    graderSide<Module>(): Remote<Module> {
+      return remote as Remote<Module>;
     },
   };
   return context;

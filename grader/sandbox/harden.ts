@@ -5,7 +5,9 @@
 // other processes by replacing them. A student file that then assigns to one
 // of them gets a TypeError that says the object is frozen or not writable.
 import 'ses';
+import { createHmac } from 'node:crypto';
 import { createRequire, syncBuiltinESMExports } from 'node:module';
+import { hardenEngine } from './harden-engine.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -27,6 +29,8 @@ export function hardenSandbox(): void {
     if (loaded) freezeTfjs(loaded);
   }
   freezeKernelRegistries();
+  hardenEngine();
+  freezeHmac();
   guardProcess();
   guardWorkers();
   lockdown({
@@ -98,6 +102,25 @@ function freezeKernelRegistries(): void {
         return set.call(globals, key, value);
       },
     });
+  }
+}
+
+/**
+ * The worker signs its messages with Node's HMAC, whose native handle is
+ * reachable from any HMAC object: a student who replaced the handle's
+ * `init` would be handed the key of the next message signed, and could
+ * then sign forged results. Its classes' prototypes are frozen instead.
+ */
+function freezeHmac(): void {
+  const sample = createHmac('sha256', 'sample') as unknown as Record<symbol, unknown>;
+  const objects = [sample, ...Object.getOwnPropertySymbols(sample).map((key) => sample[key])];
+  for (const object of objects) {
+    if (typeof object !== 'object' || object === null) continue;
+    for (let proto = Object.getPrototypeOf(object); proto && proto !== Object.prototype; proto = Object.getPrototypeOf(proto)) {
+      // Node's stream classes, which Hmac extends, stay as they are: other code shares them, and they never see the key.
+      if (proto === Object.getPrototypeOf(Object.getPrototypeOf(sample))) break;
+      Object.freeze(proto);
+    }
   }
 }
 

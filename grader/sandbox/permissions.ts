@@ -1,6 +1,7 @@
 // Least privilege for the sandbox process, by Node's permission model: it may
 // read the lesson folder it grades, the course's lib/ and node_modules and
-// the grader's code (not the calibrated references, not solutions/), write
+// the grader's code (not the calibrated references, the grader-side maths or
+// the bug catalogs, not solutions/), write
 // only a temporary folder of its own, and start no processes. Where the
 // grader runs as root (CI, Gradescope) the sandbox also runs as the
 // unprivileged user `nobody`, so it cannot signal the grader or write its files.
@@ -10,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { graderDir, repoDir } from '../registry.ts';
 import { markOwned, removeStaleCheckouts } from '../ta/cleanup.ts';
+import { GRADER_SIDE_FILE } from './grader-side.ts';
 import { cacheEnv, prepare } from './typescript-loader.mjs';
 
 /** `nobody` on Linux and macOS. */
@@ -40,8 +42,10 @@ export function sandboxLaunch(lessonDir: string): SandboxLaunch {
   if (asRoot) chownSync(temp, NOBODY, NOBODY);
   const addons = usesNativeTfjs();
   // The permission model checks real paths: a node_modules that is a symbolic link is allowed where it leads.
-  const reads = withRealPaths([...courseFiles(lessonDir), lessonDir, temp, transpiledDir]);
-  prepare(transpiledDir, reads.filter((path) => path !== temp).flatMap(typescriptFiles));
+  const sources = withRealPaths([...courseFiles(lessonDir), lessonDir]);
+  // The cache holds every file any sandbox loaded (other students' too): only this sandbox's are readable.
+  const transpiled = withRealPaths(prepare(transpiledDir, sources.flatMap(typescriptFiles)));
+  const reads = [...sources, ...withRealPaths([temp]), ...transpiled];
   const execArgv = [
     PERMISSION_FLAG,
     ...reads.map((path) => `--allow-fs-read=${path}`),
@@ -120,7 +124,14 @@ function packageRoot(dir: string): string | undefined {
   }
 }
 
-/** The grader's folders and files, less its tests and the calibrated references. */
+/**
+ * What a lesson's folder holds that student code must not read: the
+ * calibrated reference, the grader-side maths, and the bug and alternate
+ * catalogs (their patches quote the solution).
+ */
+const GRADER_ONLY = new Set(['reference.json', GRADER_SIDE_FILE, 'bugs.ts', 'alternates.ts', 'frozen-bugs.ts']);
+
+/** The grader's folders and files, less its tests and what GRADER_ONLY names. */
 function graderCode(): string[] {
   const out: string[] = [];
   for (const entry of readdirSync(graderDir, { withFileTypes: true })) {
@@ -131,7 +142,7 @@ function graderCode(): string[] {
   for (const lesson of readdirSync(lessons, { withFileTypes: true })) {
     if (!lesson.isDirectory()) continue;
     for (const file of readdirSync(join(lessons, lesson.name))) {
-      if (file !== 'reference.json') out.push(join(lessons, lesson.name, file));
+      if (!GRADER_ONLY.has(file)) out.push(join(lessons, lesson.name, file));
     }
   }
   return out;

@@ -25,7 +25,18 @@ export const StartSchema = z.object({
 });
 export type Start = z.infer<typeof StartSchema>;
 
-export type ToSandbox = Start | { kind: 'run'; checkId: string };
+/**
+ * The grader's answer to a `compute` request, signed with the run's key:
+ * student code could emit a 'message' event of its own. `body` is
+ * `{ id, value }` or `{ id, error }` in json-numbers.ts's JSON.
+ */
+export interface Computed {
+  kind: 'computed';
+  body: string;
+  mac: string;
+}
+
+export type ToSandbox = Start | { kind: 'run'; checkId: string } | Computed;
 
 const phase = z.string().max(500);
 const text = z.string().max(20_000);
@@ -36,6 +47,11 @@ export const FromSandboxSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('phase'), phase }),
   z.object({ kind: z.literal('phase-done'), phase }),
   z.object({ kind: z.literal('phase-failed'), phase, message: text }),
+  /**
+   * A check asks the grader to run one of the lesson's grader-side functions
+   * (reference-math.ts, which the sandbox cannot read); `args` is JSON from json-numbers.ts.
+   */
+  z.object({ kind: z.literal('compute'), id: z.number().int(), name: z.string().max(100), args: z.string() }),
   /** A promise of student code rejected and nobody handled it. */
   z.object({ kind: z.literal('unhandled'), message: text }),
   z.object({

@@ -12,7 +12,9 @@ import { loadReference } from '../registry.ts';
 import type { CheckResult, Curve } from '../results.ts';
 import { sandboxLaunch, type SandboxLaunch } from './permissions.ts';
 import type { FromSandbox, SandboxOptions, Start } from './protocol.ts';
-import { newKey, unseal } from './seal.ts';
+import { graderSideFunction } from './grader-side.ts';
+import { decodeNumbers, encodeNumbers } from './json-numbers.ts';
+import { newKey, signReply, unseal } from './seal.ts';
 
 const workerFile = fileURLToPath(new URL('./worker.ts', import.meta.url));
 const typescriptLoader = fileURLToPath(new URL('./typescript-loader.mjs', import.meta.url));
@@ -66,11 +68,13 @@ export interface RunLessonOptions extends SandboxOptions {
   timeScale?: number;
   /** Resident memory allowed to the sandbox (heap, Buffers and WebAssembly together). */
   memoryLimitMb?: number;
+  /** The Node binary the sandbox runs on: this one unless said. */
+  execPath?: string;
 }
 
 export async function runLesson(lesson: LessonDefinition, options: RunLessonOptions): Promise<LessonRun> {
-  const { timeScale = 1, memoryLimitMb = MEMORY_LIMIT_MB, ...sandboxOptions } = options;
-  const sandbox = new Sandbox(sandboxOptions, timeScale, memoryLimitMb);
+  const { timeScale = 1, memoryLimitMb = MEMORY_LIMIT_MB, execPath = process.execPath, ...sandboxOptions } = options;
+  const sandbox = new Sandbox(sandboxOptions, timeScale, memoryLimitMb, execPath);
   const poisoned = new Map<string, string>();
   const checks: CheckResult[] = [];
   let curve: Curve | undefined;
@@ -132,6 +136,7 @@ class Sandbox {
     private readonly options: SandboxOptions,
     private readonly timeScale: number,
     private readonly memoryLimitMb: number,
+    private readonly execPath: string,
   ) {}
 
   async run(check: Check, lesson: LessonDefinition, poisoned: Map<string, string>) {
@@ -210,6 +215,7 @@ class Sandbox {
     const key = newKey();
     const launch = sandboxLaunch(this.options.lessonDir);
     const child = fork(workerFile, [], {
+      execPath: this.execPath,
       execArgv: [
         ...launch.execArgv,
         ...quiet,
@@ -246,10 +252,12 @@ class Sandbox {
       }
       const opened = unseal(key, raw);
       if ('refused' in opened) this.note(`the lesson's process sent an invalid message: ${opened.refused}; it was ignored`);
+      else if (opened.message.kind === 'compute') void this.compute(child, key, opened.message);
       else this.listener?.(opened.message);
     });
     child.on('exit', (code, signal) => child === this.child && this.exitListener?.(code, signal));
-    child.on('error', () => {}); // A send to a process that just died: its exit says what happened.
+    let spawned = false;
+    child.once('spawn', () => (spawned = true));
     this.watchMemory(child);
     this.ready = new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => {
@@ -268,8 +276,29 @@ class Sandbox {
         this.forget();
         reject(new SandboxStartError(`the grader's sandbox exited with code ${code} while starting:\n${this.stderrTail.trim()}`));
       };
+      // Node could not be started at all (missing, or not executable by the
+      // sandbox's user): no exit will follow, so say so now, not after the time limit.
+      child.on('error', (error: NodeJS.ErrnoException) => {
+        if (spawned || child !== this.child) return; // A send to a process that just died: its exit says what happened.
+        clearTimeout(timer);
+        this.forget();
+        const who = launch.uid === undefined ? '' : ` as user ${launch.uid}`;
+        reject(new SandboxStartError(`the grader could not start its sandbox${who} with ${this.execPath}: ${error.code ?? error.message}${startHint(error.code)}`));
+      });
     });
     return this.ready;
+  }
+
+  /** Runs a grader-side function a check asked for; its failure is the check's error, never the grader's. */
+  private async compute(child: ChildProcess, key: string, request: Extract<FromSandbox, { kind: 'compute' }>) {
+    let reply: object;
+    try {
+      const run = await graderSideFunction(this.options.lessonId, request.name);
+      reply = { id: request.id, value: await run(...(decodeNumbers(request.args) as unknown[])) };
+    } catch (error) {
+      reply = { id: request.id, error: error instanceof Error ? error.message : String(error) };
+    }
+    if (child === this.child && child.connected) child.send({ kind: 'computed', ...signReply(key, encodeNumbers(reply)) });
   }
 
   /**
@@ -313,6 +342,12 @@ class Sandbox {
   stop() {
     this.kill();
   }
+}
+
+function startHint(code: string | undefined): string {
+  if (code === 'ENOENT') return ' (no such file: is Node installed there?)';
+  if (code === 'EACCES') return ' (permission denied: the sandbox\'s user cannot run this Node; see "What student code can and cannot do" in grader/README.md)';
+  return '';
 }
 
 function formatMb(mb: number): string {

@@ -40,3 +40,15 @@ export function unseal(key: string, raw: unknown): { message: FromSandbox } | { 
   if (!message.success) return { refused: `it is malformed (${message.error.issues[0]?.message ?? 'unknown'})` };
   return { message: message.data };
 }
+
+/** The grader's side of a reply: `body` signed with the run's key. */
+export function signReply(key: string, body: string): { body: string; mac: string } {
+  return { body, mac: createHmac('sha256', key).update(body).digest('hex') };
+}
+
+/** The sandbox's side: whether a reply was signed with the key. Taken before student code loads. */
+export function replyChecker(key: string): (reply: { body?: unknown; mac?: unknown }) => reply is { body: string; mac: string } {
+  const hmac = createHmac;
+  return (reply): reply is { body: string; mac: string } =>
+    typeof reply.body === 'string' && typeof reply.mac === 'string' && hmac('sha256', key).update(reply.body).digest('hex') === reply.mac;
+}

@@ -8,7 +8,7 @@
 // it must load before any TypeScript can.
 import module from 'node:module';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isMainThread } from 'node:worker_threads';
@@ -35,16 +35,53 @@ function cacheFile(dir, file, source) {
   return join(dir, `${createHash('sha256').update(`${version}\0${file}\0${source}`).digest('hex')}.js`);
 }
 
-/** The grader's side: transpiles every file not yet in `dir`. */
+/** Cached files unused for this long are removed: old versions of the course's files, students' files graded long ago. */
+const STALE_MS = 7 * 24 * 3600 * 1000;
+const pruned = new Set();
+
+/**
+ * The grader's side: transpiles every file not yet in `dir`, and returns the
+ * cached files, which the sandbox is allowed to read one by one (the folder
+ * also holds other students' files).
+ */
 export function prepare(dir, files) {
   mkdirSync(dir, { recursive: true });
-  for (const file of files) {
+  if (!pruned.has(dir)) prune(dir);
+  pruned.add(dir);
+  const now = new Date();
+  return files.map((file) => {
     const source = readFileSync(file, 'utf8');
     const target = cacheFile(dir, file, source);
-    if (existsSync(target)) continue;
+    if (existsSync(target)) {
+      // In use: a grader pruning at the same time leaves it alone.
+      try {
+        utimesSync(target, now, now);
+        return target;
+      } catch {
+        // Pruned just now by another grader: written again below.
+      }
+    }
     const temporary = `${target}.${process.pid}.tmp`;
     writeFileSync(temporary, transpile(file, source));
     renameSync(temporary, target);
+    return target;
+  });
+}
+
+/**
+ * Removes what no grader has used for STALE_MS. Another grader may be
+ * pruning or preparing too: every step tolerates a file that is gone, and a
+ * file pruned under a running sandbox is transpiled again by load() below.
+ */
+function prune(dir) {
+  const cutoff = Date.now() - STALE_MS;
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    try {
+      if (statSync(path).mtimeMs < cutoff) unlinkSync(path);
+    } catch {
+      // Gone already.
+    }
   }
 }
 
@@ -55,8 +92,17 @@ export function load(url, context, nextLoad) {
   const source = readFileSync(file, 'utf8');
   const dir = process.env[CACHE_ENV];
   const cached = dir && cacheFile(dir, file, source);
-  const output = cached && existsSync(cached) ? readFileSync(cached, 'utf8') : transpile(file, source);
-  return { format: 'module', source: output, shortCircuit: true };
+  return { format: 'module', source: readCached(cached) ?? transpile(file, source), shortCircuit: true };
+}
+
+/** A cached file, or undefined when it is missing (pruned) or not the sandbox's to read. */
+function readCached(cached) {
+  if (!cached) return undefined;
+  try {
+    return readFileSync(cached, 'utf8');
+  } catch {
+    return undefined;
+  }
 }
 
 export const cacheEnv = CACHE_ENV;

@@ -9,8 +9,9 @@ import type { CheckFailure, CheckOutcome } from '../lesson.ts';
 import { importLesson } from '../registry.ts';
 import { createContext } from './context.ts';
 import { hardenSandbox } from './harden.ts';
+import { decodeNumbers, encodeNumbers } from './json-numbers.ts';
 import { StartSchema, type FromSandbox, type Start } from './protocol.ts';
-import { sealer } from './seal.ts';
+import { replyChecker, sealer } from './seal.ts';
 import { describeError, isCheckFailure } from './student-error.ts';
 
 if (!process.send) throw new Error('sandbox/worker.ts is started by the grader, not by hand');
@@ -28,6 +29,30 @@ const seal = sealer(start.key);
 const send = (message: FromSandbox) => post(seal(message));
 const describe = (error: unknown) => describeError(error, start.lessonDir);
 
+// Calls of the lesson's grader-side functions, answered by the grader.
+const signedByGrader = replyChecker(start.key);
+const waiting = new Map<number, { resolve(value: string): void; reject(error: Error): void }>();
+let lastCall = 0;
+function compute(name: string, args: string): Promise<string> {
+  const id = ++lastCall;
+  return new Promise((resolve, reject) => {
+    waiting.set(id, { resolve, reject });
+    send({ kind: 'compute', id, name, args });
+  });
+}
+
+function answered(reply: { body?: unknown; mac?: unknown }): void {
+  // Student code can emit 'message' events too: only the grader's signed ones count.
+  if (!signedByGrader(reply)) return;
+  const { id, value, error } = decodeNumbers(reply.body) as { id: number; value?: unknown; error?: string };
+  const call = waiting.get(id);
+  if (!call) return;
+  waiting.delete(id);
+  if (error !== undefined) call.reject(new Error(`the grader's own computation failed: ${error}`));
+  // Back to JSON text: context.ts decodes every result the same way.
+  else call.resolve(encodeNumbers(value));
+}
+
 const lesson = await importLesson(start.lessonId);
 const context = createContext({
   lesson,
@@ -39,6 +64,7 @@ const context = createContext({
     finished: (phase) => send({ kind: 'phase-done', phase }),
     failed: (phase, error) => send({ kind: 'phase-failed', phase, message: describe(error) }),
   },
+  compute,
 });
 
 async function runCheck(checkId: string): Promise<FromSandbox> {
@@ -65,7 +91,8 @@ async function verdict(checkId: string): Promise<FromSandbox> {
   }
 }
 
-process.on('message', (message: { kind?: unknown; checkId?: unknown }) => {
+process.on('message', (message: { kind?: unknown; checkId?: unknown; body?: unknown; mac?: unknown }) => {
+  if (message.kind === 'computed') answered(message);
   if (message.kind === 'run' && typeof message.checkId === 'string') {
     const checkId = message.checkId;
     runCheck(checkId).then(send, (error) => {

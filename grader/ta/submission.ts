@@ -154,6 +154,7 @@ export async function gradeSubmission(spec: string, options: GradeSubmissionOpti
           lessons: variantLessons,
           checks: options.checks,
           seed: options.seed,
+          typeCheck: true,
           onPartial: (partial) => options.onPartial?.({ ...combineResults(name, [...parts, partial]), partial: true }),
         }),
       );

@@ -21,11 +21,14 @@ import {
 } from '../../checks/training-checks.ts';
 import type { Cause } from '../../faults.ts';
 import { CheckFailure, defineLesson, type Check, type LessonContext } from '../../lesson.ts';
-import * as ref from './reference-math.ts';
+import * as ref from './fixed-numbers.ts';
+import type * as Reference from './reference-math.ts';
 
 type Module = typeof T;
 const FILE = 'transformer.ts';
 const load = (ctx: LessonContext) => ctx.load<Module>(FILE);
+/** The reference's maths, run by the grader: the sandbox cannot read reference-math.ts. */
+const reference = (ctx: LessonContext) => ctx.graderSide<typeof Reference>();
 const CLASSES = 2;
 
 const cause = (category: Cause['category'], weight: number, text: string): Cause => ({ category, weight, text });
@@ -56,9 +59,9 @@ function disposeModel(model: unknown): void {
 
 const matrix = (t: tf.Tensor) => t.arraySync() as number[][];
 const vector = (t: tf.Tensor) => t.arraySync() as number[];
-const linearValues = (l: T.Linear): ref.LinearValues => ({ w: matrix(l.w), b: vector(l.b) });
+const linearValues = (l: T.Linear): Reference.LinearValues => ({ w: matrix(l.w), b: vector(l.b) });
 
-function blockValues(block: T.BlockWeights): ref.BlockValues {
+function blockValues(block: T.BlockWeights): Reference.BlockValues {
   const a = block.attention;
   return {
     attention: { query: linearValues(a.query), key: linearValues(a.key), value: linearValues(a.value), output: linearValues(a.output) },
@@ -101,44 +104,11 @@ const ATT_MASK = [
   [1, 1, 1, 1, 1],
 ];
 
-interface AttentionCase {
-  q: number[];
-  k: number[];
-  v: number[];
-  shape: [number, number, number, number];
-  expectedOutput: number[];
-  expectedWeights: number[];
-  /** What attention gives without the 1/sqrt(dk) scaling: a cause the check can recognise. */
-  unscaledWeights: number[];
-  /** What attention gives with no mask at all: real queries see this when the mask misses the key axis. */
-  unmaskedWeights: number[];
-}
-
-function attentionCase(): AttentionCase {
+/** The fixed q, k, v and mask; the grader computes what attention gives on them. */
+function attentionCase(): Reference.AttentionInput {
   const { batch, heads, length, dk } = ATT;
   const shape: [number, number, number, number] = [batch, heads, length, dk];
-  const q = ref.fixedValues(shape, 1, 1.5);
-  const k = ref.fixedValues(shape, 2, 1.5);
-  const v = ref.fixedValues(shape, 3);
-  const expectedOutput: number[] = [];
-  const expectedWeights: number[] = [];
-  const unscaledWeights: number[] = [];
-  const unmaskedWeights: number[] = [];
-  const slice = (values: number[], b: number, h: number, scale = 1) =>
-    Array.from({ length }, (_, i) =>
-      Array.from({ length: dk }, (_, d) => scale * values[((b * heads + h) * length + i) * dk + d]!),
-    );
-  for (let b = 0; b < batch; b++) {
-    for (let h = 0; h < heads; h++) {
-      const { output, weights } = ref.attentionHead(slice(q, b, h), slice(k, b, h), slice(v, b, h), ATT_MASK[b]!);
-      expectedOutput.push(...output.flat());
-      expectedWeights.push(...weights.flat());
-      // Scaling q by sqrt(dk) undoes the division: the weights of unscaled attention.
-      unscaledWeights.push(...ref.attentionHead(slice(q, b, h, Math.sqrt(dk)), slice(k, b, h), slice(v, b, h), ATT_MASK[b]!).weights.flat());
-      unmaskedWeights.push(...ref.attentionHead(slice(q, b, h), slice(k, b, h), slice(v, b, h), ATT_MASK[b]!.map(() => 1)).weights.flat());
-    }
-  }
-  return { q, k, v, shape, expectedOutput, expectedWeights, unscaledWeights, unmaskedWeights };
+  return { q: ref.fixedValues(shape, 1, 1.5), k: ref.fixedValues(shape, 2, 1.5), v: ref.fixedValues(shape, 3), shape, mask: ATT_MASK };
 }
 
 /** The student's attention on the fixed case, as plain numbers. */
@@ -301,18 +271,18 @@ const attentionReference: Check = {
     const got = await studentAttention(ctx);
     expectShape('the attention output', got.outputShape, c.shape);
     expectShape('the attention weights', got.weightsShape, [ATT.batch, ATT.heads, ATT.length, ATT.length]);
-    const weights = ref.largestDifference(got.weights, c.expectedWeights);
-    const output = ref.largestDifference(got.output, c.expectedOutput);
+    const judged = await reference(ctx).judgeAttention(c, got);
+    const { weights, output } = judged;
     const figures = { largestWeightDifference: weights.diff, largestOutputDifference: output.diff };
     if (!(weights.diff <= 1e-4) || !(output.diff <= 1e-4)) {
       const causes: Cause[] = [cause('model/layers', 1, 'attention computed differently from softmax(q kᵀ / sqrt(dk)) v')];
-      if (ref.largestDifference(got.weights, c.unscaledWeights).diff <= 1e-4) {
+      if (judged.unscaled) {
         causes.unshift(cause('model/layers', 3, 'the weights are those of attention without the 1/sqrt(dk) scaling'));
       }
       const bad = weights.diff > 1e-4 ? weights : output;
       const at = ref.unflatten(bad.index, weights.diff > 1e-4 ? [ATT.batch, ATT.heads, ATT.length, ATT.length] : c.shape);
       const which = weights.diff > 1e-4 ? 'weight' : 'output';
-      const values = weights.diff > 1e-4 ? [got.weights[bad.index]!, c.expectedWeights[bad.index]!] : [got.output[bad.index]!, c.expectedOutput[bad.index]!];
+      const values = weights.diff > 1e-4 ? [got.weights[bad.index]!, weights.expected] : [got.output[bad.index]!, output.expected];
       throw new CheckFailure(
         `on fixed q, k, v of shape [${c.shape}] with keys 3 and 4 of batch item 0 masked, the attention ${which} at [${at}] is ` +
           `${fmt(values[0]!)}, the reference gives ${fmt(values[1]!)} (largest differences: weights ${fmt(weights.diff)}, output ${fmt(output.diff)}). ` +
@@ -371,7 +341,7 @@ const attentionPadding: Check = {
           'every query should ignore padded keys (weight about 0). Usual causes: the mask applied along the query axis, ' +
           'or applied after the softmax, or with the wrong sign.',
         figures,
-        maskOnQueries(got.weights)
+        (await reference(ctx).judgeAttention(attentionCase(), got)).maskOnQueries
           ? [cause('tensors-and-inputs/wrong-tensor-shape', 4, 'the mask broadcasts along the query axis: real queries attend as if unmasked, padded queries’ rows change')]
           : [cause('model/layers', 3, 'the padding mask does not block the padded keys')],
       );
@@ -380,49 +350,25 @@ const attentionPadding: Check = {
   },
 };
 
-/**
- * Batch item 0's weights as a mask on the query axis makes them: the rows of
- * its real queries (0 to 2) equal attention with no mask, while the rows of its
- * padded queries (3 and 4) do not (a mask never applied changes no row).
- */
-function maskOnQueries(weights: Float32Array): boolean {
-  const { unmaskedWeights } = attentionCase();
-  const n = ATT.length;
-  const rowDifference = (h: number, i: number) =>
-    ref.largestDifference(weights.slice((h * n + i) * n, (h * n + i + 1) * n), unmaskedWeights.slice((h * n + i) * n, (h * n + i + 1) * n)).diff;
-  const heads = Array.from({ length: ATT.heads }, (_, h) => h);
-  const realRowsUnmasked = heads.every((h) => [0, 1, 2].every((i) => rowDifference(h, i) <= 1e-4));
-  const paddedRowsChanged = heads.some((h) => [3, 4].some((i) => rowDifference(h, i) > 1e-4));
-  return realRowsUnmasked && paddedRowsChanged;
-}
-
 const multiHeadReference: Check = {
   id: 'multi-head-reference',
   title: 'multi-head attention equals the reference',
   points: 1,
   buildsOn: ['attention-reference'],
   async run(ctx) {
-    return withSmallModel(ctx, (t, model) => {
+    return withSmallModel(ctx, async (t, model) => {
       const [batch, length, d] = [2, 5, SMALL.dModel];
       const xValues = ref.fixedValues([batch, length, d], 4);
       const weights = model.blocks[0]!.attention;
       const out = t.multiHeadAttention(weights, tf.tensor3d(xValues, [batch, length, d]), tf.tensor2d(ATT_MASK), SMALL.heads);
       expectShape('the multi-head attention output', out.shape, [batch, length, d]);
       const values = blockValues(model.blocks[0]!).attention;
-      const expected = ATT_MASK.flatMap((mask, b) => {
-        const x = Array.from({ length }, (_, i) => xValues.slice((b * length + i) * d, (b * length + i + 1) * d));
-        return ref.multiHeadAttention(values, x, mask, SMALL.heads).flat();
-      });
-      const { diff, index } = ref.largestDifference(out.dataSync(), expected);
+      const got = out.dataSync();
+      const { diff, index, expected, mergedByReshape } = await reference(ctx).judgeMultiHead(values, xValues, [batch, length, d], ATT_MASK, SMALL.heads, got);
       if (!(diff <= 1e-4)) {
-        const reshapedOnly = ATT_MASK.flatMap((mask, b) => {
-          const x = Array.from({ length }, (_, i) => xValues.slice((b * length + i) * d, (b * length + i + 1) * d));
-          return ref.multiHeadAttention(values, x, mask, SMALL.heads, true).flat();
-        });
-        const mergedByReshape = ref.largestDifference(out.dataSync(), reshapedOnly).diff <= 1e-4;
         throw new CheckFailure(
-          `with dModel ${d} and ${SMALL.heads} heads, the output at [${ref.unflatten(index, [batch, length, d])}] is ${fmt(out.dataSync()[index]!)}, ` +
-            `the reference gives ${fmt(expected[index]!)}. Usual causes: heads split or merged with a reshape that mixes positions and features ` +
+          `with dModel ${d} and ${SMALL.heads} heads, the output at [${ref.unflatten(index, [batch, length, d])}] is ${fmt(got[index]!)}, ` +
+            `the reference gives ${fmt(expected)}. Usual causes: heads split or merged with a reshape that mixes positions and features ` +
             '(a transpose is needed), the output projection left out, or a mistake in attention itself (see attention-reference).',
           { largestDifference: diff },
           mergedByReshape
@@ -453,11 +399,10 @@ const layerNormCheck: Check = {
       });
       expectShape('the layer norm output', got.shape, shape);
       const rows = Array.from({ length: 6 }, (_, r) => xValues.slice(r * 4, r * 4 + 4));
-      const expected = ref.layerNorm(rows, gain, bias).flat();
-      const { diff, index } = ref.largestDifference(got.values, expected);
+      const { diff, index, expected } = await reference(ctx).judgeLayerNorm(rows, gain, bias, got.values);
       if (!(diff <= 1e-3)) {
         throw new CheckFailure(
-          `on an input of shape [${shape}], value [${ref.unflatten(index, shape)}] is ${fmt(got.values[index]!)}, expected ${fmt(expected[index]!)}: ` +
+          `on an input of shape [${shape}], value [${ref.unflatten(index, shape)}] is ${fmt(got.values[index]!)}, expected ${fmt(expected)}: ` +
             'each position’s features should get mean 0 and variance 1 (epsilon 1e-5), then the gain and bias. ' +
             'Usual causes: mean and variance taken over the batch or sequence axis instead of the last one, or gain and bias left out.',
           { largestDifference: diff },
@@ -477,20 +422,16 @@ const encoderBlockReference: Check = {
   points: 1,
   buildsOn: ['multi-head-reference', 'layer-norm'],
   async run(ctx) {
-    return withSmallModel(ctx, (t, model) => {
+    return withSmallModel(ctx, async (t, model) => {
       const [batch, length, d] = [2, 5, SMALL.dModel];
       const xValues = ref.fixedValues([batch, length, d], 6, 2);
       const out = t.encoderBlock(model.blocks[0]!, tf.tensor3d(xValues, [batch, length, d]), tf.tensor2d(ATT_MASK), SMALL.heads);
       expectShape('the encoder block output', out.shape, [batch, length, d]);
-      const values = blockValues(model.blocks[0]!);
-      const expected = ATT_MASK.flatMap((mask, b) => {
-        const x = Array.from({ length }, (_, i) => xValues.slice((b * length + i) * d, (b * length + i + 1) * d));
-        return ref.encoderBlock(values, x, mask, SMALL.heads).flat();
-      });
-      const { diff, index } = ref.largestDifference(out.dataSync(), expected);
+      const got = out.dataSync();
+      const { diff, index, expected } = await reference(ctx).judgeEncoderBlock(blockValues(model.blocks[0]!), xValues, [batch, length, d], ATT_MASK, SMALL.heads, got);
       if (!(diff <= 1e-3)) {
         throw new CheckFailure(
-          `the block's output at [${ref.unflatten(index, [batch, length, d])}] is ${fmt(out.dataSync()[index]!)}, the reference gives ${fmt(expected[index]!)} ` +
+          `the block's output at [${ref.unflatten(index, [batch, length, d])}] is ${fmt(got[index]!)}, the reference gives ${fmt(expected)} ` +
             `(largest difference ${fmt(diff)}); the reference is the post-norm block of the paper, as the README describes it. ` +
             'Usual causes: a residual connection missing, layer norm over the wrong axis, the norms or the ReLU in the wrong place, ' +
             'or a mistake in the attention checked above.',

@@ -1,5 +1,12 @@
 // The grader's own transformer pieces, in plain JavaScript numbers (float64),
 // written independently of the student's tf code: what the checks compare with.
+// Grader-side: the sandbox cannot read this file (sandbox/grader-side.ts), so
+// student code can neither call these functions nor copy them. Checks call the
+// judge*() functions at the end through ctx.graderSide(), with the student's
+// numbers; a judge answers with how far they are from the reference and
+// where, never with a whole expected tensor (the sandbox's messages are
+// visible to student code).
+import { largestDifference } from './fixed-numbers.ts';
 
 export type Matrix = number[][];
 
@@ -95,32 +102,107 @@ export function encoderBlock(block: BlockValues, x: Matrix, keyMask: number[], h
   return layerNorm(add(attended, fed), block.norm2.gain, block.norm2.bias);
 }
 
-/** A fixed, varied test input: no randomness, so every grading run sees the same numbers. */
-export function fixedValues(shape: number[], salt: number, scale = 1): number[] {
-  const size = shape.reduce((a, b) => a * b, 1);
-  return Array.from({ length: size }, (_, i) => scale * Math.sin(1.7 * i + 0.3 * salt + 0.01 * i * i));
+/** What a check learns of a comparison: the largest difference, where, and the expected value there. */
+export interface Comparison {
+  diff: number;
+  index: number;
+  expected: number;
 }
 
-/** The largest absolute difference between two equally long lists, and where. */
-export function largestDifference(a: ArrayLike<number>, b: ArrayLike<number>): { diff: number; index: number } {
-  let diff = 0;
-  let index = -1;
-  for (let i = 0; i < a.length; i++) {
-    const d = Math.abs(a[i]! - b[i]!);
-    if (!(d <= diff)) {
-      diff = d;
-      index = i;
+function compare(got: ArrayLike<number>, expected: number[]): Comparison {
+  const { diff, index } = largestDifference(got, expected);
+  return { diff, index, expected: expected[index] ?? NaN };
+}
+
+/** Fixed q, k, v of shape [batch, heads, length, dk], flat, and a key mask [batch][length]. */
+export interface AttentionInput {
+  q: number[];
+  k: number[];
+  v: number[];
+  shape: [number, number, number, number];
+  mask: number[][];
+}
+
+/** The reference's weights and output on the input, and the weights of two recognisable mistakes. */
+function attentionCase({ q, k, v, shape, mask }: AttentionInput) {
+  const [batch, heads, length, dk] = shape;
+  const expectedOutput: number[] = [];
+  const expectedWeights: number[] = [];
+  const unscaledWeights: number[] = [];
+  const unmaskedWeights: number[] = [];
+  const slice = (values: number[], b: number, h: number, scale = 1) =>
+    Array.from({ length }, (_, i) => Array.from({ length: dk }, (_, d) => scale * values[((b * heads + h) * length + i) * dk + d]!));
+  for (let b = 0; b < batch; b++) {
+    for (let h = 0; h < heads; h++) {
+      const { output, weights } = attentionHead(slice(q, b, h), slice(k, b, h), slice(v, b, h), mask[b]!);
+      expectedOutput.push(...output.flat());
+      expectedWeights.push(...weights.flat());
+      // Scaling q by sqrt(dk) undoes the division: the weights of unscaled attention.
+      unscaledWeights.push(...attentionHead(slice(q, b, h, Math.sqrt(dk)), slice(k, b, h), slice(v, b, h), mask[b]!).weights.flat());
+      unmaskedWeights.push(...attentionHead(slice(q, b, h), slice(k, b, h), slice(v, b, h), mask[b]!.map(() => 1)).weights.flat());
     }
   }
-  return { diff, index };
+  return { expectedOutput, expectedWeights, unscaledWeights, unmaskedWeights };
 }
 
-/** The multi-index of a flat index in a tensor of `shape`. */
-export function unflatten(index: number, shape: number[]): number[] {
-  const at: number[] = [];
-  for (let axis = shape.length - 1; axis >= 0; axis--) {
-    at.unshift(index % shape[axis]!);
-    index = Math.floor(index / shape[axis]!);
-  }
-  return at;
+/**
+ * The student's attention weights and output on the input against the
+ * reference; `unscaled`: the weights are those of attention without the
+ * 1/sqrt(dk) scaling; `maskOnQueries`: those of a mask on the query axis.
+ */
+export function judgeAttention(input: AttentionInput, got: { weights: ArrayLike<number>; output: ArrayLike<number> }) {
+  const c = attentionCase(input);
+  return {
+    weights: compare(got.weights, c.expectedWeights),
+    output: compare(got.output, c.expectedOutput),
+    unscaled: largestDifference(got.weights, c.unscaledWeights).diff <= 1e-4,
+    maskOnQueries: maskOnQueries(input, got.weights, c.unmaskedWeights),
+  };
+}
+
+/**
+ * Batch item 0's weights as a mask on the query axis makes them: the rows of
+ * its real queries equal attention with no mask, while the rows of its
+ * padded queries do not (a mask never applied changes no row).
+ */
+function maskOnQueries({ shape, mask }: AttentionInput, weights: ArrayLike<number>, unmaskedWeights: number[]): boolean {
+  const [, heads, n] = shape;
+  const row = (values: ArrayLike<number>, h: number, i: number) => Array.from({ length: n }, (_, j) => values[(h * n + i) * n + j]!);
+  const rowDifference = (h: number, i: number) => largestDifference(row(weights, h, i), row(unmaskedWeights, h, i)).diff;
+  const queries = mask[0]!.map((_, i) => i);
+  const [real, padded] = [queries.filter((i) => mask[0]![i]), queries.filter((i) => !mask[0]![i])];
+  const allHeads = Array.from({ length: heads }, (_, h) => h);
+  const realRowsUnmasked = allHeads.every((h) => real.every((i) => rowDifference(h, i) <= 1e-4));
+  const paddedRowsChanged = allHeads.some((h) => padded.some((i) => rowDifference(h, i) > 1e-4));
+  return realRowsUnmasked && paddedRowsChanged;
+}
+
+/** Splits a flat [batch, length, d] input into one matrix per batch item. */
+function sequences(values: number[], [batch, length, d]: [number, number, number]): Matrix[] {
+  return Array.from({ length: batch }, (_, b) => Array.from({ length }, (_, i) => values.slice((b * length + i) * d, (b * length + i + 1) * d)));
+}
+
+/** Multi-head attention against the reference; `mergedByReshape`: it equals merging the heads by a reshape alone. */
+export function judgeMultiHead(
+  weights: BlockValues['attention'],
+  x: number[],
+  shape: [number, number, number],
+  mask: number[][],
+  heads: number,
+  got: ArrayLike<number>,
+) {
+  const items = sequences(x, shape);
+  const expected = items.flatMap((sequence, b) => multiHeadAttention(weights, sequence, mask[b]!, heads).flat());
+  const reshapedOnly = items.flatMap((sequence, b) => multiHeadAttention(weights, sequence, mask[b]!, heads, true).flat());
+  return { ...compare(got, expected), mergedByReshape: largestDifference(got, reshapedOnly).diff <= 1e-4 };
+}
+
+/** Layer norm of each row against the reference. */
+export function judgeLayerNorm(rows: Matrix, gain: number[], bias: number[], got: ArrayLike<number>): Comparison {
+  return compare(got, layerNorm(rows, gain, bias).flat());
+}
+
+/** An encoder block against the reference. */
+export function judgeEncoderBlock(block: BlockValues, x: number[], shape: [number, number, number], mask: number[][], heads: number, got: ArrayLike<number>): Comparison {
+  return compare(got, sequences(x, shape).flatMap((sequence, b) => encoderBlock(block, sequence, mask[b]!, heads).flat()));
 }

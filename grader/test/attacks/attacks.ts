@@ -39,6 +39,27 @@ for (const checkId of ['bias-column', 'standardize', 'least-squares', 'mse-loss'
 setInterval(() => process.send!({ kind: 'result', checkId: 'least-squares', status: 'pass', message: 'ok', figures: {}, causes: [] }), 5).unref();
 `,
 
+  'forged results: the signing key taken from the HMAC handle Node shares, then results signed with it': `
+const crypto = await import('node:crypto');
+const handleOf = (hmac: any) => hmac[Object.getOwnPropertySymbols(hmac).find((key) => typeof hmac[key]?.init === 'function')!];
+const keys: unknown[][] = [];
+await attempt(() => {
+  const proto = Object.getPrototypeOf(handleOf(crypto.createHmac('sha256', 'x')));
+  const init = proto.init;
+  proto.init = function (this: unknown, ...args: unknown[]) { keys.push(args); return init.apply(this, args); };
+});
+setInterval(() => {
+  for (const checkId of ['bias-column', 'standardize', 'least-squares', 'gradient-formula']) {
+    const body = JSON.stringify({ kind: 'result', checkId, status: 'pass', message: 'ok', figures: {}, causes: [] });
+    for (const args of keys.slice(0, 20)) {
+      const hmac = crypto.createHmac('sha256', 'x');
+      handleOf(hmac).init(...args);
+      process.send!({ body, mac: hmac.update(body).digest('hex') });
+    }
+  }
+}, 2).unref();
+`,
+
   'malformed IPC messages: a phase of 42, figures {accuracy: "high"}, junk': `
 process.send!({ kind: 'phase-failed', phase: 42 });
 process.send!({ kind: 'result', checkId: 'mse-loss', status: 'pass', message: 'x', figures: { accuracy: 'high' }, causes: [] });
@@ -72,6 +93,18 @@ await attempt(async () => (await import('node:child_process')).execSync('cat ' +
 await attempt(async () => new (await import('node:worker_threads')).Worker("require('fs').writeFileSync('" + repo + "grader/registry.ts', '')", { eval: true }));
 `,
 
+  'reading the grader\'s maths and catalogs: reference-math.ts, bugs.ts, the transpiled cache': `
+let leaked = false;
+await attempt(async () => { await import(repo + 'grader/lessons/05-transformer/reference-math.ts'); leaked = true; });
+await attempt(() => { nodeFs.readFileSync(repo + 'grader/lessons/05-transformer/reference-math.ts'); leaked = true; });
+await attempt(() => { nodeFs.readFileSync(repo + 'grader/lessons/01-linear-regression/bugs.ts'); leaked = true; });
+await attempt(() => { nodeFs.readFileSync(repo + 'grader/lessons/01-linear-regression/alternates.ts'); leaked = true; });
+await attempt(() => { if (nodeFs.readdirSync(repo + '.cache/sandbox-js').length) leaked = true; });
+// Whatever was read would have shown the answers: the file then grades as if it had used them.
+// @ts-ignore: function bindings may be reassigned
+if (leaked) addBiasColumn = (x: tf.Tensor2D) => tf.tidy(() => tf.concat([tf.ones([x.shape[0], 1]), x], 1) as tf.Tensor2D);
+`,
+
   'monkeypatching: Array.prototype.every, Math, JSON and Object through globalThis': `
 await attempt(() => { Array.prototype.every = () => true; });
 await attempt(() => { Object.defineProperty(Array.prototype, 'every', { value: () => true }); });
@@ -91,6 +124,26 @@ await attempt(() => { tf.Tensor.prototype.dataSync = function () { return new Fl
 await attempt(() => tf.registerKernel({ kernelName: 'Sub', backendName: tf.getBackend(), kernelFunc: () => ({ dataId: {}, shape: [], dtype: 'float32' }) as any }));
 await attempt(() => (globalThis as any)._tfGlobals.set('kernelRegistry', new Map()));
 await attempt(() => (globalThis as any)._tfGlobals.get('kernelRegistry').clear());
+`,
+
+  'overriding tfjs\'s engine and backend: tf.grad forged, reads forged, the backend swapped': `
+// The planted bug's gradient is -30 times tf.grad's on the check's 30 examples: make tf.grad agree.
+const forge = (gradients: any) => (f: any, xs: any, dy: any, allow: any) => {
+  const out = gradients(f, xs, dy, allow);
+  return { value: out.value, grads: out.grads.map((g: any) => g.mul(-30)) };
+};
+const engine = tf.engine() as any;
+await attempt(() => { engine.gradients = forge(engine.gradients.bind(engine)); });
+await attempt(() => Object.defineProperty(engine, 'gradients', { value: forge(engine.gradients.bind(engine)) }));
+await attempt(() => { Object.getPrototypeOf(engine).gradients = forge(Object.getPrototypeOf(engine).gradients); });
+await attempt(() => Object.setPrototypeOf(engine, { gradients: forge(engine.gradients.bind(engine)) }));
+const backend = tf.backend() as any;
+const forgedRead = (read: any) => (dataId: any) => read(dataId);
+await attempt(() => { backend.readSync = forgedRead(backend.readSync.bind(backend)); });
+await attempt(() => { engine.backendInstance = new Proxy(backend, {}); });
+await attempt(() => { engine.registry[tf.getBackend()] = new Proxy(backend, {}); });
+await attempt(() => { engine.state = { ...engine.state }; });
+await attempt(() => { tf.env().set('DEBUG', true); engine.profiler = { profileKernel: () => [] }; tf.env().set('DEBUG', false); });
 `,
 
   'ending the grader: process.kill(process.ppid), its inspector, its process group': `

@@ -12,10 +12,13 @@ import { parseResults, type LessonResult, type Results } from '../../results.ts'
 import { attackFile, attacks } from './attacks.ts';
 import { changedSince, file, fingerprint, lesson, writeTarget } from './targets.ts';
 
-const checks = ['bias-column', 'standardize', 'least-squares', 'mse-loss'];
+const checks = ['bias-column', 'standardize', 'least-squares', 'mse-loss', 'gradient-formula'];
 const buggy = readFileSync(join(repoDir, 'bugs', lesson, file), 'utf8');
+/** A type error: a warning beside the grade, which it does not change. */
+const typeError = `\nexport const typeWarning: number = 'not a number';\n`;
+const warned = (lesson: LessonResult) => lesson.typeErrors?.some((error) => error.file === file && /'string' is not assignable to type 'number'/.test(error.message)) ?? false;
 /** Every attack at once: each was shown harmless alone through npm run grade. */
-const everyAttack = attackFile(buggy, ...Object.values(attacks));
+const everyAttack = attackFile(buggy, ...Object.values(attacks)) + typeError;
 const cli = (script: string, ...args: string[]) => [join(repoDir, 'node_modules', 'tsx', 'dist', 'cli.mjs'), join(repoDir, 'grader', 'cli', script), ...args];
 const verdicts = (result: LessonResult) => result.checks.map((check) => `${check.id}: ${check.status} ${check.points}/${check.maxPoints}`);
 const git = (cwd: string, ...args: string[]) =>
@@ -39,7 +42,7 @@ describe('attacks through npm run grade, ta grade and ta compare', function () {
   });
 
   it('npm run grade: student code cannot end the grader, and a grader killed later keeps the lessons it finished', async () => {
-    const target = writeTarget('cli', attackFile(buggy, attacks['ending the grader: process.kill(process.ppid), its inspector, its process group']!));
+    const target = writeTarget('cli', attackFile(buggy, attacks['ending the grader: process.kill(process.ppid), its inspector, its process group']!) + typeError);
     // Lesson 02 never finishes importing: the grader is killed while it waits.
     const logistic = join(repoDir, 'solutions', '02-logistic-regression', 'logistic-regression.ts');
     mkdirSync(join(target, '02-logistic-regression'));
@@ -60,6 +63,7 @@ describe('attacks through npm run grade, ta grade and ta compare', function () {
       const partial = parseResults(readFileSync(json, 'utf8'), json);
       expect(partial.partial).to.equal(true);
       expect(partial.lessons.map((l) => l.id)).to.deep.equal([lesson]);
+      expect(warned(partial.lessons[0]!), 'the type error noted').to.equal(true);
       grader.kill('SIGKILL');
       await new Promise((done) => grader.once('exit', done));
       expect(parseResults(readFileSync(json, 'utf8'), json).lessons[0]!.points).to.equal(partial.lessons[0]!.points);
@@ -100,6 +104,8 @@ describe('attacks through npm run grade, ta grade and ta compare', function () {
       expect(comparison.status, String(comparison.stderr)).to.equal(0);
       expect(existsSync(join(compared(), 'compare.html'))).to.equal(true);
       expect(verdicts(lessonOf(read('student-attacker')))).to.deep.equal(verdicts(lessonOf(read('student-honest'))));
+      expect(warned(lessonOf(read('student-attacker'))), 'the type error noted').to.equal(true);
+      expect(lessonOf(read('student-honest')).typeErrors, 'a file without type errors has no warning').to.equal(undefined);
     });
 
     it('ta grade: the honest grade, the tampered reference listed and not used, results on disk, stale checkouts and the graded copy removed', () => {
@@ -114,6 +120,8 @@ describe('attacks through npm run grade, ta grade and ta compare', function () {
       // The honest submission's grade, from ta compare above.
       expect(verdicts(lessonOf(attacker))).to.deep.equal(verdicts(lessonOf(read('student-honest'))));
       expect(run.stderr).to.include(`grader/lessons/${lesson}/reference.json`);
+      expect(warned(lessonOf(attacker)), 'the type error noted').to.equal(true);
+      expect(run.stdout).to.match(/WARN {2}\d+ type errors? in your files \(tsc; no points taken/);
       expect(existsSync(stale), 'a stale checkout removed').to.equal(false);
       expect(existsSync(join(repoDir, '.cache', 'submissions', 'student-attacker')), 'the graded copy removed').to.equal(false);
     });
