@@ -40,6 +40,9 @@ export async function failureOnFaultyRun(lessonId: string, check: Check): Promis
     reference: loadReference(lessonId),
     load: () => Promise.reject(new Error('the faulty-run fixture has no student files')),
     fixture: <Value>() => Promise.resolve(run as Value),
+    graderSide: () => {
+      throw new Error('the faulty-run fixture has no grader side');
+    },
   };
   try {
     await check.run(ctx);
