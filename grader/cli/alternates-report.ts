@@ -75,13 +75,14 @@ export async function runAlternates(options: {
   solutionOnly?: boolean;
   save?: string;
   from?: string[];
+  onlySaved?: boolean;
 }): Promise<number> {
   const seeds = parseSeeds(options.seeds);
   const lessons = options.lesson ?? lessonIds();
   const alternates = options.solutionOnly ? [] : (await loadAlternates()).filter((a) => lessons.includes(a.lesson));
   const entries = [...lessons.map(solutionEntry), ...alternates];
-  const jobs = entries.flatMap((entry) => seeds.map((seed) => ({ entry, seed })));
   const saved = loadSaved(options.from ?? []);
+  const jobs = entries.flatMap((entry) => seeds.map((seed) => ({ entry, seed }))).filter(({ entry, seed }) => !options.onlySaved || saved.has(`${entry.id}@${seed}`));
   const done: Saved[] = [];
   const known = jobs.filter(({ entry, seed }) => saved.has(`${entry.id}@${seed}`)).length;
   if (options.from) console.error(`${known} gradings read from ${options.from.join(', ')}; ${jobs.length - known} to grade`);

@@ -27,6 +27,7 @@ const program = new Command('mutants')
   .option('--markdown', 'print the table as markdown (for the README)')
   .option('--save <file>', 'also write every graded lesson result to this JSON file, as it is graded')
   .option('--from <file...>', 'reuse the results saved by --save (several files are merged); grade only what they lack')
+  .option('--only-saved', 'with --from: print what the files hold and grade nothing (e.g. while a run is still going)')
   .option('--alternates', 'grade the solution and the correct alternates instead of the bugs')
   .option('--seeds <range>', 'with --alternates: seeds to grade on, e.g. 0-9 or 0,3,5', '0-9')
   .option('--json <file>', 'with --alternates: also write every outcome to this file')
@@ -40,6 +41,7 @@ interface Options {
   markdown?: boolean;
   save?: string;
   from?: string[];
+  onlySaved?: boolean;
   alternates?: boolean;
   seeds: string;
   json?: string;
@@ -96,6 +98,7 @@ async function gradeAll(options: Options): Promise<Graded[]> {
   const have = new Map(saved.map((graded) => [key(graded.set, graded.bug.id), graded]));
   const chosen = bugs.filter(({ bug }) => !options.lesson || options.lesson.includes(bug.lesson));
   const done: Graded[] = chosen.map(({ set, bug }) => have.get(key(set, bug.id))).filter((graded) => graded !== undefined);
+  if (options.onlySaved) return done;
   if (done.length) console.error(`${done.length} results read from ${options.from!.join(', ')}; ${chosen.length - done.length} to grade`);
   return inParallel(chosen, Math.max(1, options.jobs), async ({ set, bug }) => {
     const known = have.get(key(set, bug.id));

@@ -6,6 +6,7 @@
 // check whose failure the measurements explain better (`explains`).
 import type { Cause, FaultCategory } from '../faults.ts';
 import type { LessonResult } from '../results.ts';
+import { errorCauses } from './errors.ts';
 
 export interface Evidence {
   causes: Cause[];
@@ -64,12 +65,45 @@ export function diverged(m: Measured): string | undefined {
   return undefined;
 }
 
+/**
+ * Whether the run stepped with the README's learning rate on tfjs's own
+ * gradients: the optimizer check saw a tfjs optimizer with the README's
+ * settings take the steps. Then "a learning rate too high/too small", the usual
+ * guess behind a bad curve, is refuted by measurement. A hand-written update
+ * (lessons 1 and 4, the learning-rate check) does not count: its step also
+ * scales with the hand-derived gradient, which may be the thing that is wrong.
+ */
+export function prescribedStep(m: Measured): string | undefined {
+  if (m.ran('optimizer') && !m.failed('optimizer') && (m.figure('optimizers') ?? 0) > 0) return 'the optimizer and its learning rate are the README’s';
+  return undefined;
+}
+
+/** Checks of the run's outcome, whose own causes guess at the learning rate when the curve or score is off. */
+const OUTCOME_CHECKS = ['loss-curve', 'accuracy', 'dead-relu', 'held-out-r2', 'training-curve'];
+
+/** With the step size measured right, the outcome checks' learning-rate guesses are left out of their causes. */
+function refutedStepGuesses(m: Measured, lesson: LessonResult): [string, Cause[]][] {
+  if (!prescribedStep(m)) return [];
+  return lesson.checks
+    .filter((check) => OUTCOME_CHECKS.includes(check.id) && m.failed(check.id) && check.causes.some((c) => c.category === 'training/hyperparameters'))
+    .map((check) => [check.id, check.causes.filter((c) => c.category !== 'training/hyperparameters')]);
+}
+
 function divergence(m: Measured): Cause[] {
   const what = diverged(m);
   if (!what) return [];
   const input = m.figure('probe.largestInput');
   if (input !== null && input > LARGE_INPUT) {
     return [cause('training/preprocessing', 3, `${what}, and inputs reach ${num(input, 0)}: are they scaled?`)];
+  }
+  const step = prescribedStep(m);
+  if (step) {
+    // The README's rate blew up: the step was made large elsewhere, by the loss's scale or the gradient's.
+    return [
+      cause('training/loss-function', 2, `${what}, though ${step}: a loss summed where it should be averaged, or one that overflows?`),
+      cause('training/optimiser', 1, `${what}, though ${step}: an update that does not follow minus the gradient?`),
+      cause('training/preprocessing', 1, `${what}, though ${step}: inputs on a larger scale than the model expects?`),
+    ];
   }
   // Weight 2, not more: a blow-up also follows from steps uphill, a loss on the wrong scale or unscaled inputs,
   // which the checks of those parts name more precisely.
@@ -113,10 +147,20 @@ function updateSizes(m: Measured): Cause[] {
   const largest = m.figure('updateRatioMax');
   if (largest === null || largest === 0 || diverged(m)) return [];
   const troubled = m.failed('loss-curve') || m.failed('accuracy') || m.failed('held-out-r2');
+  const step = prescribedStep(m);
+  if (troubled && largest < TINY_UPDATE && step) {
+    return [
+      cause('training/loss-function', 1, `no weight moved by more than ${num(largest)} of its size, though ${step}: gradients of a loss scaled far down?`),
+      cause('training/process', 1, `no weight moved by more than ${num(largest)} of its size, though ${step}: updates computed but barely applied?`),
+    ];
+  }
   if (troubled && largest < TINY_UPDATE) {
     return [cause('training/hyperparameters', 3, `over the whole run no weight moved by more than ${num(largest)} of its size: a learning rate far too small?`)];
   }
   // A correct run moves its weights by a fraction of their size (the CNN's by 0.2 to 0.9); many times their size is steps far too large.
+  if (troubled && largest > HUGE_UPDATE && step) {
+    return [cause('training/loss-function', 1, `a weight moved by ${num(largest, 1)} times its own size, though ${step}: a loss summed where it should be averaged?`)];
+  }
   if (troubled && largest > HUGE_UPDATE) {
     return [cause('training/hyperparameters', 2, `a weight moved by ${num(largest, 1)} times its own size over the run: steps far too large?`)];
   }
@@ -204,10 +248,16 @@ function deadAfterDivergence(m: Measured): [string, Cause[]][] {
   return diverged(m) && m.failed('dead-relu') ? [['dead-relu', []]] : [];
 }
 
+/** A check that errored names no causes; what its exception says does (errors.ts). */
+function thrown(lesson: LessonResult): [string, Cause[]][] {
+  return lesson.checks.filter((check) => check.status === 'error' && check.causes.length === 0).map((check) => [check.id, errorCauses(check.message)]);
+}
+
 export function evidence(lesson: LessonResult): Evidence {
   const m = measured(lesson);
   return {
     causes: [...divergence(m), ...negativeLoss(m), ...belowChance(m), ...tooHighFromTheStart(m), ...updateSizes(m), ...movedButFlat(m), ...rebound(m), ...trainTestGap(m)],
-    explains: new Map([...leakSize(m), ...deadAfterDivergence(m)]),
+    // Later entries win: a dead-relu explained by a blow-up counts for nothing, whatever its own causes.
+    explains: new Map([...thrown(lesson), ...refutedStepGuesses(m, lesson), ...leakSize(m), ...deadAfterDivergence(m)]),
   };
 }

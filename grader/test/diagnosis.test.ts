@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { diagnose, explain, SHOWN_CAUSES } from '../diagnosis.ts';
+import { errorCauses } from '../evidence/errors.ts';
 import { reboundOf } from '../evidence/training-figures.ts';
 import { lessonIds, loadLesson } from '../registry.ts';
 import type { CheckResult, LessonResult } from '../results.ts';
@@ -138,4 +139,33 @@ describe('the diagnosis weighs what the run measured', () => {
     expect(reboundOf(falling)).to.be.below(0.05);
     expect(reboundOf(restarted)).to.be.above(0.8);
   });
+
+  it('drops the learning-rate guesses when the optimizer check measured the README’s, and blames a blow-up elsewhere', () => {
+    const optimizer = check('optimizer', true, [], [], { optimizers: 1, differing: 0 });
+    const withOptimizer = (figures: Record<string, number | null>) => ({ ...run(figures), checks: [...run(figures).checks, optimizer] });
+    expect(diagnose(withOptimizer({ accuracy: 0.5 })).causes.map((c) => c.category)).to.not.include('training/hyperparameters');
+    expect(top(withOptimizer({ firstNonFiniteStep: 12, accuracy: 0.1 }))).to.equal('training/loss-function');
+    // A hand-written update, with no tfjs optimizer to watch, refutes nothing.
+    const handWritten = { ...run({ accuracy: 0.5 }), checks: [...run({ accuracy: 0.5 }).checks, check('optimizer', true)] };
+    expect(top(handWritten)).to.equal('training/hyperparameters');
+  });
 });
+
+describe('the diagnosis reads what an exception says', () => {
+  it('names the category a tfjs or JavaScript error message implies', () => {
+    const top = (message: string) => errorCauses(message)[0]?.category;
+    expect(top('Error in matMul: inner shapes (784) and (400) of Tensors with shapes 32,784 and 400,120 and transposeA=false and transposeB=false must match. (at cnn.ts:40)')).to.equal('tensors-and-inputs/wrong-tensor-shape');
+    expect(top('Operands could not be broadcast together with shapes 32,10 and 32.')).to.equal('tensors-and-inputs/wrong-tensor-shape');
+    expect(top('Tensor is disposed.')).to.equal('resources');
+    expect(top('model.fitt is not a function')).to.equal('api');
+    expect(top('the lesson used more than 4 GB of memory')).to.equal('resources');
+    expect(errorCauses('not implemented: the loss')).to.deep.equal([]);
+    expect(errorCauses('something nobody has seen')).to.deep.equal([]);
+  });
+
+  it('puts an erroring check’s causes into the diagnosis', () => {
+    const errored: CheckResult = { ...check('output-shape', false), status: 'error', message: 'Error when checking input: expected conv2d_input to have 4 dimension(s), but got array with shape [32,784]' };
+    expect(diagnose(lesson(errored)).causes[0]?.category).to.equal('tensors-and-inputs/wrong-tensor-shape');
+  });
+});
+
