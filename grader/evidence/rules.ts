@@ -208,6 +208,21 @@ function rebound(m: Measured): Cause[] {
 }
 
 /**
+ * More than one optimizer took the training's steps (the optimizer check
+ * counts every tfjs optimizer object that stepped): the optimizer was made
+ * again during training, so its state (momentum, Adam's moment estimates and
+ * step count) restarted each time. A correct run makes one.
+ */
+function optimizerRestarts(m: Measured): Cause[] {
+  const count = m.figure('optimizers');
+  if (count === null || count <= 1) return [];
+  return [
+    cause('training/process', 3, `${count} optimizer objects took the steps of one training run: made again inside the loop, so momentum and Adam's estimates restart each time`),
+    cause('training/optimiser', 1, `${count} optimizers took the steps: the optimizer's state does not carry over from step to step`),
+  ];
+}
+
+/**
  * Training went as well as the reference's, yet the test score did not: the
  * gap lies between training and testing (how the test data is prepared or
  * scored), not in the training.
@@ -248,6 +263,36 @@ function deadAfterDivergence(m: Measured): [string, Cause[]][] {
   return diverged(m) && m.failed('dead-relu') ? [['dead-relu', []]] : [];
 }
 
+/**
+ * A first loss unlike the grader's own loss of the same model on the same
+ * first batch: the check measured that the number reported is not the
+ * cross-entropy of the model's output on the batch the DataLoader gave. Its
+ * own causes blame the loss formula at full weight; the measurement allows two
+ * more readings, weighed here: the batch changed between the loader and the
+ * model (preprocessing inside the step), or the number reported is not this
+ * step's loss. A ratio of about the batch size, or the number of classes, is
+ * the signature of a sum where the mean is meant, and stays at full weight.
+ */
+function firstLossMismatch(m: Measured): [string, Cause[]][] {
+  const [first, own] = [m.figure('initialLoss'), m.figure('graderLossOnFirstBatch')];
+  if (!m.failed('initial-loss') || first === null || own === null || own <= 0) return [];
+  const ratio = first / own;
+  const batch = m.figure('batchSize');
+  const summed = ratio > 4 && ((batch !== null && Math.abs(ratio - batch) < 0.2 * batch) || Math.abs(ratio - Math.round(ratio)) < 0.05);
+  if (summed) return [];
+  if (first < 0.1 * own) return [];
+  return [
+    [
+      'initial-loss',
+      [
+        cause('training/loss-function', 2, `your first loss is ${num(first)}, the grader's cross-entropy of your model on that batch ${num(own)}: a loss computed another way?`),
+        cause('training/preprocessing', 1, `your first loss ${num(first)} is not your model's loss on the batch the DataLoader gave (${num(own)}): the batch changed inside the step?`),
+        cause('training/process', 1, `your first loss ${num(first)} is not the loss of the first step (${num(own)}): the number reported is another step's, or another quantity?`),
+      ],
+    ],
+  ];
+}
+
 /** A check that errored names no causes; what its exception says does (errors.ts). */
 function thrown(lesson: LessonResult): [string, Cause[]][] {
   return lesson.checks.filter((check) => check.status === 'error' && check.causes.length === 0).map((check) => [check.id, errorCauses(check.message)]);
@@ -256,8 +301,8 @@ function thrown(lesson: LessonResult): [string, Cause[]][] {
 export function evidence(lesson: LessonResult): Evidence {
   const m = measured(lesson);
   return {
-    causes: [...divergence(m), ...negativeLoss(m), ...belowChance(m), ...tooHighFromTheStart(m), ...updateSizes(m), ...movedButFlat(m), ...rebound(m), ...trainTestGap(m)],
+    causes: [...divergence(m), ...negativeLoss(m), ...belowChance(m), ...tooHighFromTheStart(m), ...updateSizes(m), ...movedButFlat(m), ...rebound(m), ...trainTestGap(m), ...optimizerRestarts(m)],
     // Later entries win: a dead-relu explained by a blow-up counts for nothing, whatever its own causes.
-    explains: new Map([...thrown(lesson), ...refutedStepGuesses(m, lesson), ...leakSize(m), ...deadAfterDivergence(m)]),
+    explains: new Map([...thrown(lesson), ...firstLossMismatch(m), ...refutedStepGuesses(m, lesson), ...leakSize(m), ...deadAfterDivergence(m)]),
   };
 }

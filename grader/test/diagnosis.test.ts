@@ -151,6 +151,30 @@ describe('the diagnosis weighs what the run measured', () => {
   });
 });
 
+describe('the diagnosis weighs what the prescription and first-loss checks measured', () => {
+  const failing = (id: string, figures: CheckResult['figures'], causes: CheckResult['causes'] = []) => check(id, false, causes, [], figures);
+  const loss = (weight: number) => [{ category: 'training/loss-function' as const, weight, text: 'a loss for another problem' }];
+
+  it('reads several optimizers stepping in one run as optimizer state restarted', () => {
+    const result = lesson(failing('loss-curve', { referenceFinalLoss: 0.6 }), check('optimizer', true, [], [], { optimizers: 96, differing: 0 }));
+    expect(diagnose(result).causes[0]).to.include({ category: 'training/process' });
+    const one = lesson(failing('loss-curve', { referenceFinalLoss: 0.6 }), check('optimizer', true, [], [], { optimizers: 1, differing: 0 }));
+    expect(diagnose(one).causes.map((c) => c.category)).to.not.include('training/process');
+  });
+
+  it('keeps a first loss of batch-size times the grader’s on the loss, and weighs other mismatches more evenly', () => {
+    const batch = check('batch-size', true, [], [], { batchSize: 32 });
+    const summed = lesson(failing('initial-loss', { initialLoss: 73.7, graderLossOnFirstBatch: 2.303 }, loss(3)), batch);
+    expect(diagnose(summed).causes[0]).to.include({ category: 'training/loss-function', score: 3 });
+    const other = lesson(failing('initial-loss', { initialLoss: 2.9, graderLossOnFirstBatch: 2.303 }, loss(3)), batch);
+    expect(diagnose(other).causes.map((c) => [c.category, c.score])).to.deep.equal([
+      ['training/loss-function', 2],
+      ['training/preprocessing', 1],
+      ['training/process', 1],
+    ]);
+  });
+});
+
 describe('the diagnosis reads what an exception says', () => {
   it('names the category a tfjs or JavaScript error message implies', () => {
     const top = (message: string) => errorCauses(message)[0]?.category;
