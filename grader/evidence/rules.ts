@@ -65,16 +65,24 @@ export function diverged(m: Measured): string | undefined {
   return undefined;
 }
 
+/** Checks that a hand-written update step is right: the hand-derived gradient, one whole step against tf.train.sgd's. */
+const STEP_CHECKS = ['gradient-formula', 'gradient-check', 'sgd-step'];
+
 /**
- * Whether the run stepped with the README's learning rate on tfjs's own
- * gradients: the optimizer check saw a tfjs optimizer with the README's
- * settings take the steps. Then "a learning rate too high/too small", the usual
- * guess behind a bad curve, is refuted by measurement. A hand-written update
- * (lessons 1 and 4, the learning-rate check) does not count: its step also
- * scales with the hand-derived gradient, which may be the thing that is wrong.
+ * Whether the run stepped with the README's learning rate on a right gradient,
+ * as the prescription checks measured it: a tfjs optimizer with the README's
+ * settings took the steps (on tfjs's own gradients), or the learning-rate check
+ * measured the README's rate of a hand-written update whose step checks pass
+ * (its step also scales with the hand-derived gradient). Then "a learning rate
+ * too high/too small", the usual guess behind a bad curve, is refuted.
  */
 export function prescribedStep(m: Measured): string | undefined {
   if (m.ran('optimizer') && !m.failed('optimizer') && (m.figure('optimizers') ?? 0) > 0) return 'the optimizer and its learning rate are the README’s';
+  const rate = m.figure('learningRate');
+  const stepChecked = STEP_CHECKS.some((id) => m.ran(id)) && !STEP_CHECKS.some((id) => m.failed(id));
+  if (m.ran('learning-rate') && !m.failed('learning-rate') && rate !== null && stepChecked) {
+    return `the learning rate is the README’s (${num(rate)}) and the update step checks pass`;
+  }
   return undefined;
 }
 

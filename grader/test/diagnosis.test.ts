@@ -148,6 +148,13 @@ describe('the diagnosis weighs what the run measured', () => {
     // A hand-written update, with no tfjs optimizer to watch, refutes nothing.
     const handWritten = { ...run({ accuracy: 0.5 }), checks: [...run({ accuracy: 0.5 }).checks, check('optimizer', true)] };
     expect(top(handWritten)).to.equal('training/hyperparameters');
+    // A hand-written update refutes them when its rate is measured and its step checks pass, not when its gradient is wrong.
+    const measured = (gradientRight: boolean) => ({
+      ...run({ accuracy: 0.5 }),
+      checks: [...run({ accuracy: 0.5 }).checks, check('learning-rate', true, [], [], { learningRate: 0.1 }), check('gradient-formula', gradientRight)],
+    });
+    expect(diagnose(measured(true)).causes.map((c) => c.category)).to.not.include('training/hyperparameters');
+    expect(diagnose(measured(false)).causes.map((c) => c.category)).to.include('training/hyperparameters');
   });
 });
 
