@@ -89,6 +89,22 @@ export function prescribedStep(m: Measured): string | undefined {
 /** Checks of the run's outcome, whose own causes guess at the learning rate when the curve or score is off. */
 const OUTCOME_CHECKS = ['loss-curve', 'accuracy', 'dead-relu', 'held-out-r2', 'training-curve'];
 
+/**
+ * By elimination: the step is the README's, the model can learn (it overfits
+ * one batch when the grader trains it) and nothing blew up, yet the run ends
+ * worse than the reference's. What is left is what the model is given: how the
+ * data is prepared and which of it reaches the steps.
+ */
+function dataByElimination(m: Measured): Cause[] {
+  const step = prescribedStep(m);
+  const outcome = m.failed('loss-curve') || m.failed('accuracy');
+  if (!step || !outcome || diverged(m) || (m.ran('overfit-one-batch') && m.failed('overfit-one-batch'))) return [];
+  return [
+    cause('training/preprocessing', 1, `the run ends worse than the reference's though ${step} and the model can learn: is the data prepared as for the reference (scale, order, shuffling)?`),
+    cause('training/process', 0.5, `the run ends worse than the reference's though ${step}: does every batch reach a step?`),
+  ];
+}
+
 /** With the step size measured right, the outcome checks' learning-rate guesses are left out of their causes. */
 function refutedStepGuesses(m: Measured, lesson: LessonResult): [string, Cause[]][] {
   if (!prescribedStep(m)) return [];
@@ -309,7 +325,7 @@ function thrown(lesson: LessonResult): [string, Cause[]][] {
 export function evidence(lesson: LessonResult): Evidence {
   const m = measured(lesson);
   return {
-    causes: [...divergence(m), ...negativeLoss(m), ...belowChance(m), ...tooHighFromTheStart(m), ...updateSizes(m), ...movedButFlat(m), ...rebound(m), ...trainTestGap(m), ...optimizerRestarts(m)],
+    causes: [...divergence(m), ...negativeLoss(m), ...belowChance(m), ...tooHighFromTheStart(m), ...updateSizes(m), ...movedButFlat(m), ...rebound(m), ...trainTestGap(m), ...optimizerRestarts(m), ...dataByElimination(m)],
     // Later entries win: a dead-relu explained by a blow-up counts for nothing, whatever its own causes.
     explains: new Map([...thrown(lesson), ...firstLossMismatch(m), ...refutedStepGuesses(m, lesson), ...leakSize(m), ...deadAfterDivergence(m)]),
   };

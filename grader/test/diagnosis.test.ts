@@ -156,6 +156,13 @@ describe('the diagnosis weighs what the run measured', () => {
     expect(diagnose(measured(true)).causes.map((c) => c.category)).to.not.include('training/hyperparameters');
     expect(diagnose(measured(false)).causes.map((c) => c.category)).to.include('training/hyperparameters');
   });
+
+  it('with the step right and a model that can learn, points by elimination at the data it is given', () => {
+    const checks = [...run({ accuracy: 0.5 }).checks, check('optimizer', true, [], [], { optimizers: 1 }), check('overfit-one-batch', true)];
+    expect(top({ ...run({ accuracy: 0.5 }), checks })).to.equal('training/preprocessing');
+    const cannotLearn = [...checks.slice(0, -1), check('overfit-one-batch', false, [{ category: 'model/layers', weight: 3, text: 'cannot fit' }])];
+    expect(top({ ...run({ accuracy: 0.5 }), checks: cannotLearn })).to.equal('model/layers');
+  });
 });
 
 describe('the diagnosis weighs what the prescription and first-loss checks measured', () => {
