@@ -120,3 +120,45 @@ export function epochsCheck(options: { fixture: string; points: number; epochs: 
     },
   };
 }
+
+/** What a lesson measured of the step its training took: the learning rate, or null where it could not tell. */
+export interface MeasuredRate {
+  rate: number | null;
+  /** How it was measured, for the message: "from the first update of w". */
+  how: string;
+}
+
+/**
+ * The README's learning rate, for lessons whose update is written by hand (no
+ * tfjs optimizer for optimizerCheck to watch): the lesson measures the rate
+ * its run used, e.g. from one update and the gradient at the weights before it.
+ */
+export function learningRateCheck(options: {
+  fixture: string;
+  points: number;
+  learningRate: number;
+  /** The prescription in the README's words, e.g. 'learning rate 0.1'. */
+  text: string;
+  measure: (run: unknown) => MeasuredRate;
+}): Check {
+  return {
+    id: 'learning-rate',
+    title: `the README's ${options.text}`,
+    points: options.points,
+    needs: [options.fixture],
+    async run(ctx) {
+      const { rate, how } = options.measure(await ctx.fixture<unknown>(options.fixture));
+      if (rate === null) return `the learning rate could not be measured ${how}: not compared`;
+      const figures = { learningRate: rate, prescribed: options.learningRate };
+      // 1e-3: float32 rounding of the update and of the gradient it is measured against.
+      if (!(Math.abs(rate - options.learningRate) <= 1e-3 * options.learningRate)) {
+        throw new CheckFailure(
+          `the README asks for ${options.text}; your training stepped with learning rate ${rate.toPrecision(4)} (${how}).`,
+          figures,
+          [cause('training/hyperparameters', 3, `a learning rate other than the README's ${options.learningRate}`)],
+        );
+      }
+      return { message: `learning rate ${rate.toPrecision(4)} (${how}), as the README asks`, figures };
+    },
+  };
+}

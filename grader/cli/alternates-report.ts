@@ -2,13 +2,14 @@
 // unmodified solution and every catalogued alternate on each seed and prints,
 // per entry, the seeds with full marks, then the false-fail rate: the share of
 // (correct program, seed) gradings that lost a point, and which checks did it.
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadAlternates, type Alternate } from '../catalog.ts';
 import { grade } from '../grade.ts';
 import { gradeAlternate, type AlternateOutcome } from '../mutants.ts';
 import { inParallel } from '../parallel.ts';
 import { lessonIds, repoDir } from '../registry.ts';
+import { LessonResultSchema, type LessonResult } from '../results.ts';
 import { UsageError } from '../target.ts';
 
 /** "0-9" or "0,3,5" or "4". */
@@ -34,22 +35,65 @@ const solutionEntry = (lesson: string): Alternate => ({
   patch: { find: '', replace: '' },
 });
 
+/** An entry's outcome from its graded lesson: which checks failed that should not, and which should that did not. */
+function outcomeOf(entry: Alternate, seed: number, lesson: LessonResult): AlternateOutcome {
+  const failing = lesson.checks.filter((check) => check.status !== 'pass').map((check) => check.id);
+  return {
+    alternate: entry,
+    seed,
+    lesson,
+    unfairlyFailed: failing.filter((id) => !entry.fails.includes(id)),
+    missedPrescriptions: entry.fails.filter((id) => !failing.includes(id)),
+  };
+}
+
 async function gradeEntry(entry: Alternate, seed: number): Promise<AlternateOutcome> {
   if (entry.file !== '') return gradeAlternate(entry, seed);
   const results = await grade({ targetDir: join(repoDir, 'solutions'), targetName: 'solutions', lessons: [entry.lesson], seed });
-  const lesson = results.lessons[0]!;
-  const failing = lesson.checks.filter((check) => check.status !== 'pass').map((check) => check.id);
-  return { alternate: entry, seed, lesson, unfairlyFailed: failing, missedPrescriptions: [] };
+  return outcomeOf(entry, seed, results.lessons[0]!);
 }
 
-export async function runAlternates(options: { lesson?: string[]; jobs: number; seeds: string; json?: string; solutionOnly?: boolean }): Promise<number> {
+interface Saved {
+  id: string;
+  seed: number;
+  lesson: unknown;
+}
+
+/** Graded lessons saved by --save, keyed by entry and seed; their outcomes are judged again against today's catalog. */
+function loadSaved(files: readonly string[]): Map<string, LessonResult> {
+  const saved = new Map<string, LessonResult>();
+  for (const file of files) {
+    for (const { id, seed, lesson } of JSON.parse(readFileSync(file, 'utf8')) as Saved[]) saved.set(`${id}@${seed}`, LessonResultSchema.parse(lesson));
+  }
+  return saved;
+}
+
+export async function runAlternates(options: {
+  lesson?: string[];
+  jobs: number;
+  seeds: string;
+  json?: string;
+  solutionOnly?: boolean;
+  save?: string;
+  from?: string[];
+  onlySaved?: boolean;
+}): Promise<number> {
   const seeds = parseSeeds(options.seeds);
   const lessons = options.lesson ?? lessonIds();
   const alternates = options.solutionOnly ? [] : (await loadAlternates()).filter((a) => lessons.includes(a.lesson));
   const entries = [...lessons.map(solutionEntry), ...alternates];
-  const jobs = entries.flatMap((entry) => seeds.map((seed) => ({ entry, seed })));
+  const saved = loadSaved(options.from ?? []);
+  const jobs = entries.flatMap((entry) => seeds.map((seed) => ({ entry, seed }))).filter(({ entry, seed }) => !options.onlySaved || saved.has(`${entry.id}@${seed}`));
+  const done: Saved[] = [];
+  const known = jobs.filter(({ entry, seed }) => saved.has(`${entry.id}@${seed}`)).length;
+  if (options.from) console.error(`${known} gradings read from ${options.from.join(', ')}; ${jobs.length - known} to grade`);
   const outcomes = await inParallel(jobs, Math.max(1, options.jobs), async ({ entry, seed }) => {
-    const outcome = await gradeEntry(entry, seed);
+    const before = saved.get(`${entry.id}@${seed}`);
+    const outcome = before ? outcomeOf(entry, seed, before) : await gradeEntry(entry, seed);
+    done.push({ id: entry.id, seed, lesson: outcome.lesson });
+    // Written after every grading, so a run that is stopped can be resumed with --from.
+    if (options.save) writeFileSync(options.save, JSON.stringify(done));
+    if (before) return outcome;
     const bad = [...outcome.unfairlyFailed, ...outcome.missedPrescriptions.map((id) => `${id} (should fail)`)];
     console.error(`${entry.id} seed ${seed}: ${bad.length ? bad.join(', ') : 'as expected'}`);
     return outcome;

@@ -1,11 +1,14 @@
-// npm run mutants -- [--set catalog|frozen|all] [--lesson ID...] [--jobs N] [--markdown] [--save FILE] [--from FILE]
-// npm run mutants -- --alternates [--seeds 0-9] [--lesson ID...] [--json FILE] [--solution-only]
+// npm run mutants -- [--set catalog|frozen|all] [--lesson ID...] [--jobs N] [--markdown] [--save FILE] [--from FILE...]
+// npm run mutants -- --alternates [--seeds 0-9] [--lesson ID...] [--json FILE] [--solution-only] [--save FILE] [--from FILE...]
 // Plants each bug alone in solutions/, grades it, and prints whether it was
 // caught, by which checks, and whether the diagnosis named its category first
 // (top-1) or among its first three (top-3). The catalog is what the diagnosis
 // was built on; the frozen set is kept apart to measure it honestly.
 // With --alternates: grades the solution and each correct alternate on every
 // seed, and prints which seeds each passed and the false-fail rate.
+// --save writes every graded result as it comes; --from reads such files back
+// (several are merged) and grades only what they lack, so a long run can be
+// resumed and runs made in parallel can be printed as one.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { Command, Option } from 'commander';
@@ -23,8 +26,9 @@ const program = new Command('mutants')
   .option('-l, --lesson <id...>', 'only the bugs of these lessons')
   .option('-j, --jobs <n>', 'bugs graded at once', (value) => Number(value), availableParallelism())
   .option('--markdown', 'print the table as markdown (for the README)')
-  .option('--save <file>', 'also write every graded lesson result to this JSON file')
-  .option('--from <file>', 'diagnose the lesson results saved by --save instead of grading again')
+  .option('--save <file>', 'also write every graded lesson result to this JSON file, as it is graded')
+  .option('--from <file...>', 'reuse the results saved by --save (several files are merged); grade only what they lack')
+  .option('--only-saved', 'with --from: print what the files hold and grade nothing (e.g. while a run is still going)')
   .option('--alternates', 'grade the solution and the correct alternates instead of the bugs')
   .option('--seeds <range>', 'with --alternates: seeds to grade on, e.g. 0-9 or 0,3,5', '0-9')
   .option('--json <file>', 'with --alternates: also write every outcome to this file')
@@ -37,7 +41,8 @@ interface Options {
   jobs: number;
   markdown?: boolean;
   save?: string;
-  from?: string;
+  from?: string[];
+  onlySaved?: boolean;
   alternates?: boolean;
   seeds: string;
   json?: string;
@@ -89,9 +94,16 @@ async function gradeAll(options: Options): Promise<Graded[]> {
   for (const set of sets) {
     for (const bug of set === 'catalog' ? await loadCatalog() : await loadFrozenSet()) bugs.push({ set, bug });
   }
+  const saved = options.from ? await loadSaved(options.from, options) : [];
+  const key = (set: string, bug: string) => `${set}/${bug}`;
+  const have = new Map(saved.map((graded) => [key(graded.set, graded.bug.id), graded]));
   const chosen = bugs.filter(({ bug }) => !options.lesson || options.lesson.includes(bug.lesson));
-  const done: Graded[] = [];
+  const done: Graded[] = chosen.map(({ set, bug }) => have.get(key(set, bug.id))).filter((graded) => graded !== undefined);
+  if (options.onlySaved) return done;
+  if (done.length) console.error(`${done.length} results read from ${options.from!.join(', ')}; ${chosen.length - done.length} to grade`);
   return inParallel(chosen, Math.max(1, options.jobs), async ({ set, bug }) => {
+    const known = have.get(key(set, bug.id));
+    if (known) return known;
     const { lesson } = await gradeMutant(bug);
     console.error(`graded ${bug.id}`);
     // A long run keeps what it has graded so far: --from can diagnose it before the run ends.
@@ -106,8 +118,8 @@ function save(file: string, graded: Graded[]): void {
 }
 
 /** Saved results are diagnosed with today's diagnosis; the bugs are read from today's catalogs. */
-async function loadSaved(file: string, options: Options): Promise<Graded[]> {
-  const saved = JSON.parse(readFileSync(file, 'utf8')) as { set: Graded['set']; bug: string; lesson: unknown }[];
+async function loadSaved(files: string[], options: Options): Promise<Graded[]> {
+  const saved = files.flatMap((file) => JSON.parse(readFileSync(file, 'utf8')) as { set: Graded['set']; bug: string; lesson: unknown }[]);
   const bugs = new Map([...(await loadCatalog()), ...(await loadFrozenSet())].map((bug) => [bug.id, bug]));
   return saved
     .filter(({ set }) => options.set === 'all' || set === options.set)
@@ -119,7 +131,7 @@ await runCli(async () => {
   program.parse();
   const options = program.opts<Options>();
   if (options.alternates) return runAlternates(options);
-  const graded = options.from ? await loadSaved(options.from, options) : await gradeAll(options);
+  const graded = await gradeAll(options);
   if (options.save) save(options.save, graded);
   const rows = graded.map(row);
   if (options.markdown) {

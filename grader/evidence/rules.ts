@@ -6,6 +6,7 @@
 // check whose failure the measurements explain better (`explains`).
 import type { Cause, FaultCategory } from '../faults.ts';
 import type { LessonResult } from '../results.ts';
+import { errorCauses } from './errors.ts';
 
 export interface Evidence {
   causes: Cause[];
@@ -64,12 +65,69 @@ export function diverged(m: Measured): string | undefined {
   return undefined;
 }
 
+/** Checks that a hand-written update step is right: the hand-derived gradient, one whole step against tf.train.sgd's. */
+const STEP_CHECKS = ['gradient-formula', 'gradient-check', 'sgd-step'];
+
+/**
+ * Whether the run stepped with the README's learning rate on a right gradient,
+ * as the prescription checks measured it: a tfjs optimizer with the README's
+ * settings took the steps (on tfjs's own gradients), or the learning-rate check
+ * measured the README's rate of a hand-written update whose step checks pass
+ * (its step also scales with the hand-derived gradient). Then "a learning rate
+ * too high/too small", the usual guess behind a bad curve, is refuted.
+ */
+export function prescribedStep(m: Measured): string | undefined {
+  if (m.ran('optimizer') && !m.failed('optimizer') && (m.figure('optimizers') ?? 0) > 0) return 'the optimizer and its learning rate are the README’s';
+  const rate = m.figure('learningRate');
+  const stepChecked = STEP_CHECKS.some((id) => m.ran(id)) && !STEP_CHECKS.some((id) => m.failed(id));
+  if (m.ran('learning-rate') && !m.failed('learning-rate') && rate !== null && stepChecked) {
+    return `the learning rate is the README’s (${num(rate)}) and the update step checks pass`;
+  }
+  return undefined;
+}
+
+/** Checks of the run's outcome, whose own causes guess at the learning rate when the curve or score is off. */
+const OUTCOME_CHECKS = ['loss-curve', 'accuracy', 'dead-relu', 'held-out-r2', 'training-curve'];
+
+/**
+ * By elimination: the step is the README's, the model can learn (it overfits
+ * one batch when the grader trains it) and nothing blew up, yet the run ends
+ * worse than the reference's. What is left is what the model is given: how the
+ * data is prepared and which of it reaches the steps.
+ */
+function dataByElimination(m: Measured): Cause[] {
+  const step = prescribedStep(m);
+  const outcome = m.failed('loss-curve') || m.failed('accuracy');
+  if (!step || !outcome || diverged(m) || (m.ran('overfit-one-batch') && m.failed('overfit-one-batch'))) return [];
+  return [
+    cause('training/preprocessing', 1, `the run ends worse than the reference's though ${step} and the model can learn: is the data prepared as for the reference (scale, order, shuffling)?`),
+    cause('training/process', 0.5, `the run ends worse than the reference's though ${step}: does every batch reach a step?`),
+  ];
+}
+
+/** With the step size measured right, the outcome checks' learning-rate guesses are left out of their causes. */
+function refutedStepGuesses(m: Measured, lesson: LessonResult): [string, Cause[]][] {
+  if (!prescribedStep(m)) return [];
+  return lesson.checks
+    .filter((check) => OUTCOME_CHECKS.includes(check.id) && m.failed(check.id) && check.causes.some((c) => c.category === 'training/hyperparameters'))
+    .map((check) => [check.id, check.causes.filter((c) => c.category !== 'training/hyperparameters')]);
+}
+
 function divergence(m: Measured): Cause[] {
   const what = diverged(m);
   if (!what) return [];
   const input = m.figure('probe.largestInput');
   if (input !== null && input > LARGE_INPUT) {
     return [cause('training/preprocessing', 3, `${what}, and inputs reach ${num(input, 0)}: are they scaled?`)];
+  }
+  const step = prescribedStep(m);
+  if (step) {
+    // The README's rate blew up: the step was made large elsewhere, by the loss's scale or the gradient's.
+    return [
+      cause('training/loss-function', 2, `${what}, though ${step}: a loss summed where it should be averaged, or one that overflows?`),
+      cause('training/optimiser', 1, `${what}, though ${step}: an update that does not follow minus the gradient?`),
+      cause('training/preprocessing', 1, `${what}, though ${step}: inputs on a larger scale than the model expects?`),
+    ];
   }
   // Weight 2, not more: a blow-up also follows from steps uphill, a loss on the wrong scale or unscaled inputs,
   // which the checks of those parts name more precisely.
@@ -113,10 +171,20 @@ function updateSizes(m: Measured): Cause[] {
   const largest = m.figure('updateRatioMax');
   if (largest === null || largest === 0 || diverged(m)) return [];
   const troubled = m.failed('loss-curve') || m.failed('accuracy') || m.failed('held-out-r2');
+  const step = prescribedStep(m);
+  if (troubled && largest < TINY_UPDATE && step) {
+    return [
+      cause('training/loss-function', 1, `no weight moved by more than ${num(largest)} of its size, though ${step}: gradients of a loss scaled far down?`),
+      cause('training/process', 1, `no weight moved by more than ${num(largest)} of its size, though ${step}: updates computed but barely applied?`),
+    ];
+  }
   if (troubled && largest < TINY_UPDATE) {
     return [cause('training/hyperparameters', 3, `over the whole run no weight moved by more than ${num(largest)} of its size: a learning rate far too small?`)];
   }
   // A correct run moves its weights by a fraction of their size (the CNN's by 0.2 to 0.9); many times their size is steps far too large.
+  if (troubled && largest > HUGE_UPDATE && step) {
+    return [cause('training/loss-function', 1, `a weight moved by ${num(largest, 1)} times its own size, though ${step}: a loss summed where it should be averaged?`)];
+  }
   if (troubled && largest > HUGE_UPDATE) {
     return [cause('training/hyperparameters', 2, `a weight moved by ${num(largest, 1)} times its own size over the run: steps far too large?`)];
   }
@@ -164,6 +232,21 @@ function rebound(m: Measured): Cause[] {
 }
 
 /**
+ * More than one optimizer took the training's steps (the optimizer check
+ * counts every tfjs optimizer object that stepped): the optimizer was made
+ * again during training, so its state (momentum, Adam's moment estimates and
+ * step count) restarted each time. A correct run makes one.
+ */
+function optimizerRestarts(m: Measured): Cause[] {
+  const count = m.figure('optimizers');
+  if (count === null || count <= 1) return [];
+  return [
+    cause('training/process', 3, `${count} optimizer objects took the steps of one training run: made again inside the loop, so momentum and Adam's estimates restart each time`),
+    cause('training/optimiser', 1, `${count} optimizers took the steps: the optimizer's state does not carry over from step to step`),
+  ];
+}
+
+/**
  * Training went as well as the reference's, yet the test score did not: the
  * gap lies between training and testing (how the test data is prepared or
  * scored), not in the training.
@@ -204,10 +287,46 @@ function deadAfterDivergence(m: Measured): [string, Cause[]][] {
   return diverged(m) && m.failed('dead-relu') ? [['dead-relu', []]] : [];
 }
 
+/**
+ * A first loss unlike the grader's own loss of the same model on the same
+ * first batch: the check measured that the number reported is not the
+ * cross-entropy of the model's output on the batch the DataLoader gave. Its
+ * own causes blame the loss formula at full weight; the measurement allows two
+ * more readings, weighed here: the batch changed between the loader and the
+ * model (preprocessing inside the step), or the number reported is not this
+ * step's loss. A ratio of about the batch size, or the number of classes, is
+ * the signature of a sum where the mean is meant, and stays at full weight.
+ */
+function firstLossMismatch(m: Measured): [string, Cause[]][] {
+  const [first, own] = [m.figure('initialLoss'), m.figure('graderLossOnFirstBatch')];
+  if (!m.failed('initial-loss') || first === null || own === null || own <= 0) return [];
+  const ratio = first / own;
+  const batch = m.figure('batchSize');
+  const summed = ratio > 4 && ((batch !== null && Math.abs(ratio - batch) < 0.2 * batch) || Math.abs(ratio - Math.round(ratio)) < 0.05);
+  if (summed) return [];
+  if (first < 0.1 * own) return [];
+  return [
+    [
+      'initial-loss',
+      [
+        cause('training/loss-function', 2, `your first loss is ${num(first)}, the grader's cross-entropy of your model on that batch ${num(own)}: a loss computed another way?`),
+        cause('training/preprocessing', 1, `your first loss ${num(first)} is not your model's loss on the batch the DataLoader gave (${num(own)}): the batch changed inside the step?`),
+        cause('training/process', 1, `your first loss ${num(first)} is not the loss of the first step (${num(own)}): the number reported is another step's, or another quantity?`),
+      ],
+    ],
+  ];
+}
+
+/** A check that errored names no causes; what its exception says does (errors.ts). */
+function thrown(lesson: LessonResult): [string, Cause[]][] {
+  return lesson.checks.filter((check) => check.status === 'error' && check.causes.length === 0).map((check) => [check.id, errorCauses(check.message)]);
+}
+
 export function evidence(lesson: LessonResult): Evidence {
   const m = measured(lesson);
   return {
-    causes: [...divergence(m), ...negativeLoss(m), ...belowChance(m), ...tooHighFromTheStart(m), ...updateSizes(m), ...movedButFlat(m), ...rebound(m), ...trainTestGap(m)],
-    explains: new Map([...leakSize(m), ...deadAfterDivergence(m)]),
+    causes: [...divergence(m), ...negativeLoss(m), ...belowChance(m), ...tooHighFromTheStart(m), ...updateSizes(m), ...movedButFlat(m), ...rebound(m), ...trainTestGap(m), ...optimizerRestarts(m), ...dataByElimination(m)],
+    // Later entries win: a dead-relu explained by a blow-up counts for nothing, whatever its own causes.
+    explains: new Map([...thrown(lesson), ...firstLossMismatch(m), ...refutedStepGuesses(m, lesson), ...leakSize(m), ...deadAfterDivergence(m)]),
   };
 }

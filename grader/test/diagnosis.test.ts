@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { diagnose, explain, SHOWN_CAUSES } from '../diagnosis.ts';
+import { errorCauses } from '../evidence/errors.ts';
 import { reboundOf } from '../evidence/training-figures.ts';
 import { lessonIds, loadLesson } from '../registry.ts';
 import type { CheckResult, LessonResult } from '../results.ts';
@@ -138,4 +139,71 @@ describe('the diagnosis weighs what the run measured', () => {
     expect(reboundOf(falling)).to.be.below(0.05);
     expect(reboundOf(restarted)).to.be.above(0.8);
   });
+
+  it('drops the learning-rate guesses when the optimizer check measured the README’s, and blames a blow-up elsewhere', () => {
+    const optimizer = check('optimizer', true, [], [], { optimizers: 1, differing: 0 });
+    const withOptimizer = (figures: Record<string, number | null>) => ({ ...run(figures), checks: [...run(figures).checks, optimizer] });
+    expect(diagnose(withOptimizer({ accuracy: 0.5 })).causes.map((c) => c.category)).to.not.include('training/hyperparameters');
+    expect(top(withOptimizer({ firstNonFiniteStep: 12, accuracy: 0.1 }))).to.equal('training/loss-function');
+    // A hand-written update, with no tfjs optimizer to watch, refutes nothing.
+    const handWritten = { ...run({ accuracy: 0.5 }), checks: [...run({ accuracy: 0.5 }).checks, check('optimizer', true)] };
+    expect(top(handWritten)).to.equal('training/hyperparameters');
+    // A hand-written update refutes them when its rate is measured and its step checks pass, not when its gradient is wrong.
+    const measured = (gradientRight: boolean) => ({
+      ...run({ accuracy: 0.5 }),
+      checks: [...run({ accuracy: 0.5 }).checks, check('learning-rate', true, [], [], { learningRate: 0.1 }), check('gradient-formula', gradientRight)],
+    });
+    expect(diagnose(measured(true)).causes.map((c) => c.category)).to.not.include('training/hyperparameters');
+    expect(diagnose(measured(false)).causes.map((c) => c.category)).to.include('training/hyperparameters');
+  });
+
+  it('with the step right and a model that can learn, points by elimination at the data it is given', () => {
+    const checks = [...run({ accuracy: 0.5 }).checks, check('optimizer', true, [], [], { optimizers: 1 }), check('overfit-one-batch', true)];
+    expect(top({ ...run({ accuracy: 0.5 }), checks })).to.equal('training/preprocessing');
+    const cannotLearn = [...checks.slice(0, -1), check('overfit-one-batch', false, [{ category: 'model/layers', weight: 3, text: 'cannot fit' }])];
+    expect(top({ ...run({ accuracy: 0.5 }), checks: cannotLearn })).to.equal('model/layers');
+  });
 });
+
+describe('the diagnosis weighs what the prescription and first-loss checks measured', () => {
+  const failing = (id: string, figures: CheckResult['figures'], causes: CheckResult['causes'] = []) => check(id, false, causes, [], figures);
+  const loss = (weight: number) => [{ category: 'training/loss-function' as const, weight, text: 'a loss for another problem' }];
+
+  it('reads several optimizers stepping in one run as optimizer state restarted', () => {
+    const result = lesson(failing('loss-curve', { referenceFinalLoss: 0.6 }), check('optimizer', true, [], [], { optimizers: 96, differing: 0 }));
+    expect(diagnose(result).causes[0]).to.include({ category: 'training/process' });
+    const one = lesson(failing('loss-curve', { referenceFinalLoss: 0.6 }), check('optimizer', true, [], [], { optimizers: 1, differing: 0 }));
+    expect(diagnose(one).causes.find((c) => c.category === 'training/process')?.score ?? 0).to.be.below(1);
+  });
+
+  it('keeps a first loss of batch-size times the grader’s on the loss, and weighs other mismatches more evenly', () => {
+    const batch = check('batch-size', true, [], [], { batchSize: 32 });
+    const summed = lesson(failing('initial-loss', { initialLoss: 73.7, graderLossOnFirstBatch: 2.303 }, loss(3)), batch);
+    expect(diagnose(summed).causes[0]).to.include({ category: 'training/loss-function', score: 3 });
+    const other = lesson(failing('initial-loss', { initialLoss: 2.9, graderLossOnFirstBatch: 2.303 }, loss(3)), batch);
+    expect(diagnose(other).causes.map((c) => [c.category, c.score])).to.deep.equal([
+      ['training/loss-function', 2],
+      ['training/preprocessing', 1],
+      ['training/process', 1],
+    ]);
+  });
+});
+
+describe('the diagnosis reads what an exception says', () => {
+  it('names the category a tfjs or JavaScript error message implies', () => {
+    const top = (message: string) => errorCauses(message)[0]?.category;
+    expect(top('Error in matMul: inner shapes (784) and (400) of Tensors with shapes 32,784 and 400,120 and transposeA=false and transposeB=false must match. (at cnn.ts:40)')).to.equal('tensors-and-inputs/wrong-tensor-shape');
+    expect(top('Operands could not be broadcast together with shapes 32,10 and 32.')).to.equal('tensors-and-inputs/wrong-tensor-shape');
+    expect(top('Tensor is disposed.')).to.equal('resources');
+    expect(top('model.fitt is not a function')).to.equal('api');
+    expect(top('the lesson used more than 4 GB of memory')).to.equal('resources');
+    expect(errorCauses('not implemented: the loss')).to.deep.equal([]);
+    expect(errorCauses('something nobody has seen')).to.deep.equal([]);
+  });
+
+  it('puts an erroring check’s causes into the diagnosis', () => {
+    const errored: CheckResult = { ...check('output-shape', false), status: 'error', message: 'Error when checking input: expected conv2d_input to have 4 dimension(s), but got array with shape [32,784]' };
+    expect(diagnose(lesson(errored)).causes[0]?.category).to.equal('tensors-and-inputs/wrong-tensor-shape');
+  });
+});
+

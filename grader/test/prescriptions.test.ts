@@ -2,6 +2,8 @@ import { expect } from 'chai';
 import { DataLoader } from '#lib/batches.ts';
 import { tf } from '#lib/tf.ts';
 import { observeOptimizers } from '../checks/optimizer-spy.ts';
+import { learningRateCheck, type MeasuredRate } from '../checks/prescriptions.ts';
+import { CheckFailure, type LessonContext } from '../lesson.ts';
 import { recordTraining } from '../checks/trace.ts';
 
 describe('observing what a training run used', () => {
@@ -44,5 +46,24 @@ describe('observing what a training run used', () => {
     expect(trace.firstBatchLoss).to.equal(400);
     expect(trace.losses).to.deep.equal([6, 22, 17]);
     x.dispose();
+  });
+});
+
+describe('the learning-rate prescription', () => {
+  const check = learningRateCheck({ fixture: 'run', points: 1, learningRate: 0.1, text: 'learning rate 0.1', measure: (run) => run as MeasuredRate });
+  const graded = (rate: number | null) => check.run({ fixture: async () => ({ rate, how: 'measured' }) } as unknown as LessonContext);
+
+  it('passes the README’s rate up to float32 rounding and names it when another was used', async () => {
+    expect(await graded(0.1 * (1 + 3e-7))).to.have.property('message').that.includes('as the README asks');
+    const failure = await graded(0.2).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(failure).to.be.instanceOf(CheckFailure);
+    expect((failure as CheckFailure).message).to.include('the README asks for learning rate 0.1').and.include('0.2');
+  });
+
+  it('does not judge a rate it could not measure', async () => {
+    expect(await graded(null)).to.include('not compared');
   });
 });

@@ -7,6 +7,7 @@ import { loadCps1985Wages } from '#lib/data/wages.ts';
 import { randomGenerator } from '#lib/seed.ts';
 import { tf } from '#lib/tf.ts';
 import type * as LinearRegression from '../../../solutions/01-linear-regression/linear-regression.ts';
+import { learningRateCheck, type MeasuredRate } from '../../checks/prescriptions.ts';
 import { recordTraining } from '../../checks/trace.ts';
 import { lossCurveCheck, metricCheck, noLeakCheck, weightsMovedCheck, type TrainingRun } from '../../checks/training-checks.ts';
 import type { Cause } from '../../faults.ts';
@@ -97,6 +98,8 @@ interface WagesRun extends TrainingRun {
   exactW: number[];
   /** Columns of the student's design matrix. */
   columns: number;
+  /** The learning rate of the first update, as far as it could be measured (see measureRate). */
+  rate: MeasuredRate;
 }
 
 /** The same features and split as the lesson's loadWages, made by the grader. */
@@ -119,9 +122,19 @@ async function fitWages(ctx: LessonContext): Promise<WagesRun> {
   const features = lr.prepareFeatures(train.x, test.x);
   const weights = lr.initWeights(features.train.shape[1]);
   const model = { trainableWeights: [{ name: 'w', read: () => weights as tf.Tensor }] };
-  const trace = await recordTraining(model, async (onStep) => lr.gradientDescent(weights, features.train, train.y, { onStep }));
+  // w at the first two reports: between two consecutive reports lies exactly one update, whether onStep is called before or after it.
+  const snapshots: number[][] = [];
+  const trace = await recordTraining(model, async (onStep) =>
+    lr.gradientDescent(weights, features.train, train.y, {
+      onStep: (loss) => {
+        if (snapshots.length < 2) snapshots.push(column(weights));
+        onStep(loss);
+      },
+    }),
+  );
   const gradientDescentW = column(weights);
   const trainX = rowsOf(features.train);
+  const rate = measureRate(lr, features.train, train.y, snapshots);
   const exactW = solveLeastSquares(trainX, column(train.y));
   const testX = rowsOf(features.test);
   const testY = column(test.y);
@@ -129,10 +142,44 @@ async function fitWages(ctx: LessonContext): Promise<WagesRun> {
   const exactR2 = rSquaredOf(testY, predict(testX, exactW));
   const columns = features.train.shape[1];
   tf.dispose([train.x, train.y, test.x, test.y, features.train, features.test, weights]);
-  return { trace, metrics: { heldOutR2, exactR2 }, gradientDescentW, exactW, columns };
+  return { trace, metrics: { heldOutR2, exactR2 }, gradientDescentW, exactW, columns, rate };
+}
+
+/**
+ * The learning rate of one update d from w: d = -rate g(w), with g the
+ * student's own mseGradient (so a wrong gradient, which gradient-formula
+ * judges, does not read as a wrong rate), else the grader's. An update that is
+ * not along either gradient has no single rate.
+ */
+function measureRate(lr: Module, X: tf.Tensor2D, y: tf.Tensor2D, snapshots: number[][]): MeasuredRate {
+  const how = 'from the first update of w and the gradient at w before it';
+  if (snapshots.length < 2) return { rate: null, how: 'from one update: training reported fewer than 2 losses' };
+  const [before, after] = snapshots as [number[], number[]];
+  const update = after.map((v, i) => v - before[i]!);
+  const rows = rowsOf(X);
+  const targets = column(y);
+  const residual = rows.map((row, n) => row.reduce((s, x, j) => s + x * before[j]!, 0) - targets[n]!);
+  const graders = before.map((_, j) => (2 / rows.length) * rows.reduce((s, row, n) => s + row[j]! * residual[n]!, 0));
+  let students: number[] | undefined;
+  try {
+    const w = tf.tensor2d(before, [before.length, 1]);
+    students = tf.tidy(() => column(lr.mseGradient(X, y, w)));
+    w.dispose();
+  } catch {
+    // mseGradient's own check reports its errors.
+  }
+  const dot = (a: number[], b: number[]) => a.reduce((s, v, i) => s + v * b[i]!, 0);
+  for (const gradient of [students, graders]) {
+    if (!gradient || gradient.length !== update.length || dot(gradient, gradient) === 0) continue;
+    const cosine = -dot(update, gradient) / Math.sqrt(dot(update, update) * dot(gradient, gradient));
+    if (cosine > 0.9999) return { rate: -dot(update, gradient) / dot(gradient, gradient), how };
+  }
+  return { rate: null, how: 'the first update of w is not along minus the gradient (see gradient-formula)' };
 }
 
 const wages = 'wages';
+/** What the README prescribes: the learning rate tuned for standardised features. */
+const README = { learningRate: 0.1 };
 
 /** Why a wages run is off, from what it measured. */
 function wagesSuspects(run: TrainingRun): Cause[] {
@@ -534,6 +581,13 @@ export default defineLesson({
         return { message: `w within ${fmt(error, 2)} (relative) of the least-squares solution`, figures };
       },
     },
+    learningRateCheck({
+      fixture: wages,
+      points: 1,
+      learningRate: README.learningRate,
+      text: `learning rate ${README.learningRate} of plain gradient descent`,
+      measure: (run) => (run as WagesRun).rate,
+    }),
     weightsMovedCheck({ fixture: wages, points: 1 }),
     noLeakCheck({ fixture: wages, points: 1 }),
     {

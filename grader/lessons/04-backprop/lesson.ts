@@ -9,7 +9,7 @@ import { loadFashionMnistSubset } from '#lib/data/fashion-mnist.ts';
 import { firstPerClassSortedByClass } from '#lib/data/image-set-ops.ts';
 import { tf } from '#lib/tf.ts';
 import { probeLoss } from '../../checks/classifier.ts';
-import { batchSizeCheck, epochsCheck } from '../../checks/prescriptions.ts';
+import { batchSizeCheck, epochsCheck, learningRateCheck } from '../../checks/prescriptions.ts';
 import type * as Backprop from '../../../solutions/04-backprop/backprop.ts';
 import { BUCKETS, bucketMeans } from '../../curves.ts';
 import { deadReluCheck, deadUnits } from '../../checks/dead-relu.ts';
@@ -180,6 +180,8 @@ function forwardRootCause(bp: Module): Cause[] {
 interface BackpropRun extends TrainingRun {
   /** Losses of tf.variableGrads + tf.train.sgd from the student's starting weights. */
   autodiffLosses: number[];
+  /** The learning rate of the student's hyperparameters, which the autodiff run uses too. */
+  learningRate: number;
 }
 
 function autodiffTraining(initial: Values, data: Backprop.Tensors, settings: Backprop.Hyperparameters, seed: number): number[] {
@@ -225,14 +227,20 @@ async function trainForGrading(ctx: LessonContext): Promise<BackpropRun> {
   hidden.dispose();
   const autodiffLosses = autodiffTraining(initial, train, bp.hyperparameters, ctx.seed);
   tf.dispose([initial, { ...train }, { ...test }, { ...params }]);
-  return { trace, metrics: { accuracy }, autodiffLosses, deadUnits: dead, trainingExamples };
+  return { trace, metrics: { accuracy }, autodiffLosses, deadUnits: dead, trainingExamples, learningRate: bp.hyperparameters.learningRate };
 }
 
 const training = 'training';
 /** What the README prescribes; the prescription checks compare the student's run with it. */
-const README = { batchSize: 32, epochs: 3 };
-/** Where a correct first loss lies when the grader cannot compute it on the same batch (no DataLoader): as lesson 3's. */
-const INITIAL_LOSS_BAND = { low: 1.8, high: 4.95 };
+const README = { batchSize: 32, epochs: 3, learningRate: 0.1 };
+/**
+ * Where a correct first loss lies when the grader cannot compute it on the same
+ * batch (no DataLoader): the given initParameters starts at 2.207 to 2.401
+ * (tolerance bounds over 30 seeds); He or Glorot normal on both layers, should a
+ * student draw the weights otherwise, at 1.514 to 3.429
+ * (`npx tsx grader/cli/initial-loss-bands.ts`).
+ */
+const INITIAL_LOSS_BAND = { low: 1.51, high: 3.43 };
 
 // ---------------------------------------------------------------------------
 // The lesson
@@ -573,6 +581,14 @@ export default defineLesson({
         };
       },
     },
+    learningRateCheck({
+      fixture: training,
+      points: 1,
+      learningRate: README.learningRate,
+      text: `learning rate ${README.learningRate} of plain SGD`,
+      // training-curve holds the student's losses to an autodiff run with these hyperparameters, so they are what training used.
+      measure: (run) => ({ rate: (run as BackpropRun).learningRate, how: 'hyperparameters.learningRate, the rate training-curve follows' }),
+    }),
     batchSizeCheck({ fixture: training, points: 1, batchSize: README.batchSize }),
     epochsCheck({ fixture: training, points: 1, epochs: README.epochs, batchSize: README.batchSize }),
     noLeakCheck({ fixture: training, points: 1 }),

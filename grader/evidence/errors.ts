@@ -1,0 +1,67 @@
+// What an exception says about its cause. A check that ERRORS (student code
+// threw: a shape mismatch, a call to something that does not exist) names no
+// causes of its own, yet the error's message measures the fault as directly as
+// any figure: tfjs says "shapes must match" only when two tensors' shapes
+// differ. These rules read the message, never which check threw it.
+import type { Cause, FaultCategory } from '../faults.ts';
+
+const cause = (category: FaultCategory, weight: number, text: string): Cause => ({ category, weight, text });
+
+interface ErrorRule {
+  /** What the message says, as tfjs and JavaScript word it. */
+  pattern: RegExp;
+  causes: (quote: string) => Cause[];
+}
+
+// First match wins: the more specific kinds before the general ones.
+const RULES: ErrorRule[] = [
+  {
+    // Nothing of the student's ran yet: a skeleton, not a fault.
+    pattern: /not implemented/i,
+    causes: () => [],
+  },
+  {
+    pattern: /more than \d+ ?GB of memory|out of memory|allocation failed|Array buffer allocation/i,
+    causes: (quote) => [cause('resources', 3, `the run exhausted memory (${quote}): tensors kept every step?`)],
+  },
+  {
+    pattern: /disposed/i,
+    causes: (quote) => [cause('resources', 2, `a tensor was used after it was freed (${quote}): disposed or left a tf.tidy too early?`)],
+  },
+  {
+    // tfjs: "Operands could not be broadcast together with shapes", "Error in matMul: inner shapes (..) and (..) must match",
+    // "Error when checking input: expected dense_input to have shape [null,784]", "rank", "Size(..) must match the product of shape".
+    pattern: /shape|rank|dimension|broadcast|must match|incompatible|product of|axis|out of range|\bsize\b/i,
+    causes: (quote) => [cause('tensors-and-inputs/wrong-tensor-shape', 3, `tensors of the wrong shape met (${quote})`)],
+  },
+  {
+    pattern: /dtype|int32|float32|bool\b|string tensor/i,
+    causes: (quote) => [cause('tensors-and-inputs/wrong-input', 2, `a tensor of the wrong type (${quote})`)],
+  },
+  {
+    // The loss or a gradient with nothing to differentiate: tfjs's wording for a loss not computed from the variables.
+    pattern: /gradient|variableGrads|Cannot compute|is not differentiable|must return a scalar|returned a Tensor of rank/i,
+    causes: (quote) => [
+      cause('training/process', 2, `the gradient could not be taken (${quote}): is the loss computed from the weights inside the function given to the optimizer?`),
+      cause('api', 1, `a gradient API used in a way it does not support (${quote})`),
+    ],
+  },
+  {
+    pattern: /time limit|timed out|did not finish/i,
+    causes: (quote) => [cause('training/process', 2, `the run did not end in time (${quote}): a loop that never stops, or far more steps than asked?`)],
+  },
+  {
+    // JavaScript's own: something called that is not what the code thinks it is.
+    pattern: /is not a function|is not defined|Cannot read propert|is not iterable|is not a constructor|undefined|null|Unknown|not a valid|must be a Tensor|Argument/i,
+    causes: (quote) => [cause('api', 2, `a call that does not exist or gets the wrong kind of argument (${quote})`)],
+  },
+];
+
+/** The causes an error message points at; none for a message no rule knows. */
+export function errorCauses(message: string): Cause[] {
+  // The quote keeps the message short and without the file position the sandbox appends.
+  const text = message.replace(/\s*\(at [^)]*\)\s*$/, '');
+  const quote = text.length > 80 ? `${text.slice(0, 77)}...` : text;
+  for (const rule of RULES) if (rule.pattern.test(text)) return rule.causes(`“${quote}”`);
+  return [];
+}
