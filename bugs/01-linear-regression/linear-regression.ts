@@ -16,7 +16,7 @@ import { tf } from '#lib/tf.ts';
 
 export const hyperparameters = {
   /** Tuned for standardised features. */
-  learningRate: 0.1,
+  learningRate: 0.01,
   steps: 100,
 };
 export type Hyperparameters = typeof hyperparameters;

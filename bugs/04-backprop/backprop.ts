@@ -20,7 +20,7 @@ export const hyperparameters = {
   hiddenSize: 128,
   batchSize: 32,
   epochs: 3,
-  learningRate: 0.1,
+  learningRate: 0.01,
 };
 export type Hyperparameters = typeof hyperparameters;
 

@@ -143,6 +143,7 @@ export function learningRateCheck(options: {
 }): Check {
   return {
     id: 'learning-rate',
+    prescribed: true,
     title: `the README's ${options.text}`,
     points: options.points,
     needs: [options.fixture],

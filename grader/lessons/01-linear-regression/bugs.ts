@@ -129,4 +129,15 @@ export default [
     hint: 'R² is the fraction of the variance the model explains. What does SS_residual / SS_total measure instead?',
     patch: { find: 'return 1 - residual.div(total).dataSync()[0]!;', replace: 'return residual.div(total).dataSync()[0]!;' },
   },
+  {
+    id: 'linreg-learning-rate-too-small',
+    lesson,
+    file,
+    title: 'learning rate 0.01 instead of the README’s 0.1',
+    category: 'training/hyperparameters',
+    symptom: 'The loss falls steadily but slowly, and 100 steps end far from the least-squares solution.',
+    catches: ['learning-rate', 'converges-to-closed-form'],
+    hint: 'Compare every hyperparameter with the README. How many steps would this rate need to get as far?',
+    patch: { find: 'learningRate: 0.1,', replace: 'learningRate: 0.01,' },
+  },
 ] satisfies BugInput[];

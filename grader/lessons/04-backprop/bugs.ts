@@ -124,4 +124,15 @@ export default [
         '  return loss;',
     },
   },
+  {
+    id: 'backprop-learning-rate-too-small',
+    lesson,
+    file,
+    title: 'learning rate 0.01 instead of the README’s 0.1',
+    category: 'training/hyperparameters',
+    symptom: 'The loss falls, but slowly: after 3 epochs accuracy is well below the reference’s.',
+    catches: ['learning-rate'],
+    hint: 'Compare every hyperparameter with the README. What does a step ten times shorter do to 3 epochs of training?',
+    patch: { find: 'learningRate: 0.1,', replace: 'learningRate: 0.01,' },
+  },
 ] satisfies BugInput[];
