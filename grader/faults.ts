@@ -32,3 +32,8 @@ export const CauseSchema = z.object({
   text: z.string(),
 });
 export type Cause = z.infer<typeof CauseSchema>;
+
+/** A likely cause, as checks and evidence rules write them. */
+export function cause(category: FaultCategory, weight: number, text: string): Cause {
+  return { category, weight, text };
+}

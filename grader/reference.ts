@@ -38,3 +38,9 @@ export function metricSpread(reference: Reference, metric: string) {
   values.sort((a, b) => a - b);
   return { min: values[0]!, median: values[Math.floor(values.length / 2)]!, max: values.at(-1)!, values };
 }
+
+/** The lesson's calibrated reference: a clear error, not a failed check, where `npm run calibrate` has not run. */
+export function requireReference(context: { readonly reference: Reference | undefined }): Reference {
+  if (!context.reference) throw new Error('no calibrated reference for this lesson: run `npm run calibrate`');
+  return context.reference;
+}

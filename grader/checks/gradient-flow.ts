@@ -3,6 +3,7 @@
 // cannot learn, whatever the training loop does.
 import { tf } from '#lib/tf.ts';
 import type { Cause } from '../faults.ts';
+import { scientific as fmt } from '../format.ts';
 import { CheckFailure, type Check, type LessonContext } from '../lesson.ts';
 import { expectLogits, probeLoss, type Classifier } from './classifier.ts';
 
@@ -34,7 +35,6 @@ export function gradientNorms(classifier: Classifier, inputs: tf.Tensor, labels:
   });
 }
 
-const fmt = (value: number) => (value === 0 ? '0' : value.toExponential(1));
 
 /** Every norm for a small model; the extremes for a large one. */
 function listing(norms: GradientNorm[]): string {

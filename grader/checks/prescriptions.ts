@@ -5,11 +5,9 @@
 // student did what the lesson asked. They look at what the run did (the
 // optimizers that took steps, the batches DataLoaders yielded, the model's
 // weights), so any correct way of writing the code passes them.
-import type { Cause } from '../faults.ts';
+import { cause, type Cause } from '../faults.ts';
 import { CheckFailure, type Check } from '../lesson.ts';
 import type { TrainingRun } from './training-checks.ts';
-
-const cause = (category: Cause['category'], weight: number, text: string): Cause => ({ category, weight, text });
 
 /** Settings equal up to float32 rounding (0.01 stored in float32 is 0.009999999776). */
 const same = (a: unknown, b: number) => typeof a === 'number' && Math.abs(a - b) <= 1e-6 * Math.max(1, Math.abs(b));

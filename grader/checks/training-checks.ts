@@ -1,10 +1,11 @@
 // Checks shared by every lesson that trains a model. Each reads a fixture that
 // returns a TrainingRun, says what it measured, and names the usual causes.
-import type { Cause } from '../faults.ts';
+import { cause, type Cause } from '../faults.ts';
+import { fixed as fmt } from '../format.ts';
 import type { Check } from '../lesson.ts';
 import { CheckFailure } from '../lesson.ts';
 import { BUCKETS, bucketMeans, curveAgainstReference, referenceBand } from '../curves.ts';
-import { metricSpread, type Reference } from '../reference.ts';
+import { metricSpread, requireReference, type Reference } from '../reference.ts';
 import { toleranceBound, type Bound } from '../tolerance.ts';
 import { trainingFigures } from '../evidence/training-figures.ts';
 import { startedUniform, type DeadUnits, type TrainingTrace } from './trace.ts';
@@ -23,11 +24,6 @@ export interface TrainingRun {
 
 /** Lesson-specific suspects for a failing curve or metric, from what the run measured. */
 export type Suspects = (run: TrainingRun) => Cause[];
-
-const cause = (category: Cause['category'], weight: number, text: string): Cause => ({ category, weight, text });
-
-const fmt = (value: number | null | undefined, digits = 3) =>
-  value === null || value === undefined || !Number.isFinite(value) ? String(value) : value.toFixed(digits);
 
 /** How far a correct first loss may sit from the grader's own loss on the same batch: float32 rounding of another but equal formula. */
 export const SAME_BATCH_RELATIVE_TOLERANCE = 1e-3;
@@ -121,11 +117,11 @@ export function lossCurveCheck(options: {
     async run(ctx) {
       const run = await ctx.fixture<TrainingRun>(options.fixture);
       const { trace } = run;
-      if (!ctx.reference) throw new Error('no calibrated reference for this lesson: run `npm run calibrate`');
-      const band = referenceBand(ctx.reference);
+      const reference = requireReference(ctx);
+      const band = referenceBand(reference);
       const curve = curveAgainstReference(trace.losses, band);
       const steps = trace.losses.length;
-      const bound = finalLossBound(ctx.reference, options.resolution);
+      const bound = finalLossBound(reference, options.resolution);
       const figures: Record<string, number | null> = { steps, referenceFinalLoss: bound.mean, finalLossPassMark: bound.value };
       if (trace.stepsAfterReturn > 0) {
         throw new CheckFailure(
@@ -292,10 +288,10 @@ export function metricCheck(options: {
     needs: [options.fixture],
     async run(ctx) {
       const run = await ctx.fixture<TrainingRun>(options.fixture);
-      if (!ctx.reference) throw new Error('no calibrated reference for this lesson: run `npm run calibrate`');
-      const values = ctx.reference.runs.map((reference) => {
-        const value = reference.metrics[options.metric];
-        if (value === undefined) throw new Error(`reference for ${ctx.reference!.lesson} has no metric ${options.metric}`);
+      const reference = requireReference(ctx);
+      const values = reference.runs.map((referenceRun) => {
+        const value = referenceRun.metrics[options.metric];
+        if (value === undefined) throw new Error(`reference for ${reference.lesson} has no metric ${options.metric}`);
         return value;
       });
       // The pass mark is a 99% tolerance bound below the calibration runs (tolerance.ts).
@@ -307,7 +303,7 @@ export function metricCheck(options: {
         [options.metric]: value ?? null,
         threshold,
         referenceMean: bound.mean,
-        referenceMedian: metricSpread(ctx.reference, options.metric).median,
+        referenceMedian: metricSpread(reference, options.metric).median,
         chance: options.chance ?? null,
         ...trainingFigures(run),
       };

@@ -3,9 +3,8 @@
 // causes of its own, yet the error's message measures the fault as directly as
 // any figure: tfjs says "shapes must match" only when two tensors' shapes
 // differ. These rules read the message, never which check threw it.
-import type { Cause, FaultCategory } from '../faults.ts';
+import { cause, type Cause, type FaultCategory } from '../faults.ts';
 
-const cause = (category: FaultCategory, weight: number, text: string): Cause => ({ category, weight, text });
 
 interface ErrorRule {
   /** What the message says, as tfjs and JavaScript word it. */

@@ -4,7 +4,7 @@
 // the causes that symptom points at, with the numbers it saw. They add to the
 // causes the failing checks name; a rule may also replace the causes of one
 // check whose failure the measurements explain better (`explains`).
-import type { Cause, FaultCategory } from '../faults.ts';
+import { cause, type Cause, type FaultCategory } from '../faults.ts';
 import type { LessonResult } from '../results.ts';
 import { errorCauses } from './errors.ts';
 
@@ -40,7 +40,6 @@ export function measured(lesson: LessonResult): Measured {
   };
 }
 
-const cause = (category: FaultCategory, weight: number, text: string): Cause => ({ category, weight, text });
 const num = (value: number, digits = 3) => (Math.abs(value) >= 1e4 || (value !== 0 && Math.abs(value) < 1e-3) ? value.toExponential(1) : value.toFixed(digits));
 
 /** Inputs this large (in absolute value) were not scaled: every lesson scales its inputs to about [-1, 1]. */

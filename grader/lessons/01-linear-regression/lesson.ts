@@ -10,16 +10,12 @@ import type * as LinearRegression from '../../../solutions/01-linear-regression/
 import { learningRateCheck, type MeasuredRate } from '../../checks/prescriptions.ts';
 import { recordTraining } from '../../checks/trace.ts';
 import { lossCurveCheck, metricCheck, noLeakCheck, weightsMovedCheck, type TrainingRun } from '../../checks/training-checks.ts';
-import type { Cause } from '../../faults.ts';
+import { cause, type Cause } from '../../faults.ts';
+import { precise as fmt, shapeText } from '../../format.ts';
 import { CheckFailure, defineLesson, type LessonContext } from '../../lesson.ts';
 
 type Module = typeof LinearRegression;
 const FILE = 'linear-regression.ts';
-
-const fmt = (value: number | null | undefined, digits = 4) =>
-  value === null || value === undefined || !Number.isFinite(value) ? String(value) : value.toPrecision(digits);
-const cause = (category: Cause['category'], weight: number, text: string): Cause => ({ category, weight, text });
-const shapeText = (shape: readonly number[]) => `[${shape.join(', ')}]`;
 
 // ---------------------------------------------------------------------------
 // The grader's own linear algebra, in double precision

@@ -21,16 +21,14 @@ import {
 } from '../../checks/training-checks.ts';
 import { diverged, measuredFigures } from '../../evidence/rules.ts';
 import { trainingFigures } from '../../evidence/training-figures.ts';
-import type { Cause } from '../../faults.ts';
+import { cause, type Cause } from '../../faults.ts';
+import { precise as fmt, shapeText } from '../../format.ts';
+import { requireReference } from '../../reference.ts';
 import { CheckFailure, defineLesson, type LessonContext } from '../../lesson.ts';
 
 type Module = typeof Logistic;
 const FILE = 'logistic-regression.ts';
 
-const fmt = (value: number | null | undefined, digits = 4) =>
-  value === null || value === undefined || !Number.isFinite(value) ? String(value) : value.toPrecision(digits);
-const cause = (category: Cause['category'], weight: number, text: string): Cause => ({ category, weight, text });
-const shapeText = (shape: readonly number[]) => `[${shape.join(', ')}]`;
 const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
 
 /** A linear model with the given weights, built by the grader: its outputs are logits by construction. */
@@ -403,8 +401,7 @@ export default defineLesson({
       needs: [blobs],
       async run(ctx) {
         const { accuracy } = await ctx.fixture<{ accuracy: number }>(blobs);
-        if (!ctx.reference) throw new Error('no calibrated reference for this lesson: run `npm run calibrate`');
-        const reference = Math.min(...ctx.reference.runs.map((run) => run.metrics.blobsAccuracy!));
+        const reference = Math.min(...requireReference(ctx).runs.map((run) => run.metrics.blobsAccuracy!));
         const figures = { accuracy, reference };
         if (!(accuracy >= reference - 0.03)) {
           throw new CheckFailure(`on the 2-D points the trained model classifies ${fmt(100 * accuracy, 3)}% right; the reference reaches ${fmt(100 * reference, 3)}%`, figures, []);

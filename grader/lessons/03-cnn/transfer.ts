@@ -6,7 +6,7 @@ import type * as Cnn from '../../../solutions/03-cnn/cnn.ts';
 import type * as Pretrained from '../../../solutions/03-cnn/pretrained.ts';
 import { recordTraining } from '../../checks/trace.ts';
 import { metricCheck, trendOf, type TrainingRun } from '../../checks/training-checks.ts';
-import { metricSpread } from '../../reference.ts';
+import { metricSpread, requireReference } from '../../reference.ts';
 import { CheckFailure, type Check, type LessonContext } from '../../lesson.ts';
 
 export const transfer = 'transfer';
@@ -137,8 +137,7 @@ export const transferChecks: Check[] = [
     needs: [transfer],
     async run(ctx) {
       const run = await ctx.fixture<TransferRun>(transfer);
-      if (!ctx.reference) throw new Error('no calibrated reference for this lesson: run `npm run calibrate`');
-      const scratch = metricSpread(ctx.reference, 'scratchAccuracy');
+      const scratch = metricSpread(requireReference(ctx), 'scratchAccuracy');
       const yours = run.metrics.transferAccuracy;
       const figures = { transferAccuracy: yours ?? null, bestScratchAccuracy: scratch.max };
       if (yours === undefined || !(yours > scratch.max)) {

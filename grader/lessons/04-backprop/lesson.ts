@@ -15,7 +15,8 @@ import { BUCKETS, bucketMeans } from '../../curves.ts';
 import { deadReluCheck, deadUnits } from '../../checks/dead-relu.ts';
 import { recordTraining } from '../../checks/trace.ts';
 import { initialLossCheck, metricCheck, noLeakCheck, type TrainingRun } from '../../checks/training-checks.ts';
-import type { Cause } from '../../faults.ts';
+import { cause, type Cause } from '../../faults.ts';
+import { precise as fmt, shapeText } from '../../format.ts';
 import { CheckFailure, defineLesson, type LessonContext } from '../../lesson.ts';
 
 type Module = typeof Backprop;
@@ -31,10 +32,6 @@ const TRAIN_PER_CLASS = 400;
 const CHECK_HIDDEN = 24;
 /** The largest relative error a hand gradient may have against tf.grads. */
 const GRADIENT_TOLERANCE = 1e-4;
-
-const fmt = (value: number | null | undefined, digits = 3) =>
-  value === null || value === undefined || !Number.isFinite(value) ? String(value) : value.toPrecision(digits);
-const cause = (category: Cause['category'], weight: number, text: string): Cause => ({ category, weight, text });
 
 // ---------------------------------------------------------------------------
 // The grader's own network, loss and data, written with tf and its autodiff
@@ -108,8 +105,6 @@ function whereGradientsGoWrong(wrong: readonly Name[]): string {
 }
 
 const percent = (fraction: number) => (100 * fraction >= 10 ? (100 * fraction).toFixed(0) : (100 * fraction).toPrecision(2));
-
-const shapeText = (shape: readonly number[]) => `[${shape.join(', ')}]`;
 
 type ForwardVerdict =
   | { problem: undefined; figures: Record<string, number> }

@@ -19,7 +19,8 @@ import {
   weightsMovedCheck,
   type TrainingRun,
 } from '../../checks/training-checks.ts';
-import type { Cause } from '../../faults.ts';
+import { cause, type Cause } from '../../faults.ts';
+import { fixed } from '../../format.ts';
 import { CheckFailure, defineLesson, type Check, type LessonContext } from '../../lesson.ts';
 import * as ref from './fixed-numbers.ts';
 import type * as Reference from './reference-math.ts';
@@ -31,8 +32,8 @@ const load = (ctx: LessonContext) => ctx.load<Module>(FILE);
 const reference = (ctx: LessonContext) => ctx.graderSide<typeof Reference>();
 const CLASSES = 2;
 
-const cause = (category: Cause['category'], weight: number, text: string): Cause => ({ category, weight, text });
-const fmt = (value: number, digits = 4) => (Number.isFinite(value) ? value.toFixed(digits) : String(value));
+/** Lesson 5 compares small differences: four decimals. */
+const fmt = (value: number, digits = 4) => fixed(value, digits);
 
 /** A small model for the checks on parts: fast, and with several heads and blocks. */
 /** Messages in the overfitting probe's one batch. */

@@ -1,0 +1,22 @@
+// How the grader writes numbers and shapes in its messages: one place, so
+// every lesson says "NaN" for a NaN and rounds the same way.
+
+/** `value` to `digits` significant digits; null, undefined, NaN and Infinity as themselves. */
+export function precise(value: number | null | undefined, digits = 4): string {
+  return value === null || value === undefined || !Number.isFinite(value) ? String(value) : value.toPrecision(digits);
+}
+
+/** `value` with `digits` decimals; null, undefined, NaN and Infinity as themselves. */
+export function fixed(value: number | null | undefined, digits = 3): string {
+  return value === null || value === undefined || !Number.isFinite(value) ? String(value) : value.toFixed(digits);
+}
+
+/** A tiny or huge positive value, e.g. a gradient norm: 1.2e-7 (0 as 0). */
+export function scientific(value: number): string {
+  return value === 0 ? '0' : value.toExponential(1);
+}
+
+/** A tensor's shape as the messages write it: [32, 10]. */
+export function shapeText(shape: readonly (number | null)[]): string {
+  return `[${shape.join(', ')}]`;
+}
