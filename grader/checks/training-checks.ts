@@ -2,10 +2,10 @@
 // returns a TrainingRun, says what it measured, and names the usual causes.
 import { cause, type Cause } from '../faults.ts';
 import { fixed as fmt } from '../format.ts';
-import type { Check } from '../lesson.ts';
+import type { Check, LessonContext } from '../lesson.ts';
 import { CheckFailure } from '../lesson.ts';
 import { BUCKETS, bucketMeans, curveAgainstReference, referenceBand } from '../curves.ts';
-import { metricSpread, requireReference, type Reference } from '../reference.ts';
+import { metricSpread, requireReference, type Reference, type ReferenceRun } from '../reference.ts';
 import { toleranceBound, type Bound } from '../tolerance.ts';
 import { trainingFigures } from '../evidence/training-figures.ts';
 import { startedUniform, type DeadUnits, type TrainingTrace } from './trace.ts';
@@ -20,6 +20,14 @@ export interface TrainingRun {
   trainingExamples?: number;
   /** Dead units of each ReLU layer of the trained model, where the lesson measures them. */
   deadUnits?: DeadUnits[];
+}
+
+/** A lesson's calibration when its reference run is one training fixture: that run's losses and metrics. */
+export function calibrateFrom(fixture: string): (ctx: LessonContext) => Promise<ReferenceRun> {
+  return async (ctx) => {
+    const run = await ctx.fixture<TrainingRun>(fixture);
+    return { seed: ctx.seed, losses: run.trace.losses, metrics: run.metrics };
+  };
 }
 
 /** Lesson-specific suspects for a failing curve or metric, from what the run measured. */

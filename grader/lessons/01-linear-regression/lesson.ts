@@ -9,7 +9,7 @@ import { tf } from '#lib/tf.ts';
 import type * as LinearRegression from '../../../solutions/01-linear-regression/linear-regression.ts';
 import { learningRateCheck, type MeasuredRate } from '../../checks/prescriptions.ts';
 import { recordTraining } from '../../checks/trace.ts';
-import { lossCurveCheck, metricCheck, noLeakCheck, weightsMovedCheck, type TrainingRun } from '../../checks/training-checks.ts';
+import { calibrateFrom, lossCurveCheck, metricCheck, noLeakCheck, weightsMovedCheck, type TrainingRun } from '../../checks/training-checks.ts';
 import { cause, type Cause } from '../../faults.ts';
 import { precise as fmt, shapeText } from '../../format.ts';
 import { CheckFailure, defineLesson, type LessonContext } from '../../lesson.ts';
@@ -202,10 +202,7 @@ export default defineLesson({
   fixtures: {
     [wages]: { timeoutMs: 30_000, run: fitWages },
   },
-  async calibrate(ctx) {
-    const run = await ctx.fixture<WagesRun>(wages);
-    return { seed: ctx.seed, losses: run.trace.losses, metrics: run.metrics };
-  },
+  calibrate: calibrateFrom(wages),
   checks: [
     {
       id: 'bias-column',

@@ -14,7 +14,7 @@ import type * as Backprop from '../../../solutions/04-backprop/backprop.ts';
 import { BUCKETS, bucketMeans } from '../../curves.ts';
 import { deadReluCheck, deadUnits } from '../../checks/dead-relu.ts';
 import { recordTraining } from '../../checks/trace.ts';
-import { initialLossCheck, metricCheck, noLeakCheck, type TrainingRun } from '../../checks/training-checks.ts';
+import { calibrateFrom, initialLossCheck, metricCheck, noLeakCheck, type TrainingRun } from '../../checks/training-checks.ts';
 import { cause, type Cause } from '../../faults.ts';
 import { precise as fmt, shapeText } from '../../format.ts';
 import { CheckFailure, defineLesson, type LessonContext } from '../../lesson.ts';
@@ -248,10 +248,7 @@ export default defineLesson({
   fixtures: {
     [training]: { timeoutMs: 60_000, run: trainForGrading },
   },
-  async calibrate(ctx) {
-    const run = await ctx.fixture<BackpropRun>(training);
-    return { seed: ctx.seed, losses: run.trace.losses, metrics: run.metrics };
-  },
+  calibrate: calibrateFrom(training),
   checks: [
     {
       id: 'cross-entropy',

@@ -12,6 +12,7 @@ import { gradientFlowCheck, gradientNorms } from '../../checks/gradient-flow.ts'
 import { overfitCheck, overfitOneBatch } from '../../checks/overfit-one-batch.ts';
 import { recordTraining } from '../../checks/trace.ts';
 import {
+  calibrateFrom,
   initialLossCheck,
   lossCurveCheck,
   metricCheck,
@@ -654,10 +655,7 @@ export default defineLesson({
   fixtures: {
     [training]: { timeoutMs: 150_000, run: trainForGrading },
   },
-  async calibrate(ctx) {
-    const run = await ctx.fixture<TrainingRun>(training);
-    return { seed: ctx.seed, losses: run.trace.losses, metrics: run.metrics };
-  },
+  calibrate: calibrateFrom(training),
   checks: [
     tokenisation,
     positionalEncodingCheck,
