@@ -19,8 +19,7 @@ import {
   type Suspects,
   type TrainingRun,
 } from '../../checks/training-checks.ts';
-import { diverged, measuredFigures } from '../../evidence/rules.ts';
-import { trainingFigures } from '../../evidence/training-figures.ts';
+import { unshuffledClasses } from '../../evidence/unshuffled.ts';
 import { cause, type Cause } from '../../faults.ts';
 import { precise as fmt, shapeText } from '../../format.ts';
 import { requireReference } from '../../reference.ts';
@@ -130,16 +129,10 @@ const suspects: Suspects = (run) => {
   if (run.probe?.outputsInUnitInterval) {
     causes.push(cause('model/activation-function', 3, 'the model’s outputs all lie in [0, 1]: a sigmoid inside the model, while the loss expects logits'));
   }
-  const losses = run.trace.losses;
-  // Batches of one class after the other: the loss sinks within a class's run and leaps at the switch,
-  // and the model ends up calling most images by the class it saw last.
-  const leaps = losses.filter((loss, i) => i > 0 && loss - losses[i - 1]! > 1).length;
-  const share = run.probe?.positiveShare ?? 0.5;
-  // A run that blew up leaps and ends on one class too; that is the divergence, not the order of the data.
-  if (leaps >= 3 && Math.abs(share - 0.5) > 0.2 && !diverged(measuredFigures(trainingFigures(run)))) {
-    causes.push(cause('training/preprocessing', 3, `the loss leapt up ${leaps} times between consecutive steps and ${Math.round(100 * share)}% of the test images are called positive: does the model see the classes in order, unshuffled?`));
-  }
-  if (losses.some((loss) => loss < 0)) {
+  const positiveShare = run.probe?.positiveShare ?? 0.5;
+  const unshuffled = unshuffledClasses(run, Math.max(positiveShare, 1 - positiveShare), 0.7);
+  if (unshuffled) causes.push(unshuffled);
+  if (run.trace.losses.some((loss) => loss < 0)) {
     causes.push(cause('tensors-and-inputs/wrong-input', 3, 'the loss went below 0, which binary cross-entropy cannot for labels in {0, 1}: are the labels something else, e.g. -1 and 1?'));
   }
   return causes;

@@ -18,8 +18,7 @@ import {
   type Suspects,
   type TrainingRun,
 } from '../../checks/training-checks.ts';
-import { diverged, measuredFigures } from '../../evidence/rules.ts';
-import { trainingFigures } from '../../evidence/training-figures.ts';
+import { unshuffledClasses } from '../../evidence/unshuffled.ts';
 import type { Cause } from '../../faults.ts';
 import { CheckFailure, defineLesson, type Check, type LessonContext } from '../../lesson.ts';
 import { batchSizeCheck, epochsCheck, optimizerCheck } from '../../checks/prescriptions.ts';
@@ -127,19 +126,8 @@ const suspects: Suspects = (run) => {
       text: 'the model outputs probabilities (each row sums to 1) while the loss expects logits',
     });
   }
-  const share = run.probe?.largestPredictedShare ?? 0;
-  const losses = run.trace.losses;
-  // Shuffled batches give a noisy but steady curve; batches of one class at a time give a
-  // sawtooth: the loss sinks within a class's run of batches and leaps when the next class starts.
-  const leaps = losses.filter((loss, i) => i > 0 && loss - losses[i - 1]! > 1).length;
-  // A run that blew up leaps and ends on one class too; that is the divergence, not the order of the data.
-  if (share > 0.5 && leaps >= 3 && !diverged(measuredFigures(trainingFigures(run)))) {
-    causes.push({
-      category: 'training/preprocessing',
-      weight: 3,
-      text: `the loss leapt up ${leaps} times between consecutive steps and the model predicts one class for ${Math.round(100 * share)}% of the test images: does it see the classes in order, unshuffled?`,
-    });
-  }
+  const unshuffled = unshuffledClasses(run, run.probe?.largestPredictedShare ?? 0, 0.5);
+  if (unshuffled) causes.push(unshuffled);
   return causes;
 };
 
