@@ -113,15 +113,15 @@ function graderWages() {
 }
 
 async function fitWages(ctx: LessonContext): Promise<WagesRun> {
-  const lr = await ctx.load<Module>(FILE);
+  const student = await ctx.load<Module>(FILE);
   const { train, test } = graderWages();
-  const features = lr.prepareFeatures(train.x, test.x);
-  const weights = lr.initWeights(features.train.shape[1]);
+  const features = student.prepareFeatures(train.x, test.x);
+  const weights = student.initWeights(features.train.shape[1]);
   const model = { trainableWeights: [{ name: 'w', read: () => weights as tf.Tensor }] };
   // w at the first two reports: between two consecutive reports lies exactly one update, whether onStep is called before or after it.
   const snapshots: number[][] = [];
   const trace = await recordTraining(model, async (onStep) =>
-    lr.gradientDescent(weights, features.train, train.y, {
+    student.gradientDescent(weights, features.train, train.y, {
       onStep: (loss) => {
         if (snapshots.length < 2) snapshots.push(column(weights));
         onStep(loss);
@@ -130,7 +130,7 @@ async function fitWages(ctx: LessonContext): Promise<WagesRun> {
   );
   const gradientDescentW = column(weights);
   const trainX = rowsOf(features.train);
-  const rate = measureRate(lr, features.train, train.y, snapshots);
+  const rate = measureRate(student, features.train, train.y, snapshots);
   const exactW = solveLeastSquares(trainX, column(train.y));
   const testX = rowsOf(features.test);
   const testY = column(test.y);
@@ -147,7 +147,7 @@ async function fitWages(ctx: LessonContext): Promise<WagesRun> {
  * judges, does not read as a wrong rate), else the grader's. An update that is
  * not along either gradient has no single rate.
  */
-function measureRate(lr: Module, X: tf.Tensor2D, y: tf.Tensor2D, snapshots: number[][]): MeasuredRate {
+function measureRate(student: Module, X: tf.Tensor2D, y: tf.Tensor2D, snapshots: number[][]): MeasuredRate {
   const how = 'from the first update of w and the gradient at w before it';
   if (snapshots.length < 2) return { rate: null, how: 'from one update: training reported fewer than 2 losses' };
   const [before, after] = snapshots as [number[], number[]];
@@ -159,7 +159,7 @@ function measureRate(lr: Module, X: tf.Tensor2D, y: tf.Tensor2D, snapshots: numb
   let students: number[] | undefined;
   try {
     const w = tf.tensor2d(before, [before.length, 1]);
-    students = tf.tidy(() => column(lr.mseGradient(X, y, w)));
+    students = tf.tidy(() => column(student.mseGradient(X, y, w)));
     w.dispose();
   } catch {
     // mseGradient's own check reports its errors.
@@ -209,13 +209,13 @@ export default defineLesson({
       title: 'design matrix: a column of ones, then the features',
       points: 1,
       async run(ctx) {
-        const lr = await ctx.load<Module>(FILE);
+        const student = await ctx.load<Module>(FILE);
         const x = tf.tensor2d([
           [3, -1],
           [0.5, 2],
           [7, 4],
         ]);
-        const out = tf.tidy(() => lr.addBiasColumn(x));
+        const out = tf.tidy(() => student.addBiasColumn(x));
         const got = rowsOf(out);
         const shape = out.shape;
         tf.dispose([x, out]);
@@ -247,7 +247,7 @@ export default defineLesson({
       title: 'features standardised with the training set’s statistics',
       points: 1,
       async run(ctx) {
-        const lr = await ctx.load<Module>(FILE);
+        const student = await ctx.load<Module>(FILE);
         const trainRows = [
           [10, 0.1],
           [12, 0.4],
@@ -261,7 +261,7 @@ export default defineLesson({
         ];
         const train = tf.tensor2d(trainRows);
         const test = tf.tensor2d(testRows);
-        const out = lr.standardize(train, test);
+        const out = student.standardize(train, test);
         const [gotTrain, gotTest] = [rowsOf(out.train), rowsOf(out.test)];
         tf.dispose([train, test, out.train, out.test]);
         const mean = [0, 1].map((j) => trainRows.reduce((s, row) => s + row[j]!, 0) / trainRows.length);
@@ -304,7 +304,7 @@ export default defineLesson({
       title: 'least squares equals a double-precision solver to 1e-4',
       points: 3,
       async run(ctx) {
-        const lr = await ctx.load<Module>(FILE);
+        const student = await ctx.load<Module>(FILE);
         const cases: [number, number[], number][] = [
           [200, [1, 1, 1], 11],
           [60, [1, 10, 0.1, 3, 0.5], 12],
@@ -317,7 +317,7 @@ export default defineLesson({
           const yt = tf.tensor2d(y, [rows, 1]);
           let result: tf.Tensor;
           try {
-            result = lr.leastSquares(Xt, yt);
+            result = student.leastSquares(Xt, yt);
           } finally {
             tf.dispose([Xt, yt]);
           }
@@ -353,7 +353,7 @@ export default defineLesson({
       title: 'least squares on collinear features: a clear error or a stable fit, never NaN',
       points: 1,
       async run(ctx) {
-        const lr = await ctx.load<Module>(FILE);
+        const student = await ctx.load<Module>(FILE);
         const random = randomGenerator(31);
         const normal = () => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
         const rows = 100;
@@ -377,7 +377,7 @@ export default defineLesson({
           const yt = tf.tensor2d(y, [rows, 1]);
           let got: number[] | undefined;
           try {
-            const w = lr.leastSquares(Xt, yt);
+            const w = student.leastSquares(Xt, yt);
             got = column(w);
             w.dispose();
           } catch (error) {
@@ -423,12 +423,12 @@ export default defineLesson({
       title: 'the loss is the mean squared error',
       points: 1,
       async run(ctx) {
-        const lr = await ctx.load<Module>(FILE);
+        const student = await ctx.load<Module>(FILE);
         const { X, y } = syntheticProblem(40, [1, 2], 41);
         const w = [0.3, -0.2, 0.9];
         const expected = meanSquaredError(X, y, w);
         const [Xt, yt, wt] = [tf.tensor2d(X), tf.tensor2d(y, [40, 1]), tf.tensor2d(w, [3, 1])];
-        const loss = tf.tidy(() => lr.mseLoss(Xt, yt, wt));
+        const loss = tf.tidy(() => student.mseLoss(Xt, yt, wt));
         const got = loss.dataSync()[0]!;
         const shape = loss.shape;
         tf.dispose([Xt, yt, wt, loss]);
@@ -450,14 +450,14 @@ export default defineLesson({
       title: 'the hand-derived gradient equals tf.grad to 1e-4',
       points: 2,
       async run(ctx) {
-        const lr = await ctx.load<Module>(FILE);
+        const student = await ctx.load<Module>(FILE);
         const rows = 30;
         const { X, y } = syntheticProblem(rows, [1, 2, 0.5], 51);
         const w = [0.2, 0.4, -0.3, 1.1];
         const [Xt, yt, wt] = [tf.tensor2d(X), tf.tensor2d(y, [rows, 1]), tf.tensor2d(w, [4, 1])];
         try {
           const expected = column(tf.tidy(() => tf.grad((v: tf.Tensor) => Xt.matMul(v as tf.Tensor2D).sub(yt).square().mean())(wt)));
-          const result = tf.tidy(() => lr.mseGradient(Xt, yt, wt));
+          const result = tf.tidy(() => student.mseGradient(Xt, yt, wt));
           const shape = result.shape;
           const got = column(result);
           result.dispose();
@@ -501,14 +501,14 @@ export default defineLesson({
       title: 'your tf.grad gradient equals the grader’s',
       points: 1,
       async run(ctx) {
-        const lr = await ctx.load<Module>(FILE);
+        const student = await ctx.load<Module>(FILE);
         const rows = 25;
         const { X, y } = syntheticProblem(rows, [1, 3], 61);
         const w = [-0.5, 0.25, 0.75];
         const [Xt, yt, wt] = [tf.tensor2d(X), tf.tensor2d(y, [rows, 1]), tf.tensor2d(w, [3, 1])];
         try {
           const expected = column(tf.tidy(() => tf.grad((v: tf.Tensor) => Xt.matMul(v as tf.Tensor2D).sub(yt).square().mean())(wt)));
-          const result = tf.tidy(() => lr.autodiffGradient(Xt, yt, wt));
+          const result = tf.tidy(() => student.autodiffGradient(Xt, yt, wt));
           const got = column(result);
           result.dispose();
           const error = vectorNorm(got.map((v, i) => v - (expected[i] ?? NaN))) / vectorNorm(expected);
@@ -588,12 +588,12 @@ export default defineLesson({
       title: 'R² computed as 1 - SS_residual / SS_total',
       points: 1,
       async run(ctx) {
-        const lr = await ctx.load<Module>(FILE);
+        const student = await ctx.load<Module>(FILE);
         const y = [1, 2, 4, 3, 7, 5];
         const predictions = [1.5, 2.5, 3, 3.5, 6, 5.5];
         const expected = rSquaredOf(y, predictions);
         const [yt, pt] = [tf.tensor2d(y, [6, 1]), tf.tensor2d(predictions, [6, 1])];
-        const got = lr.rSquared(yt, pt);
+        const got = student.rSquared(yt, pt);
         tf.dispose([yt, pt]);
         const figures = { rSquared: Number.isFinite(got) ? got : null, expected };
         if (!(Math.abs(got - expected) <= 1e-5)) {

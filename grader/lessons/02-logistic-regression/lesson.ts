@@ -41,12 +41,12 @@ function knownModel(kernel: number[], bias: number): tf.Sequential {
 const rowsFor = (logits: number[]) => tf.tensor2d(logits.map((z) => [z, 0]));
 
 /** When predictProbabilities is wrong, the classes and the accuracy built on it are wrong too: the root is there. */
-function probabilityRootCause(lr: Module): Cause[] {
+function probabilityRootCause(student: Module): Cause[] {
   try {
     const logits = [-2, 0.3, 2];
     const model = knownModel([1, 0], 0);
     const x = rowsFor(logits);
-    const got = tf.tidy(() => Array.from(lr.predictProbabilities(model, x).dataSync()));
+    const got = tf.tidy(() => Array.from(student.predictProbabilities(model, x).dataSync()));
     tf.dispose([x]);
     model.dispose();
     const wrong = got.length !== logits.length || got.some((p, i) => !(Math.abs(p - sigmoid(logits[i]!)) <= 1e-5));
@@ -65,16 +65,16 @@ interface ClassifierRun extends TrainingRun {
 }
 
 async function trainFashion(ctx: LessonContext): Promise<ClassifierRun> {
-  const lr = await ctx.load<Module>(FILE);
+  const student = await ctx.load<Module>(FILE);
   seedEverything(ctx.seed);
   const sets = await loadFashionMnistSubset();
-  const train = lr.toBinaryTensors(sets.train, 6, 0);
-  const test = lr.toBinaryTensors(sets.test, 6, 0);
-  const model = lr.createModel(train.x.shape[1]);
+  const train = student.toBinaryTensors(sets.train, 6, 0);
+  const test = student.toBinaryTensors(sets.test, 6, 0);
+  const model = student.createModel(train.x.shape[1]);
   const trainingExamples = train.x.shape[0];
   const trace = await recordTraining(
     model,
-    (onStep) => lr.train(model, train, { seed: ctx.seed, onStep }),
+    (onStep) => student.train(model, train, { seed: ctx.seed, onStep }),
     ([x, y]) => tf.tidy(() => tf.losses.sigmoidCrossEntropy(y!, model.apply(x!) as tf.Tensor).dataSync()[0]!),
   );
   // The grader's own reading of the trained model: logits from predict, labels from the data files.
@@ -89,7 +89,7 @@ async function trainFashion(ctx: LessonContext): Promise<ClassifierRun> {
   });
   let studentAccuracy = NaN;
   try {
-    studentAccuracy = lr.evaluate(model, test);
+    studentAccuracy = student.evaluate(model, test);
   } catch {
     // evaluate() calls the student's predictClasses; the decision-threshold check reports its errors.
   }
@@ -99,11 +99,11 @@ async function trainFashion(ctx: LessonContext): Promise<ClassifierRun> {
 }
 
 async function trainBlobs(ctx: LessonContext): Promise<{ accuracy: number }> {
-  const lr = await ctx.load<Module>(FILE);
+  const student = await ctx.load<Module>(FILE);
   seedEverything(ctx.seed);
-  const data = lr.makeBlobs(200, 7);
-  const model = lr.createModel(2);
-  await lr.train(model, data, { seed: ctx.seed });
+  const data = student.makeBlobs(200, 7);
+  const model = student.createModel(2);
+  await student.train(model, data, { seed: ctx.seed });
   const accuracy = tf.tidy(() => (model.predict(data.x) as tf.Tensor).greaterEqual(0).cast('float32').equal(data.y).mean().dataSync()[0]!);
   tf.dispose([data.x, data.y]);
   model.dispose();
@@ -161,11 +161,11 @@ export default defineLesson({
       title: 'images become rows of pixels in [0, 1] with labels 1 and 0',
       points: 1,
       async run(ctx) {
-        const lr = await ctx.load<Module>(FILE);
+        const student = await ctx.load<Module>(FILE);
         const [count, height, width] = [4, 2, 3];
         const images = Uint8Array.from({ length: count * height * width }, (_, i) => (i * 53) % 256);
         const set: ImageSet = { images, labels: Uint8Array.from([6, 0, 6, 0]), count, channels: 1, height, width, classNames: [] };
-        const { x, y } = lr.toBinaryTensors(set, 6, 0);
+        const { x, y } = student.toBinaryTensors(set, 6, 0);
         const [gotX, gotY, shapes] = [x.arraySync(), y.arraySync(), [x.shape, y.shape]];
         tf.dispose([x, y]);
         if (shapeText(shapes[0]!) !== '[4, 6]' || shapeText(shapes[1]!) !== '[4, 1]') {
@@ -197,8 +197,8 @@ export default defineLesson({
       title: 'the model outputs one logit per example, no activation',
       points: 1,
       async run(ctx) {
-        const lr = await ctx.load<Module>(FILE);
-        const model = lr.createModel(3);
+        const student = await ctx.load<Module>(FILE);
+        const model = student.createModel(3);
         const weights = model.getWeights();
         const shapes = weights.map((w) => shapeText(w.shape));
         if (shapes.join() !== '[3, 1],[1]') {
@@ -235,11 +235,11 @@ export default defineLesson({
       title: 'predicted probabilities are the sigmoid of the logits, in [0, 1]',
       points: 1,
       async run(ctx) {
-        const lr = await ctx.load<Module>(FILE);
+        const student = await ctx.load<Module>(FILE);
         const logits = [-30, -2, 0, 0.4, 3, 30];
         const model = knownModel([1, 0], 0);
         const x = rowsFor(logits);
-        const out = tf.tidy(() => lr.predictProbabilities(model, x));
+        const out = tf.tidy(() => student.predictProbabilities(model, x));
         const got = Array.from(out.dataSync());
         tf.dispose([x, out]);
         model.dispose();
@@ -262,11 +262,11 @@ export default defineLesson({
       title: 'binary cross-entropy equals tf.losses.sigmoidCrossEntropy',
       points: 1,
       async run(ctx) {
-        const lr = await ctx.load<Module>(FILE);
+        const student = await ctx.load<Module>(FILE);
         const logits = tf.randomNormal([24, 1], 0, 2.5, 'float32', 5) as tf.Tensor2D;
         const labels = tf.tensor2d(Array.from({ length: 24 }, (_, i) => [(i * 7) % 3 === 0 ? 1 : 0]));
         const expected = tf.tidy(() => tf.losses.sigmoidCrossEntropy(labels, logits).dataSync()[0]!);
-        const result = tf.tidy(() => lr.binaryCrossEntropy(logits, labels));
+        const result = tf.tidy(() => student.binaryCrossEntropy(logits, labels));
         const got = result.dataSync()[0]!;
         const shape = result.shape;
         tf.dispose([logits, labels, result]);
@@ -289,13 +289,13 @@ export default defineLesson({
       title: 'binary cross-entropy finite and right for logits of ±100 and ±1000',
       points: 1,
       async run(ctx) {
-        const lr = await ctx.load<Module>(FILE);
+        const student = await ctx.load<Module>(FILE);
         const zs = [1000, -1000, 100, -100, 1000, -30];
         const ys = [1, 0, 0, 1, 0, 1];
         // Double precision: -[y log p + (1 - y) log(1 - p)] = max(z, 0) - z y + log(1 + e^-|z|).
         const expected = zs.reduce((s, z, i) => s + Math.max(z, 0) - z * ys[i]! + Math.log1p(Math.exp(-Math.abs(z))), 0) / zs.length;
         const [logits, labels] = [tf.tensor2d(zs, [6, 1]), tf.tensor2d(ys, [6, 1])];
-        const result = tf.tidy(() => lr.binaryCrossEntropy(logits, labels));
+        const result = tf.tidy(() => student.binaryCrossEntropy(logits, labels));
         const got = result.dataSync()[0]!;
         tf.dispose([logits, labels, result]);
         const figures = { loss: Number.isFinite(got) ? got : null, expected };
@@ -340,13 +340,13 @@ export default defineLesson({
       title: 'classes from the probability and the threshold',
       points: 1,
       async run(ctx) {
-        const lr = await ctx.load<Module>(FILE);
+        const student = await ctx.load<Module>(FILE);
         const logits = [-3, -0.4, 0, 0.2, 0.45, 1, 1.5, 3];
         const model = knownModel([1, 0], 0);
         const x = rowsFor(logits);
         try {
           for (const threshold of [0.5, 0.8]) {
-            const out = tf.tidy(() => lr.predictClasses(model, x, threshold));
+            const out = tf.tidy(() => student.predictClasses(model, x, threshold));
             const got = Array.from(out.dataSync());
             out.dispose();
             const expected = logits.map((z) => (sigmoid(z) >= threshold ? 1 : 0));
@@ -357,7 +357,7 @@ export default defineLesson({
                   `probability ≥ ${threshold} gives [${expected.join(', ')}]` +
                   (got.join() === onLogits.join() ? ': the threshold was compared with the logits, not with the probabilities.' : '.'),
                 {},
-                [...probabilityRootCause(lr), cause('training/validation-testing', 2, 'classes are predicted from the wrong quantity or threshold')],
+                [...probabilityRootCause(student), cause('training/validation-testing', 2, 'classes are predicted from the wrong quantity or threshold')],
               );
             }
           }
