@@ -22,7 +22,7 @@ import type { WorkerMessage, WorkerRequest } from './worker.ts';
 const workerFile = fileURLToPath(new URL('./worker.ts', import.meta.url));
 const tsxLoader = import.meta.resolve('tsx');
 
-export interface CompareOptions extends Pick<GradeSubmissionOptions, 'lessons' | 'checks' | 'seed' | 'variants' | 'keep'> {
+export interface CompareOptions extends Pick<GradeSubmissionOptions, 'lessons' | 'checks' | 'seed' | 'variants' | 'keep' | 'typeCheck'> {
   /** Worker processes at once; default: every core. */
   jobs?: number;
   /** Per submission, checkout and every lesson included. */
@@ -128,7 +128,7 @@ export async function compareSubmissions(items: readonly string[], options: Comp
     }
     const worker = idle.pop()!;
     try {
-      return await worker.grade({ spec: item, name, options: { lessons: options.lessons, checks: options.checks, seed: options.seed, variants: options.variants, keep: options.keep } });
+      return await worker.grade({ spec: item, name, options: { lessons: options.lessons, checks: options.checks, seed: options.seed, variants: options.variants, keep: options.keep, typeCheck: options.typeCheck } });
     } finally {
       idle.push(worker);
     }

@@ -56,6 +56,8 @@ export interface GradeSubmissionOptions {
   keep?: boolean;
   /** The results so far, after every lesson, to be written to disk as grading goes. */
   onPartial?: (results: Results) => void;
+  /** tsc's warnings on the student's files (default on); off saves a TypeScript program per submission. */
+  typeCheck?: boolean;
 }
 
 export interface StudentFile {
@@ -154,7 +156,7 @@ export async function gradeSubmission(spec: string, options: GradeSubmissionOpti
           lessons: variantLessons,
           checks: options.checks,
           seed: options.seed,
-          typeCheck: true,
+          typeCheck: options.typeCheck ?? true,
           onPartial: (partial) => options.onPartial?.({ ...combineResults(name, [...parts, partial]), partial: true }),
         }),
       );

@@ -8,7 +8,7 @@ import { gradeSubmission, type GradeSubmissionOptions, type SubmissionReport } f
 export interface WorkerRequest {
   spec: string;
   name: string;
-  options: Pick<GradeSubmissionOptions, 'lessons' | 'checks' | 'seed' | 'variants' | 'keep'>;
+  options: Pick<GradeSubmissionOptions, 'lessons' | 'checks' | 'seed' | 'variants' | 'keep' | 'typeCheck'>;
 }
 
 export type WorkerMessage =

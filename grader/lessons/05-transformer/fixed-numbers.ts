@@ -8,12 +8,14 @@ export function fixedValues(shape: number[], salt: number, scale = 1): number[] 
   return Array.from({ length: size }, (_, i) => scale * Math.sin(1.7 * i + 0.3 * salt + 0.01 * i * i));
 }
 
-/** The largest absolute difference between two equally long lists, and where. */
+/** The largest absolute difference between two equally long lists, and where; NaN at the first NaN. */
 export function largestDifference(a: ArrayLike<number>, b: ArrayLike<number>): { diff: number; index: number } {
   let diff = 0;
   let index = -1;
   for (let i = 0; i < a.length; i++) {
     const d = Math.abs(a[i]! - b[i]!);
+    // A NaN is the worst difference there is: no later number may replace it.
+    if (Number.isNaN(d)) return { diff: d, index: i };
     if (!(d <= diff)) {
       diff = d;
       index = i;

@@ -15,7 +15,8 @@ import { gradeSubmission, type SubmissionReport } from '../../ta/submission.ts';
 import { fixtureResults } from '../reporters/fixtures.ts';
 import { makeFixtureRepo, type FixtureRepo } from './fixture-repo.ts';
 
-const cheap = { lessons: ['03-cnn'], checks: ['output-shape', 'data-preparation'] };
+// Without tsc's warnings (tested in attacks/modes.test.ts): its program would take much of the 20 s a submission gets below.
+const cheap = { lessons: ['03-cnn'], checks: ['output-shape', 'data-preparation'], typeCheck: false };
 const checkouts = () => readdirSync(tmpdir()).filter((dir) => dir.startsWith('grade-submission-'));
 const worktrees = () => execFileSync('git', ['worktree', 'list', '--porcelain'], { cwd: repoDir, encoding: 'utf8' });
 const statusOf = (report: SubmissionReport, lesson: string, check: string) =>
