@@ -4,7 +4,7 @@
 // pretrained layers not reused.
 // Each lesson's own check instances run on it, so their failure messages run in
 // a test even where no planted bug reaches them (see grade-variants.test.ts).
-import { CheckFailure, type Check, type LessonContext } from '../lesson.ts';
+import type { Check, CheckFailure, LessonContext } from '../lesson.ts';
 import type { TrainingRun } from '../checks/training-checks.ts';
 import { loadReference } from '../registry.ts';
 
@@ -48,6 +48,8 @@ export async function failureOnFaultyRun(lessonId: string, check: Check): Promis
     await check.run(ctx);
     return undefined;
   } catch (error) {
-    return error instanceof CheckFailure ? error : undefined;
+    // By name, not instanceof: under mocha the lessons (imported) and this file
+    // (required) can hold two copies of lesson.ts, so two CheckFailure classes.
+    return error instanceof Error && error.name === 'CheckFailure' ? (error as CheckFailure) : undefined;
   }
 }
