@@ -131,7 +131,7 @@ function graderCode(): string[] {
   for (const lesson of readdirSync(lessons, { withFileTypes: true })) {
     if (!lesson.isDirectory()) continue;
     for (const file of readdirSync(join(lessons, lesson.name))) {
-      if (file !== 'reference.json') out.push(join(lessons, lesson.name, file));
+      if (!/^reference(-[a-z0-9-]+)?\.json$/.test(file)) out.push(join(lessons, lesson.name, file));
     }
   }
   return out;
