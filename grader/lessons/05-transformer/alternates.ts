@@ -112,13 +112,13 @@ export default [
     id: 'fine-tune-head-from-variables',
     lesson,
     file: fineTuneFile,
-    title: 'a new head of tf.variables, Glorot-initialised by the student',
-    why: 'Any small random head on the [CLS] vector works; fine-tuning trains it with the body.',
+    title: 'a new head of tf.variables made by the student',
+    why: 'Any small random head on the [CLS] vector works (std 0.02, as BERT’s); fine-tuning trains it with the body.',
     patch: {
       find: '  return model;\n}',
       replace: `  tf.dispose([model.head.w, model.head.b]);
   model.head = {
-    w: tf.variable(tf.initializers.glorotUniform({}).apply([checkpoint.config.dModel, numClasses]) as tf.Tensor),
+    w: tf.variable(tf.randomNormal([checkpoint.config.dModel, numClasses], 0, 0.02)),
     b: tf.variable(tf.zeros([numClasses])),
   };
   return model;
@@ -130,11 +130,12 @@ export default [
     lesson,
     file: fineTuneFile,
     title: 'a new head initialised by a tf.layers.dense layer',
-    why: 'The dense layer’s fresh kernel and bias are a head like any other; copied into variables, AdamW trains them.',
+    why: 'A dense layer’s fresh kernel (small, std 0.02, as BERT’s) and bias are a head like any other; copied into variables, AdamW trains them.',
     patch: {
       find: '  return model;\n}',
-      replace: `  const dense = tf.layers.dense({ units: numClasses, inputShape: [checkpoint.config.dModel] });
-  dense.build([null, checkpoint.config.dModel]);
+      replace: `  const dense = tf.layers.dense({ units: numClasses, kernelInitializer: tf.initializers.randomNormal({ stddev: 0.02 }) });
+  // Applying the layer once builds its kernel and bias.
+  tf.tidy(() => dense.apply(tf.zeros([1, checkpoint.config.dModel])));
   const [kernel, bias] = dense.getWeights();
   tf.dispose([model.head.w, model.head.b]);
   model.head = { w: tf.variable(kernel!), b: tf.variable(bias!) };

@@ -485,7 +485,17 @@ const wholeModelTrained: Check = {
     const stuck = [...new Set([...left, ...unchanged])];
     const figures = { weights: run.decay.length, notTrained: stuck.length };
     if (stuck.length > 0) {
-      const body = stuck.filter((name) => !name.startsWith('head.'));
+      const body = left.filter((name) => !name.startsWith('head.'));
+      const peak = Math.max(0, ...run.learningRates);
+      if (left.length === 0 || peak === 0) {
+        // Every weight was given to AdamW, yet some did not move: the steps had no size.
+        throw new CheckFailure(
+          `${stuck.length} of ${run.decay.length} weights did not change during fine-tuning (e.g. ${stuck.slice(0, 3).join(', ')}), ` +
+            `though AdamW had them; the highest learning rate of any step was ${peak}.`,
+          figures,
+          [cause('training/hyperparameters', 2, 'the optimizer steps with a learning rate of 0')],
+        );
+      }
       throw new CheckFailure(
         `${stuck.length} of ${run.decay.length} weights did not change during fine-tuning (e.g. ${stuck.slice(0, 3).join(', ')})` +
           (body.length > 0 ? ': the body is frozen. Fine-tuning, unlike feature extraction, trains every weight, gently: give AdamW all of them.' : ': the new head never learned.'),
