@@ -83,6 +83,17 @@ export interface LessonDefinition {
   checks: readonly Check[];
   /** One calibration run of the reference solution with the given context's seed. */
   calibrate?(ctx: LessonContext): Promise<ReferenceRun>;
+  /**
+   * Parts calibrated apart, each into reference-<part>.json; their checks read
+   * them through partReference(ctx.reference, part).
+   */
+  calibrateParts?: Record<string, (ctx: LessonContext) => Promise<ReferenceRun>>;
+  /**
+   * For a student file that only some checks load: those checks. A change
+   * confined to that file (a catalogued alternate) can only move them, so the
+   * self-tests grade it on them alone. Files not listed are graded on every check.
+   */
+  checksOfFile?: Record<string, readonly string[]>;
 }
 
 export function defineLesson(lesson: LessonDefinition): LessonDefinition {

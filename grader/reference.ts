@@ -16,8 +16,20 @@ export const ReferenceSchema = z.object({
   lesson: z.string(),
   backend: z.string(),
   runs: z.array(ReferenceRunSchema).min(2),
+  /**
+   * The runs of a lesson's other parts, calibrated apart and kept in their own
+   * files (reference-<part>.json), so that recalibrating one part leaves the
+   * others' references as they were. Filled in by registry.loadReference.
+   */
+  parts: z.record(z.string(), z.array(ReferenceRunSchema).min(2)).optional(),
 });
 export type Reference = z.infer<typeof ReferenceSchema>;
+
+/** One part's calibration runs as a reference of their own, for the checks of that part. */
+export function partReference(reference: Reference | undefined, part: string): Reference | undefined {
+  const runs = reference?.parts?.[part];
+  return runs && reference ? { lesson: `${reference.lesson} (${part})`, backend: reference.backend, runs } : undefined;
+}
 
 export function readReference(file: string): Reference | undefined {
   if (!existsSync(file)) return undefined;

@@ -32,10 +32,19 @@ export async function importLesson(id: string): Promise<LessonDefinition> {
   return module.default;
 }
 
-export function referenceFile(id: string): string {
-  return join(lessonsDir, id, 'reference.json');
+export function referenceFile(id: string, part?: string): string {
+  return join(lessonsDir, id, part ? `reference-${part}.json` : 'reference.json');
 }
 
+/** A lesson's reference, with the runs of its separately calibrated parts (reference-<part>.json) under `parts`. */
 export function loadReference(id: string): Reference | undefined {
-  return readReference(referenceFile(id));
+  const reference = readReference(referenceFile(id));
+  if (!reference) return undefined;
+  const dir = join(lessonsDir, id);
+  const parts: Record<string, Reference['runs']> = {};
+  for (const file of existsSync(dir) ? readdirSync(dir).sort() : []) {
+    const part = /^reference-([a-z0-9-]+)\.json$/.exec(file)?.[1];
+    if (part) parts[part] = readReference(join(dir, file))!.runs;
+  }
+  return Object.keys(parts).length > 0 ? { ...reference, parts } : reference;
 }

@@ -14,26 +14,33 @@ const program = new Command('calibrate')
   .description('Record reference loss curves and figures from solutions/ over several seeds.')
   .option('-l, --lesson <id...>', 'calibrate only these lessons')
   .option('--seeds <n>', 'number of seeds', (value) => Number(value), 5)
+  .option('--part <name...>', "calibrate only these parts of the lessons (e.g. fine-tune), not their main reference")
   .exitOverride();
 
 await runCli(async () => {
   program.parse();
-  const options = program.opts<{ lesson?: string[]; seeds: number }>();
+  const options = program.opts<{ lesson?: string[]; seeds: number; part?: string[] }>();
   if (!Number.isInteger(options.seeds) || options.seeds < 2) throw new Error('--seeds must be a whole number of at least 2');
   for (const id of options.lesson ?? lessonIds()) {
     const lesson = await loadLesson(id);
-    if (!lesson.calibrate) continue;
-    const runs: ReferenceRun[] = [];
-    // Seeds 101, 102, ... stay apart from the grading seed, so a student is never graded on a calibration run.
-    for (let seed = 101; seed < 101 + options.seeds; seed++) {
-      const context = createContext({ lesson, lessonDir: join(repoDir, 'solutions', id), seed, reference: undefined });
-      const run = await lesson.calibrate(context);
-      const summary = Object.entries(run.metrics).map(([name, value]) => `${name} ${value.toFixed(4)}`).join(', ');
-      console.log(`${id} seed ${seed}: ${run.losses.length} steps, final loss ${run.losses.at(-1)?.toFixed(4)}, ${summary}`);
-      runs.push(run);
+    const jobs: [string | undefined, (ctx: ReturnType<typeof createContext>) => Promise<ReferenceRun>][] = [];
+    if (lesson.calibrate && !options.part) jobs.push([undefined, (ctx) => lesson.calibrate!(ctx)]);
+    for (const [part, calibrate] of Object.entries(lesson.calibrateParts ?? {})) {
+      if (!options.part || options.part.includes(part)) jobs.push([part, calibrate]);
     }
-    const reference = ReferenceSchema.parse({ lesson: id, backend: backend.name, runs });
-    writeFileSync(referenceFile(id), JSON.stringify(reference) + '\n');
-    console.log(`wrote ${referenceFile(id).slice(repoDir.length + 1)}`);
+    for (const [part, calibrate] of jobs) {
+      const runs: ReferenceRun[] = [];
+      // Seeds 101, 102, ... stay apart from the grading seed, so a student is never graded on a calibration run.
+      for (let seed = 101; seed < 101 + options.seeds; seed++) {
+        const context = createContext({ lesson, lessonDir: join(repoDir, 'solutions', id), seed, reference: undefined });
+        const run = await calibrate(context);
+        const summary = Object.entries(run.metrics).map(([name, value]) => `${name} ${value.toFixed(4)}`).join(', ');
+        console.log(`${id}${part ? ` ${part}` : ''} seed ${seed}: ${run.losses.length} steps, final loss ${run.losses.at(-1)?.toFixed(4)}, ${summary}`);
+        runs.push(run);
+      }
+      const reference = ReferenceSchema.parse({ lesson: id, backend: backend.name, runs });
+      writeFileSync(referenceFile(id, part), JSON.stringify(reference) + '\n');
+      console.log(`wrote ${referenceFile(id, part).slice(repoDir.length + 1)}`);
+    }
   }
 });

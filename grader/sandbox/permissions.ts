@@ -142,7 +142,8 @@ function graderCode(): string[] {
   for (const lesson of readdirSync(lessons, { withFileTypes: true })) {
     if (!lesson.isDirectory()) continue;
     for (const file of readdirSync(join(lessons, lesson.name))) {
-      if (!GRADER_ONLY.has(file)) out.push(join(lessons, lesson.name, file));
+      // Every calibrated reference (reference.json, reference-<part>.json) stays with the grader.
+      if (!GRADER_ONLY.has(file) && !/^reference(-[a-z0-9-]+)?\.json$/.test(file)) out.push(join(lessons, lesson.name, file));
     }
   }
   return out;

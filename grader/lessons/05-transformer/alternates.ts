@@ -4,6 +4,7 @@ import type { AlternateInput } from '../../catalog.ts';
 
 const lesson = '05-transformer';
 const file = 'transformer.ts';
+const fineTuneFile = 'fine-tune.ts';
 
 export default [
   {
@@ -82,6 +83,65 @@ export default [
         return value;
       });`,
       replace: `      const loss = optimizer.minimize(() => lossFunction(classify(model, ids as tf.Tensor2D), labels as tf.Tensor1D), true, weights)!;`,
+    },
+  },
+  // Part 2, fine-tuning.
+  {
+    id: 'fine-tune-mean-pooling',
+    lesson,
+    file: fineTuneFile,
+    title: 'head on the mean over real tokens instead of [CLS]',
+    why: 'The README allows the pooled output; the mean over the unpadded positions ignores padding as [CLS] does.',
+    patch: {
+      find: `  const cls = encoded.slice([0, 0, 0], [batch, 1, dModel]).reshape([batch, dModel]);
+  return linear(cls, model.head) as tf.Tensor2D;`,
+      replace: `  const weights = mask.expandDims(2);
+  const pooled = encoded.mul(weights).sum(1).div(weights.sum(1)).reshape([batch, dModel]);
+  return linear(pooled, model.head) as tf.Tensor2D;`,
+    },
+  },
+  {
+    id: 'fine-tune-longer-warm-up',
+    lesson,
+    file: fineTuneFile,
+    title: 'a warm-up of 10 steps instead of 5',
+    why: 'The warm-up length is the student’s choice; the schedule must follow whichever plan the hyperparameters set.',
+    patch: { find: '  warmupSteps: 5,', replace: '  warmupSteps: 10,' },
+  },
+  {
+    id: 'fine-tune-head-from-variables',
+    lesson,
+    file: fineTuneFile,
+    title: 'a new head of tf.variables made by the student',
+    why: 'Any small random head on the [CLS] vector works (std 0.02, as BERT’s); fine-tuning trains it with the body.',
+    patch: {
+      find: '  return model;\n}',
+      replace: `  tf.dispose([model.head.w, model.head.b]);
+  model.head = {
+    w: tf.variable(tf.randomNormal([checkpoint.config.dModel, numClasses], 0, 0.02)),
+    b: tf.variable(tf.zeros([numClasses])),
+  };
+  return model;
+}`,
+    },
+  },
+  {
+    id: 'fine-tune-head-from-layers',
+    lesson,
+    file: fineTuneFile,
+    title: 'a new head initialised by a tf.layers.dense layer',
+    why: 'A dense layer’s fresh kernel (small, std 0.02, as BERT’s) and bias are a head like any other; copied into variables, AdamW trains them.',
+    patch: {
+      find: '  return model;\n}',
+      replace: `  const dense = tf.layers.dense({ units: numClasses, kernelInitializer: tf.initializers.randomNormal({ stddev: 0.02 }) });
+  // Applying the layer once builds its kernel and bias.
+  tf.tidy(() => dense.apply(tf.zeros([1, checkpoint.config.dModel])));
+  const [kernel, bias] = dense.getWeights();
+  tf.dispose([model.head.w, model.head.b]);
+  model.head = { w: tf.variable(kernel!), b: tf.variable(bias!) };
+  dense.dispose();
+  return model;
+}`,
     },
   },
 ] satisfies AlternateInput[];

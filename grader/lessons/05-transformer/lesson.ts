@@ -23,6 +23,7 @@ import {
 import { cause, type Cause } from '../../faults.ts';
 import { fixed } from '../../format.ts';
 import { CheckFailure, defineLesson, type Check, type LessonContext } from '../../lesson.ts';
+import { calibrateFineTune, FINE_TUNE_FILE, fineTuneChecks, fineTuneFixture, fineTuneForGrading, PART } from './fine-tune.ts';
 import * as ref from './fixed-numbers.ts';
 import type * as Reference from './reference-math.ts';
 
@@ -651,11 +652,16 @@ const overfit = overfitCheck({
 export default defineLesson({
   id: '05-transformer',
   title: 'A transformer encoder for text classification',
-  files: [FILE],
+  files: [FILE, FINE_TUNE_FILE],
   fixtures: {
     [training]: { timeoutMs: 150_000, run: trainForGrading },
+    [fineTuneFixture]: { timeoutMs: 120_000, run: fineTuneForGrading },
   },
   calibrate: calibrateFrom(training),
+  // Part 2 keeps its calibration in reference-fine-tune.json, apart from part 1's.
+  calibrateParts: { [PART]: calibrateFineTune },
+  // Only part 2's checks load fine-tune.ts.
+  checksOfFile: { [FINE_TUNE_FILE]: fineTuneChecks.map((check) => check.id) },
   checks: [
     tokenisation,
     positionalEncodingCheck,
@@ -694,5 +700,7 @@ export default defineLesson({
       resolution: 0.005,
       causes: 'Look at the failing checks above first; if they all pass, compare your hyperparameters and training loop with the lesson README.',
     }),
+    // Part 2: fine-tuning the course's pretrained encoder (fine-tune.ts).
+    ...fineTuneChecks,
   ],
 });
