@@ -6,6 +6,7 @@ import { graderInfo, type Source } from './provenance.ts';
 import { RESULTS_SCHEMA_VERSION, ResultsSchema, sumPoints, type LessonResult, type Results } from './results.ts';
 import { runLesson } from './sandbox/run-lesson.ts';
 import { UsageError } from './target.ts';
+import type { LessonTimings } from './timings.ts';
 
 export interface GradeOptions {
   targetDir: string;
@@ -21,8 +22,8 @@ export interface GradeOptions {
   source?: Source;
   /** Resident memory allowed to each lesson's sandbox; 4 GB unless given. */
   memoryLimitMb?: number;
-  /** Called as each lesson finishes, for progress output. */
-  onLesson?: (lesson: LessonResult) => void;
+  /** Called as each lesson finishes, for progress output, with where its time went. */
+  onLesson?: (lesson: LessonResult, timings: LessonTimings) => void;
   /**
    * Called as each lesson finishes with the results so far (`partial: true`),
    * to be written to disk: a grader killed later keeps the lessons it finished.
@@ -59,7 +60,7 @@ export async function grade(options: GradeOptions): Promise<Results> {
     const { causes } = diagnose(result);
     if (causes.length) result.diagnosis = causes.slice(0, SHOWN_CAUSES).map(({ category, score, reasons }) => ({ category, score, evidence: reasons }));
     lessons.push(result);
-    options.onLesson?.(result);
+    options.onLesson?.(result, run.timings);
     if (options.onPartial && lessons.length < ids.length) options.onPartial(document(lessons, true));
   }
   return document(lessons, false);
