@@ -1,11 +1,14 @@
 // npm run bench [-- --steps N] [--compare-pytorch] [--processes N]
 // Training speed of the original lesson's LeNet at batch 32 on this machine's
 // backend: images per second, and where one step's time goes. The last line
-// is one JSON object for scripts to read.
-import { execFileSync, spawn } from 'node:child_process';
+// is one JSON object for scripts to read. --compare-pytorch times the same
+// model in PyTorch in the same run, each side on one thread and on all
+// cores, and puts the ratios (wasm over PyTorch) in that line.
+import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import { lenet } from '../models/lenet.ts';
+import { compareWithPytorch } from './compare.ts';
 import { seedEverything } from '../seed.ts';
 import { backend, tf } from '#lib/tf.ts';
 
@@ -20,6 +23,17 @@ const BATCH = 32;
 if (!Number.isInteger(options.processes) || options.processes < 1) program.error('--processes must be a whole number of at least 1');
 if (options.processes > 1) {
   await benchSideBySide(options.processes);
+  process.exit(0);
+}
+if (options.comparePytorch) {
+  const comparison = compareWithPytorch({
+    script: fileURLToPath(import.meta.url),
+    args: ['--steps', String(options.steps)],
+    python: fileURLToPath(new URL('./lenet_pytorch.py', import.meta.url)),
+    pythonArgs: [String(options.steps)],
+    field: 'imagesPerSecond',
+  });
+  console.log(JSON.stringify({ model: 'lenet', batchSize: BATCH, unit: 'images/s', ...comparison }));
   process.exit(0);
 }
 
@@ -75,13 +89,4 @@ for (const [name, ms] of [...byKernel].sort((a, b) => b[1] - a[1]).slice(0, 12))
   console.log(`  ${name.padEnd(28)} ${ms.toFixed(2).padStart(7)} ms`);
 }
 
-if (options.comparePytorch) {
-  const script = fileURLToPath(new URL('./lenet_pytorch.py', import.meta.url));
-  try {
-    const out = execFileSync('/usr/bin/python3', [script, String(options.steps)], { encoding: 'utf8' });
-    console.log(`PyTorch on the CPU, same model and batch: ${out.trim()} images/s`);
-  } catch (error) {
-    console.log(`PyTorch comparison skipped: ${(error as Error).message.split('\n')[0]}`);
-  }
-}
 console.log(JSON.stringify({ backend: backend.name, model: 'lenet', batchSize: BATCH, imagesPerSecond }));
