@@ -10,7 +10,7 @@ import module from 'node:module';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { isMainThread } from 'node:worker_threads';
 
 const require = module.createRequire(import.meta.url);
@@ -69,9 +69,13 @@ export function load(url, context, nextLoad) {
 const COMMONJS = new Set(['zod']);
 
 export function resolve(specifier, context, nextResolve) {
-  if (COMMONJS.has(specifier) && context.parentURL?.startsWith('file:')) {
-    const file = module.createRequire(context.parentURL).resolve(specifier);
-    return { url: pathToFileURL(file).href, format: 'commonjs', shortCircuit: true };
+  if (COMMONJS.has(specifier)) {
+    // Node's own resolution with require's conditions (require.resolve here
+    // would call this hook again where hooks run in the loading thread).
+    // Off-thread (Node 20) the next hook answers with a promise.
+    const resolved = nextResolve(specifier, { ...context, conditions: ['node', 'require', 'default'] });
+    const asCommonjs = ({ url }) => ({ url, format: 'commonjs', shortCircuit: true });
+    return typeof resolved?.then === 'function' ? resolved.then(asCommonjs) : asCommonjs(resolved);
   }
   return nextResolve(specifier, context);
 }
