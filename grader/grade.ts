@@ -7,6 +7,7 @@ import { RESULTS_SCHEMA_VERSION, ResultsSchema, sumPoints, type LessonResult, ty
 import { runLesson } from './sandbox/run-lesson.ts';
 import { typeCheck } from './sandbox/type-check.ts';
 import { UsageError } from './target.ts';
+import type { LessonTimings } from './timings.ts';
 
 export interface GradeOptions {
   targetDir: string;
@@ -22,8 +23,8 @@ export interface GradeOptions {
   source?: Source;
   /** Resident memory allowed to each lesson's sandbox; 4 GB unless given. */
   memoryLimitMb?: number;
-  /** Called as each lesson finishes, for progress output. */
-  onLesson?: (lesson: LessonResult) => void;
+  /** Called as each lesson finishes, for progress output, with where its time went. */
+  onLesson?: (lesson: LessonResult, timings: LessonTimings) => void;
   /**
    * Called as each lesson finishes with the results so far (`partial: true`),
    * to be written to disk: a grader killed later keeps the lessons it finished.
@@ -65,7 +66,7 @@ export async function grade(options: GradeOptions): Promise<Results> {
     const { causes } = diagnose(result);
     if (causes.length) result.diagnosis = causes.slice(0, SHOWN_CAUSES).map(({ category, score, reasons }) => ({ category, score, evidence: reasons }));
     lessons.push(result);
-    options.onLesson?.(result);
+    options.onLesson?.(result, run.timings);
     if (options.onPartial && lessons.length < ids.length) options.onPartial(document(lessons, true));
   }
   return document(lessons, false);

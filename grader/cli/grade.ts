@@ -5,6 +5,7 @@ import { exitCodeFor, grade, DEFAULT_SEED } from '../grade.ts';
 import { detectSource } from '../provenance.ts';
 import { reporters, type ReporterName } from '../reporters/index.ts';
 import { parseSeed, resolveTarget } from '../target.ts';
+import { formatTimings, type LessonTimings } from '../timings.ts';
 import { watchLessons } from '../watch.ts';
 import { checkFormat, checkOutputs, saveResults, writeResults } from './output.ts';
 import { runCli } from './run-cli.ts';
@@ -20,6 +21,7 @@ const program = new Command('grade')
   .option('-o, --out <file>', 'write the report to this file instead of standard output')
   .option('-w, --watch', 're-grade a lesson every time one of its files is saved')
   .option('--explain', 'after the report, diagnose each lesson: symptoms and ranked likely causes')
+  .option('--timings', 'after grading, print where each lesson\'s time went: sandbox start, loading, training, checks')
   .option('--seed <n>', 'grading seed', (value) => parseSeed(value), DEFAULT_SEED)
   .exitOverride();
 
@@ -34,12 +36,15 @@ await runCli(async () => {
     seed: number;
     explain?: boolean;
     watch?: boolean;
+    timings?: boolean;
   }>();
   const targetDir = resolveTarget(target);
   checkFormat(options.format);
   checkOutputs(options);
   const source = detectSource(targetDir);
   const gradeAndReport = async (lessons: string[] | undefined) => {
+    const timings: { id: string; timings: LessonTimings }[] = [];
+    const began = performance.now();
     const results = await grade({
       targetDir,
       targetName: target,
@@ -47,10 +52,14 @@ await runCli(async () => {
       seed: options.seed,
       source,
       typeCheck: true,
-      onLesson: (lesson) => console.error(`graded ${lesson.id}: ${lesson.points} / ${lesson.maxPoints}`),
+      onLesson: (lesson, spent) => {
+        console.error(`graded ${lesson.id}: ${lesson.points} / ${lesson.maxPoints}`);
+        timings.push({ id: lesson.id, timings: spent });
+      },
       onPartial: (partial) => saveResults(partial, options),
     });
     writeResults(results, options);
+    if (options.timings) console.error(`\n${formatTimings(timings, performance.now() - began)}`);
     if (options.explain) for (const lesson of results.lessons) console.log(`\n${explain(lesson)}`);
     return results;
   };

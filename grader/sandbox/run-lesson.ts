@@ -6,10 +6,12 @@
 // believed only when well formed and signed with this run's key (seal.ts).
 import { fork, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import type { Check, LessonDefinition } from '../lesson.ts';
 import { loadReference } from '../registry.ts';
 import type { CheckResult, Curve } from '../results.ts';
+import { PhaseClock, type LessonTimings } from '../timings.ts';
 import { sandboxLaunch, type SandboxLaunch } from './permissions.ts';
 import type { FromSandbox, SandboxOptions, Start } from './protocol.ts';
 import { graderSideFunction } from './grader-side.ts';
@@ -21,7 +23,12 @@ const typescriptLoader = fileURLToPath(new URL('./typescript-loader.mjs', import
 // TensorFlow.js (7 MB of plain JavaScript) loaded before the TypeScript
 // loader's hooks are installed: through them it cost every sandbox a quarter
 // second more CPU time at its start. lib/tfjs.ts's require then finds it loaded.
-const preload = ['@tensorflow/tfjs', '@tensorflow/tfjs-backend-wasm'].flatMap((name) => {
+// Only where the hooks run in the loading thread (module.registerHooks, Node
+// 22.15 and later): elsewhere they run in a thread of their own, which would
+// load the preloads a second time (0.2 to 0.3 s more CPU per sandbox on Node
+// 20), while require() there never goes through the hooks anyway.
+const hooksInThread = 'registerHooks' in createRequire(import.meta.url)('node:module');
+const preload = (hooksInThread ? ['@tensorflow/tfjs', '@tensorflow/tfjs-backend-wasm'] : []).flatMap((name) => {
   try {
     return [`--require=${fileURLToPath(import.meta.resolve(name))}`];
   } catch {
@@ -43,6 +50,8 @@ export interface LessonRun {
   backend: string;
   checks: CheckResult[];
   curve?: Curve;
+  /** Where the time went (start, load, train, checks), for --timings. */
+  timings: LessonTimings;
 }
 
 /**
@@ -100,7 +109,7 @@ export async function runLesson(lesson: LessonDefinition, options: RunLessonOpti
         durationMs: Date.now() - started,
       });
     }
-    return { backend: sandbox.backend ?? 'unknown', checks, curve };
+    return { backend: sandbox.backend ?? 'unknown', checks, curve, timings: sandbox.clock.read() };
   } finally {
     sandbox.stop();
   }
@@ -118,6 +127,7 @@ type Verdict = Extract<FromSandbox, { kind: 'result' }>;
 
 class Sandbox {
   backend: string | undefined;
+  readonly clock = new PhaseClock();
   private child: ChildProcess | undefined;
   private launch: SandboxLaunch | undefined;
   private ready: Promise<void> | undefined;
@@ -140,6 +150,7 @@ class Sandbox {
   ) {}
 
   async run(check: Check, lesson: LessonDefinition, poisoned: Map<string, string>) {
+    this.clock.reset();
     await this.start();
     const pendingFixtures = (check.needs ?? []).filter((need) => !this.finishedPhases.has(`fixture:${need}`));
     const limitMs =
@@ -159,6 +170,8 @@ class Sandbox {
         resolve({ status: 'error', message, figures: {}, causes: [] });
       }, limitMs);
       this.listener = (message) => {
+        const kind = 'phase' in message ? PhaseClock.kindOf(message.phase) : undefined;
+        if (kind) this.clock[message.kind === 'phase' ? 'enter' : 'leave'](kind);
         if (message.kind === 'phase') this.phases.push(message.phase);
         if (message.kind === 'phase-done') {
           this.finishedPhases.add(message.phase);
@@ -212,6 +225,7 @@ class Sandbox {
     this.finishedPhases.clear();
     this.overMemory = false;
     this.stderrTail = '';
+    this.clock.enter('startMs');
     const key = newKey();
     const launch = sandboxLaunch(this.options.lessonDir);
     const child = fork(workerFile, [], {
@@ -266,6 +280,7 @@ class Sandbox {
       }, STARTUP_TIMEOUT_MS);
       this.listener = (message) => {
         if (message.kind === 'ready') {
+          this.clock.leave('startMs');
           clearTimeout(timer);
           this.backend = message.backend;
           resolve();

@@ -1,25 +1,49 @@
-// npm run bench [-- --steps N] [--compare-pytorch] [--processes N]
+// npm run bench [-- --steps N] [--compare-pytorch] [--processes N] [--model lenet|transformer]
 // Training speed of the original lesson's LeNet at batch 32 on this machine's
 // backend: images per second, and where one step's time goes. The last line
-// is one JSON object for scripts to read.
-import { execFileSync, spawn } from 'node:child_process';
+// is one JSON object for scripts to read. --compare-pytorch times the same
+// model in PyTorch in the same run, each side on one thread and on all
+// cores, and puts the ratios (wasm over PyTorch) in that line.
+import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import { lenet } from '../models/lenet.ts';
+import { compareWithPytorch } from './compare.ts';
+import { kernelProfile } from './profile.ts';
+import { benchTransformer } from './transformer.ts';
 import { seedEverything } from '../seed.ts';
 import { backend, tf } from '#lib/tf.ts';
 
 const program = new Command('bench')
-  .option('--steps <n>', 'timed training steps', (value) => Number(value), 150)
+  .option('--model <name>', 'lenet (lesson 3) or transformer (lesson 5)', 'lenet')
+  .option('--steps <n>', 'timed training steps (default 150 for lenet, 40 for the transformer)', (value) => Number(value))
   .option('--compare-pytorch', "also time the same model in PyTorch (Debian's python3-torch), if installed")
   .option('--processes <n>', 'run this many benches at once, as `ta compare` runs its workers, and add up their speeds', (value) => Number(value), 1)
   .parse();
-const options = program.opts<{ steps: number; comparePytorch?: boolean; processes: number }>();
+const options = program.opts<{ model: string; steps: number; comparePytorch?: boolean; processes: number }>();
+if (options.model !== 'lenet' && options.model !== 'transformer') program.error(`--model must be lenet or transformer, not "${options.model}"`);
+options.steps ??= options.model === 'transformer' ? 40 : 150;
+if (!Number.isInteger(options.steps) || options.steps < 1) program.error('--steps must be a whole number of at least 1');
+if (options.model === 'transformer') {
+  await benchTransformer(options);
+  process.exit(0);
+}
 const BATCH = 32;
 
 if (!Number.isInteger(options.processes) || options.processes < 1) program.error('--processes must be a whole number of at least 1');
 if (options.processes > 1) {
   await benchSideBySide(options.processes);
+  process.exit(0);
+}
+if (options.comparePytorch) {
+  const comparison = compareWithPytorch({
+    script: fileURLToPath(import.meta.url),
+    args: ['--steps', String(options.steps)],
+    python: fileURLToPath(new URL('./lenet_pytorch.py', import.meta.url)),
+    pythonArgs: [String(options.steps)],
+    field: 'imagesPerSecond',
+  });
+  console.log(JSON.stringify({ model: 'lenet', batchSize: BATCH, unit: 'images/s', ...comparison }));
   process.exit(0);
 }
 
@@ -61,27 +85,7 @@ const seconds = (performance.now() - started) / 1000;
 const imagesPerSecond = Math.round((options.steps * BATCH) / seconds);
 const stepMs = (1000 * seconds) / options.steps;
 
-// Kernel times come from the backend's own timer, so they are only what kernels cost.
-const profile = await tf.profile(step);
-const byKernel = new Map<string, number>();
-for (const kernel of profile.kernels) {
-  byKernel.set(kernel.name, (byKernel.get(kernel.name) ?? 0) + (Number(kernel.kernelTimeMs) || 0));
-}
-const kernelMs = [...byKernel.values()].reduce((a, b) => a + b, 0);
-
 console.log(`LeNet, batch ${BATCH}, ${options.steps} steps on ${backend.name}: ${imagesPerSecond} images/s (${stepMs.toFixed(1)} ms per step)`);
-console.log(`one profiled step: ${kernelMs.toFixed(1)} ms in kernels; the rest of a step (${Math.max(0, stepMs - kernelMs).toFixed(1)} ms) is outside kernels`);
-for (const [name, ms] of [...byKernel].sort((a, b) => b[1] - a[1]).slice(0, 12)) {
-  console.log(`  ${name.padEnd(28)} ${ms.toFixed(2).padStart(7)} ms`);
-}
+await kernelProfile(step, stepMs);
 
-if (options.comparePytorch) {
-  const script = fileURLToPath(new URL('./lenet_pytorch.py', import.meta.url));
-  try {
-    const out = execFileSync('/usr/bin/python3', [script, String(options.steps)], { encoding: 'utf8' });
-    console.log(`PyTorch on the CPU, same model and batch: ${out.trim()} images/s`);
-  } catch (error) {
-    console.log(`PyTorch comparison skipped: ${(error as Error).message.split('\n')[0]}`);
-  }
-}
 console.log(JSON.stringify({ backend: backend.name, model: 'lenet', batchSize: BATCH, imagesPerSecond }));
