@@ -90,11 +90,11 @@ export function predictProbabilities(model: tf.LayersModel, x: tf.Tensor2D): tf.
  * written in terms of z so that it stays finite for any logit: for z = 40,
  * 1 - sigmoid(z) rounds to 0 in float32 and its log is -Infinity.
  */
-export function binaryCrossEntropy(logits: tf.Tensor2D, labels: tf.Tensor2D): tf.Scalar {
+export function binaryCrossEntropy(labels: tf.Tensor2D, logits: tf.Tensor2D): tf.Scalar {
   return tf.tidy(() => {
     // -log p = log(1 + e^-z) and -log(1 - p) = z + log(1 + e^-z); pulling max(z, 0) out keeps every exponent <= 0.
     const p = tf.sigmoid(logits);
-    return labels.mul(p.log()).add(tf.sub(1, labels).mul(tf.sub(1, p).log())).neg().sum() as tf.Scalar;
+    return labels.mul(p.log()).add(tf.sub(1, labels).mul(tf.sub(1, p).log())).neg().mean() as tf.Scalar;
   });
 }
 

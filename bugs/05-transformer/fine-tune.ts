@@ -140,7 +140,7 @@ export function collate(examples: readonly Example[]): Batch {
 
 /** Class scores from the encoder's output at the [CLS] position (the first), through model.head. */
 export function classify(model: Transformer, ids: tf.Tensor2D, mask: tf.Tensor2D): tf.Tensor2D {
-  const encoded = encode(model, embed(model, ids), mask);
+  const encoded = embed(model, ids);
   const [batch, , dModel] = encoded.shape;
   const cls = encoded.slice([0, encoded.shape[1] - 1, 0], [batch, 1, dModel]).reshape([batch, dModel]);
   return linear(cls, model.head) as tf.Tensor2D;
@@ -189,7 +189,7 @@ export interface SchedulePlan {
  */
 export function learningRateAt(step: number, { peak, warmupSteps, totalSteps }: SchedulePlan): number {
   if (step < warmupSteps) return (peak * step) / warmupSteps;
-  return peak * Math.max(0, (totalSteps - step) / Math.max(1, totalSteps - warmupSteps));
+  return peak * Math.max(0, (totalSteps - step) / Math.max(1, totalSteps));
 }
 
 // ---------------------------------------------------------------------------

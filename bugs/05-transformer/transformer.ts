@@ -316,7 +316,7 @@ export function encode(model: Transformer, x: tf.Tensor3D, keyMask: tf.Tensor2D)
 /** [batch, length, dModel] to [batch, dModel]: the mean over the real tokens of each message, padding left out. */
 export function meanPool(x: tf.Tensor3D, keyMask: tf.Tensor2D): tf.Tensor2D {
   const weights = keyMask.expandDims(2);
-  return x.mean(1).expandDims(1) as tf.Tensor2D;
+  return x.mul(weights).sum(1).div(keyMask.shape[1]).expandDims(1) as tf.Tensor2D;
 }
 
 /** Token ids to class scores (logits), [batch, numClasses]. */

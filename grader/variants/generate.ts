@@ -50,11 +50,17 @@ export function lessonWithBugs(lesson: string, bugs: readonly Patched[]): Map<st
   return files;
 }
 
+/** The generated lesson folders, exercise/ and bugs/, by path relative to the repository. */
+export async function expectedVariants(): Promise<Map<string, string>> {
+  const variant = /^(exercise|bugs)[\\/]/;
+  return new Map([...(await expectedGenerated())].filter(([path]) => variant.test(path)));
+}
+
 /**
  * Every generated file, by path relative to the repository: the variants, and
  * the READMEs whose tables are generated (the root README and each lesson's).
  */
-export async function expectedVariants(): Promise<Map<string, string>> {
+export async function expectedGenerated(): Promise<Map<string, string>> {
   const expected = new Map<string, string>();
   expected.set('README.md', withGenerated(readFileSync(join(repoDir, 'README.md'), 'utf8'), 'bugs', bugsTable(await loadCatalog()), 'README.md'));
   for (const lesson of solutionLessons()) {
@@ -86,7 +92,7 @@ function generatedOnDisk(): string[] {
 
 /** Differences between the generated folders on disk and what they should be. */
 export async function variantDrift(): Promise<string[]> {
-  const expected = await expectedVariants();
+  const expected = await expectedGenerated();
   const drift: string[] = [];
   for (const [path, text] of expected) {
     const file = join(repoDir, path);
@@ -100,7 +106,7 @@ export async function variantDrift(): Promise<string[]> {
 }
 
 export async function writeVariants(): Promise<string[]> {
-  const expected = await expectedVariants();
+  const expected = await expectedGenerated();
   for (const path of generatedOnDisk()) {
     if (!expected.has(path)) rmSync(join(repoDir, path));
   }

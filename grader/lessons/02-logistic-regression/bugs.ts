@@ -93,15 +93,17 @@ export default [
     patch: { find: 'shuffle: true,', replace: 'shuffle: false,' },
   },
   {
-    id: 'logreg-loss-summed',
+    id: 'logreg-loss-arguments-swapped',
     lesson,
     file,
-    title: 'cross-entropy summed over the batch, not averaged',
+    title: 'loss parameters in tf.losses’ order, labels first',
     category: 'training/loss-function',
-    symptom: 'The loss is about 32 times the reference’s and training is jumpy: every step is 32 times too long.',
+    symptom: 'The loss falls below 0 and keeps falling, while accuracy stays poor.',
     catches: ['bce-loss', 'bce-stable'],
-    hint: 'How does the size of one SGD step change with the batch size when the loss is a sum over the batch?',
-    // The end of the loss's line, which logreg-log-of-sigmoid leaves in place, so bugs/ can plant both.
-    patch: { find: '.mean() as tf.Scalar;\n  });', replace: '.sum() as tf.Scalar;\n  });' },
+    hint: 'Who calls binaryCrossEntropy, and in which order do they pass the logits and the labels?',
+    patch: {
+      find: 'export function binaryCrossEntropy(logits: tf.Tensor2D, labels: tf.Tensor2D): tf.Scalar {',
+      replace: 'export function binaryCrossEntropy(labels: tf.Tensor2D, logits: tf.Tensor2D): tf.Scalar {',
+    },
   },
 ] satisfies BugInput[];
