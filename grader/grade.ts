@@ -4,6 +4,7 @@ import { diagnose, SHOWN_CAUSES } from './diagnosis.ts';
 import { loadLesson, loadReference, lessonIds } from './registry.ts';
 import { graderInfo, type Source } from './provenance.ts';
 import { RESULTS_SCHEMA_VERSION, ResultsSchema, sumPoints, type LessonResult, type Results } from './results.ts';
+import { inParallel } from './parallel.ts';
 import { runLesson } from './sandbox/run-lesson.ts';
 import { typeCheck } from './sandbox/type-check.ts';
 import { UsageError } from './target.ts';
@@ -32,6 +33,11 @@ export interface GradeOptions {
   onPartial?: (results: Results) => void;
   /** Run tsc over the student's files (one program, beside the grading) and note its errors as warnings. */
   typeCheck?: boolean;
+  /**
+   * Lessons graded at once, each in its own sandbox; 1 unless given. Each
+   * sandbox is single-threaded and seeded, so the results do not depend on it.
+   */
+  jobs?: number;
 }
 
 export const DEFAULT_SEED = 1;
@@ -44,9 +50,12 @@ export async function grade(options: GradeOptions): Promise<Results> {
   }
   const seed = options.seed ?? DEFAULT_SEED;
   let backend = 'unknown';
-  const lessons: LessonResult[] = [];
   const typeErrors = options.typeCheck ? typeCheck(resolve(options.targetDir), ids) : undefined;
-  for (const id of ids) {
+  // Results in the order of `ids`, whichever lesson finishes first.
+  const finished: (LessonResult | undefined)[] = ids.map(() => undefined);
+  const done = () => finished.filter((lesson): lesson is LessonResult => lesson !== undefined);
+  await inParallel([...ids.keys()], options.jobs ?? 1, async (index) => {
+    const id = ids[index]!;
     const full = await loadLesson(id);
     const lesson = options.checks
       ? { ...full, checks: full.checks.filter((check) => options.checks!.includes(check.id)) }
@@ -65,10 +74,11 @@ export async function grade(options: GradeOptions): Promise<Results> {
     if (warnings) result.typeErrors = warnings;
     const { causes } = diagnose(result);
     if (causes.length) result.diagnosis = causes.slice(0, SHOWN_CAUSES).map(({ category, score, reasons }) => ({ category, score, evidence: reasons }));
-    lessons.push(result);
+    finished[index] = result;
     options.onLesson?.(result, run.timings);
-    if (options.onPartial && lessons.length < ids.length) options.onPartial(document(lessons, true));
-  }
+    if (options.onPartial && done().length < ids.length) options.onPartial(document(done(), true));
+  });
+  const lessons = done();
   return document(lessons, false);
 
   function document(lessons: LessonResult[], partial: boolean): Results {

@@ -1,5 +1,6 @@
 // npm run grade -- [TARGET] [--lesson ID] [--json FILE] [--format NAME]
-import { Command, Option } from 'commander';
+import { availableParallelism } from 'node:os';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { explain } from '../diagnosis.ts';
 import { exitCodeFor, grade, DEFAULT_SEED } from '../grade.ts';
 import { detectSource } from '../provenance.ts';
@@ -23,7 +24,14 @@ const program = new Command('grade')
   .option('--explain', 'after the report, diagnose each lesson: symptoms and ranked likely causes')
   .option('--timings', 'after grading, print where each lesson\'s time went: sandbox start, loading, training, checks')
   .option('--seed <n>', 'grading seed', (value) => parseSeed(value), DEFAULT_SEED)
+  .option('--jobs <n>', 'lessons graded at once, each in its own sandbox (default: one per CPU core)', parseJobs, availableParallelism())
   .exitOverride();
+
+function parseJobs(value: string): number {
+  const jobs = Number(value);
+  if (!Number.isInteger(jobs) || jobs < 1) throw new InvalidArgumentError('a whole number of at least 1');
+  return jobs;
+}
 
 await runCli(async () => {
   program.parse();
@@ -37,6 +45,7 @@ await runCli(async () => {
     explain?: boolean;
     watch?: boolean;
     timings?: boolean;
+    jobs: number;
   }>();
   const targetDir = resolveTarget(target);
   checkFormat(options.format);
@@ -52,6 +61,7 @@ await runCli(async () => {
       seed: options.seed,
       source,
       typeCheck: true,
+      jobs: options.jobs,
       onLesson: (lesson, spent) => {
         console.error(`graded ${lesson.id}: ${lesson.points} / ${lesson.maxPoints}`);
         timings.push({ id: lesson.id, timings: spent });
@@ -59,7 +69,7 @@ await runCli(async () => {
       onPartial: (partial) => saveResults(partial, options),
     });
     writeResults(results, options);
-    if (options.timings) console.error(`\n${formatTimings(timings, performance.now() - began)}`);
+    if (options.timings) console.error(`\n${formatTimings(timings.sort((a, b) => a.id.localeCompare(b.id)), performance.now() - began)}`);
     if (options.explain) for (const lesson of results.lessons) console.log(`\n${explain(lesson)}`);
     return results;
   };

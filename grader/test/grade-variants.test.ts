@@ -12,7 +12,7 @@ import { lessonIds, loadLesson, repoDir } from '../registry.ts';
 import type { Results } from '../results.ts';
 import { failureOnFaultyRun } from './faulty-run.ts';
 
-const gradeVariant = (variant: string) => grade({ targetDir: join(repoDir, variant), targetName: variant });
+const gradeVariant = (variant: string) => grade({ targetDir: join(repoDir, variant), targetName: variant, jobs: availableParallelism() });
 
 /** The results without timings, which are the only thing allowed to differ between runs. */
 const withoutTimings = (results: Results) =>
