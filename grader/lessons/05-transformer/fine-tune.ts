@@ -18,6 +18,7 @@ import type { Cause } from '../../faults.ts';
 import { CheckFailure, type Check, type LessonContext, type CheckOutcome } from '../../lesson.ts';
 import { partReference, type ReferenceRun } from '../../reference.ts';
 import { toleranceBound } from '../../tolerance.ts';
+import { disposeModel, variablesOf } from './variables.ts';
 
 type Part = typeof F;
 type Encoder = typeof T;
@@ -40,21 +41,6 @@ function checkpoint(): Checkpoint {
   return (checkpointCache ??= loadCheckpoint());
 }
 
-/** Every tf.Variable of a model, named by where it sits in the model object. */
-function variablesOf(model: unknown): { name: string; variable: tf.Variable }[] {
-  const found: { name: string; variable: tf.Variable }[] = [];
-  const walk = (value: unknown, path: string) => {
-    if (value instanceof tf.Variable) found.push({ name: path, variable: value });
-    else if (Array.isArray(value)) value.forEach((item, i) => walk(item, `${path}[${i}]`));
-    else if (value && typeof value === 'object' && !(value instanceof tf.Tensor)) {
-      for (const [key, item] of Object.entries(value)) walk(item, path ? `${path}.${key}` : key);
-    }
-  };
-  walk(model, '');
-  return found;
-}
-
-const disposeModel = (model: unknown) => variablesOf(model).forEach(({ variable }) => variable.dispose());
 /** Weights that weight decay must leave alone: biases and layer-norm gains and biases. */
 const undecayed = (name: string) => /\.(b|bias|gain)$/.test(name);
 
@@ -330,6 +316,8 @@ const headCheck: Check = {
   id: 'fine-tune-head',
   title: 'part 2: the head reads the [CLS] vector (or the mean over real tokens), whatever the padding',
   points: 1,
+  // It runs the student's part-1 encoder: padding that leaks through part 1's attention fails it too.
+  buildsOn: ['attention-padding', 'padding-invariance'],
   async run(ctx) {
     const part = await loadPart(ctx);
     const encoder = await loadEncoder(ctx);

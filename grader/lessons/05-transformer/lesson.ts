@@ -26,6 +26,7 @@ import { CheckFailure, defineLesson, type Check, type LessonContext } from '../.
 import { calibrateFineTune, FINE_TUNE_FILE, fineTuneChecks, fineTuneFixture, fineTuneForGrading, PART } from './fine-tune.ts';
 import * as ref from './fixed-numbers.ts';
 import type * as Reference from './reference-math.ts';
+import { disposeModel, variablesOf } from './variables.ts';
 
 type Module = typeof T;
 const FILE = 'transformer.ts';
@@ -41,24 +42,6 @@ const fmt = (value: number, digits = 4) => fixed(value, digits);
 /** Messages in the overfitting probe's one batch. */
 const OVERFIT_MESSAGES = 16;
 const SMALL = { vocabularySize: 40, dModel: 8, heads: 2, dFeedForward: 16, blocks: 2, numClasses: CLASSES };
-
-/** Every tf.Variable of a model, named by where it sits in the model object. */
-function variablesOf(model: unknown): { name: string; variable: tf.Variable }[] {
-  const found: { name: string; variable: tf.Variable }[] = [];
-  const walk = (value: unknown, path: string) => {
-    if (value instanceof tf.Variable) found.push({ name: path, variable: value });
-    else if (Array.isArray(value)) value.forEach((item, i) => walk(item, `${path}[${i}]`));
-    else if (value && typeof value === 'object' && !(value instanceof tf.Tensor)) {
-      for (const [key, item] of Object.entries(value)) walk(item, path ? `${path}.${key}` : key);
-    }
-  };
-  walk(model, '');
-  return found;
-}
-
-function disposeModel(model: unknown): void {
-  for (const { variable } of variablesOf(model)) variable.dispose();
-}
 
 const matrix = (t: tf.Tensor) => t.arraySync() as number[][];
 const vector = (t: tf.Tensor) => t.arraySync() as number[];
