@@ -24,19 +24,12 @@ export const WITHHELD = '(withheld: the correct code is not published)';
 export const AUTHOR = { GIT_AUTHOR_NAME: 'Course publisher', GIT_AUTHOR_EMAIL: 'publisher@example.invalid', GIT_COMMITTER_NAME: 'Course publisher', GIT_COMMITTER_EMAIL: 'publisher@example.invalid' };
 
 function courseFiles(): string[] {
-  const listed = readdirSync(repoDir, { recursive: true, withFileTypes: true })
-    .filter((entry) => entry.isFile())
-    .map((entry) => join(entry.parentPath, entry.name).slice(repoDir.length + 1).split('\\').join('/'))
-    .filter((path) => !/^(node_modules|\.git)\//.test(path) && path !== '.git');
-  const ignored = new Set(gitIgnored(listed));
-  return listed.filter((path) => !ignored.has(path) && !NOT_PUBLISHED.some((pattern) => pattern.test(path))).sort();
-}
-
-/** Paths that .gitignore excludes (build output, caches). */
-function gitIgnored(paths: string[]): string[] {
-  // git check-ignore reads paths on standard input and prints the ignored ones; exit 1 means none is.
-  const run = spawnSync('git', ['check-ignore', '--stdin'], { cwd: repoDir, input: paths.join('\n'), encoding: 'utf8', maxBuffer: 64 << 20 });
-  return run.stdout.split('\n').filter(Boolean);
+  // What git tracks, and new files it does not ignore: no walk through
+  // node_modules or caches, which other processes may be changing meanwhile.
+  const run = spawnSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: repoDir, encoding: 'utf8', maxBuffer: 64 << 20 });
+  if (run.status !== 0) throw new Error(`publishing needs the course's git repository: git ls-files failed: ${run.stderr.trim()}`);
+  const listed = [...new Set(run.stdout.split('\0').filter(Boolean))].filter((path) => existsSync(join(repoDir, path)));
+  return listed.filter((path) => !NOT_PUBLISHED.some((pattern) => pattern.test(path))).sort();
 }
 
 /** What every published branch and the template share, with the course-only parts taken out. */

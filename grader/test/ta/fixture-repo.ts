@@ -38,7 +38,8 @@ export function makeFixtureRepo(): FixtureRepo {
     appendFileSync(join(dir, 'grader', 'checks', 'trace.ts'), '\n// every check passes now\n');
   });
   branch('hog', () => writeFileSync(cnn, `const hog: number[][] = [];\nwhile (hog.length >= 0) hog.push(new Array(1e6).fill(hog.length));\n${skeleton}`));
-  branch('hang', () => writeFileSync(cnn, `while (Date.now() > 0);\n${skeleton}`));
+  // Blocks forever without using a processor: the suite runs test files side by side.
+  branch('hang', () => writeFileSync(cnn, `Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0);\n${skeleton}`));
   branch('patch', () => writeFileSync(cnn, `${solvedCnn()}\ntf.Tensor.prototype.arraySync = () => {\n  throw new Error('patched by another submission');\n};\n`));
   return { dir, remove: () => rmSync(root, { recursive: true, force: true }) };
 }
