@@ -87,7 +87,12 @@ export interface LessonDefinition {
    * Parts calibrated apart, each into reference-<part>.json; their checks read
    * them through partReference(ctx.reference, part).
    */
-  calibrateParts?: Record<string, (ctx: LessonContext) => Promise<ReferenceRun>>;
+  calibrateParts?: Record<string, (ctx: LessonContext, options: { alternate?: string }) => Promise<ReferenceRun>>;
+  /**
+   * The student file each part of calibrateParts grades: `npm run calibrate --
+   * --alternates` calibrates the part over that file's catalogued alternates too.
+   */
+  partFiles?: Record<string, string>;
   /**
    * For a student file that only some checks load: those checks. A change
    * confined to that file (a catalogued alternate) can only move them, so the

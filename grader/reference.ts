@@ -9,6 +9,12 @@ export const ReferenceRunSchema = z.object({
   losses: z.array(z.number()),
   /** Named end-of-run figures, e.g. accuracy. */
   metrics: z.record(z.string(), z.number()),
+  /**
+   * The catalogued alternate planted in the solution for this run (calibrate
+   * --alternates); absent for the solution itself. Pass marks are computed
+   * over every run, so they cover the spread of all the correct programs.
+   */
+  alternate: z.string().optional(),
 });
 export type ReferenceRun = z.infer<typeof ReferenceRunSchema>;
 

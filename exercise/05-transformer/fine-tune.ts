@@ -25,8 +25,8 @@ import { tf } from '#lib/tf.ts';
 import { createModel, embed, encode, linear, lossFunction, type Transformer } from './transformer.ts';
 
 export const fineTuningHyperparameters = {
-  /** Labelled training messages per class: a hundred in all. */
-  labelledPerClass: 50,
+  /** Labelled training messages per class: two hundred in all. */
+  labelledPerClass: 100,
   /** Tokens per message at most, [CLS] and [SEP] included. */
   maxLength: 64,
   batchSize: 16,

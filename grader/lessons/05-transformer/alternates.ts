@@ -144,4 +144,48 @@ export default [
 }`,
     },
   },
+  {
+    id: 'fine-tune-head-glorot',
+    lesson,
+    file: fineTuneFile,
+    title: 'a new head from tf.layers.dense with its default (Glorot-uniform) kernel',
+    why: 'The head’s initialiser is the student’s choice: tf.layers.dense’s default is as sound as BERT’s small normal; fine-tuning trains the head with the body.',
+    patch: {
+      find: '  return model;\n}',
+      replace: `  const dense = tf.layers.dense({ units: numClasses });
+  // Applying the layer once builds its kernel and bias.
+  tf.tidy(() => dense.apply(tf.zeros([1, checkpoint.config.dModel])));
+  const [kernel, bias] = dense.getWeights();
+  tf.dispose([model.head.w, model.head.b]);
+  model.head = { w: tf.variable(kernel!), b: tf.variable(bias!) };
+  dense.dispose();
+  return model;
+}`,
+    },
+  },
+  {
+    id: 'fine-tune-head-he-normal',
+    lesson,
+    file: fineTuneFile,
+    title: 'a new head of tf.variables, He-normal initialised',
+    why: 'He initialisation (standard deviation sqrt(2 / fan-in)) is a textbook initialiser; the head’s initialiser is a free choice.',
+    patch: {
+      find: '  return model;\n}',
+      replace: `  tf.dispose([model.head.w, model.head.b]);
+  model.head = {
+    w: tf.variable(tf.initializers.heNormal({}).apply([checkpoint.config.dModel, numClasses]) as tf.Tensor2D),
+    b: tf.variable(tf.zeros([numClasses])),
+  };
+  return model;
+}`,
+    },
+  },
+  {
+    id: 'fine-tune-no-warm-up',
+    lesson,
+    file: fineTuneFile,
+    title: 'no warm-up: linear decay from the first step',
+    why: 'The warm-up is optional in the Hugging Face chapter and its length is the student’s choice; 0 steps is a plan the schedule must follow too.',
+    patch: { find: '  warmupSteps: 5,', replace: '  warmupSteps: 0,' },
+  },
 ] satisfies AlternateInput[];

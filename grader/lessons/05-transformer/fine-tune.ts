@@ -28,7 +28,7 @@ export const PART = 'fine-tune';
 export const fineTuneFixture = 'fine-tune';
 const CLASSES = 2;
 /** What the README prescribes. */
-export const FINE_TUNE_README = { learningRate: 1e-3, weightDecay: 0.01, batchSize: 16, epochs: 3, labelledPerClass: 50, maxLength: 64 };
+export const FINE_TUNE_README = { learningRate: 1e-3, weightDecay: 0.01, batchSize: 16, epochs: 3, labelledPerClass: 100, maxLength: 64 };
 
 const loadPart = (ctx: LessonContext) => ctx.load<Part>(FINE_TUNE_FILE);
 const loadEncoder = (ctx: LessonContext) => ctx.load<Encoder>('transformer.ts');
@@ -157,15 +157,20 @@ async function fineTuneAndMeasure(ctx: LessonContext, fromScratch: boolean): Pro
 
 export const fineTuneForGrading = (ctx: LessonContext) => fineTuneAndMeasure(ctx, false);
 
-/** Calibration of part 2: the fine-tuned run, and the same architecture and budget from random weights. */
-export async function calibrateFineTune(ctx: LessonContext): Promise<ReferenceRun> {
+/**
+ * Calibration of part 2: the fine-tuned run, and, for the solution itself, the
+ * same architecture and budget from random weights. (An alternate's run from
+ * scratch would mostly repeat the solution's: most alternates change only
+ * loadPretrained, which a run from scratch does not call.)
+ */
+export async function calibrateFineTune(ctx: LessonContext, options: { alternate?: string } = {}): Promise<ReferenceRun> {
   const run = await ctx.fixture<FineTuneRun>(fineTuneFixture);
-  const scratch = await fineTuneAndMeasure(ctx, true);
-  return {
-    seed: ctx.seed,
-    losses: run.trace.losses,
-    metrics: { ...run.metrics, scratchAccuracy: scratch.metrics.fineTuneAccuracy!, scratchF1: scratch.metrics.fineTuneF1! },
-  };
+  const metrics = { ...run.metrics };
+  if (!options.alternate) {
+    const scratch = await fineTuneAndMeasure(ctx, true);
+    Object.assign(metrics, { scratchAccuracy: scratch.metrics.fineTuneAccuracy!, scratchF1: scratch.metrics.fineTuneF1! });
+  }
+  return { seed: ctx.seed, losses: run.trace.losses, metrics };
 }
 
 /** The context with part 2's reference in place of the lesson's. */
@@ -616,19 +621,21 @@ const beatsScratch: Check = {
     const run = await ctx.fixture<FineTuneRun>(fineTuneFixture);
     const reference = partReference(ctx.reference, PART);
     if (!reference) throw new Error('no calibrated reference for lesson 5’s fine-tuning: run `npm run calibrate -- --lesson 05-transformer --part fine-tune`');
-    const scratch = reference.runs.map((r) => r.metrics.scratchAccuracy!);
+    const scratch = reference.runs.flatMap((r) => (r.metrics.scratchAccuracy === undefined ? [] : [r.metrics.scratchAccuracy]));
     const fineTuned = reference.runs.map((r) => r.metrics.fineTuneAccuracy!);
     const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
-    // From scratch, a hundred labels often leave the model at chance: its accuracies over seeds
-    // are bimodal, so no tolerance bound above them exists. The mark is halfway between the
-    // mean from scratch and the mean fine-tuned, and never above the accuracy check's own pass
-    // mark, so that a run the accuracy check passes is never failed here.
+    // The mark is halfway between the mean accuracy from scratch (the solution's calibration
+    // runs) and the mean fine-tuned (the solution's and its alternates'), and never above
+    // the accuracy check's own pass mark, the 1% bound over every correct program: a run
+    // the accuracy check passes is never failed here. Where the two distributions overlap
+    // (the margin is small against the spread of correct programs), that bound is what
+    // the check can ask without failing correct programs, and it asks no more.
     const margin = mean(fineTuned) - mean(scratch);
     const accuracyMark = toleranceBound(fineTuned, 'lower', 1 / 400).value;
     const mark = Math.min(mean(scratch) + margin / 2, accuracyMark);
     const yours = run.metrics.fineTuneAccuracy!;
     const figures = { fineTuneAccuracy: yours, scratchMean: mean(scratch), scratchBest: Math.max(...scratch), referenceMargin: margin, passMark: mark };
-    if (!(yours > mark)) {
+    if (!(yours >= mark)) {
       throw new CheckFailure(
         `fine-tuned accuracy ${fmt(yours, 3)} is no better than the same model trained from random weights on the same ${run.trainingExamples} messages ` +
           `(mean ${fmt(mean(scratch), 3)}, best ${fmt(Math.max(...scratch), 3)} over ${scratch.length} seeds; pass mark ${fmt(mark, 3)}): the pretrained weights are not helping. ` +

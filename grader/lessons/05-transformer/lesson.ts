@@ -643,6 +643,8 @@ export default defineLesson({
   calibrate: calibrateFrom(training),
   // Part 2 keeps its calibration in reference-fine-tune.json, apart from part 1's.
   calibrateParts: { [PART]: calibrateFineTune },
+  // Its pass marks come from the solution and fine-tune.ts's alternates (calibrate --alternates).
+  partFiles: { [PART]: FINE_TUNE_FILE },
   // Only part 2's checks load fine-tune.ts.
   checksOfFile: { [FINE_TUNE_FILE]: fineTuneChecks.map((check) => check.id) },
   checks: [
