@@ -80,4 +80,32 @@ export default [
       replace: 'return tf.tidy(() => predictClasses(model, data.x, threshold).equal(data.y).sum().dataSync()[0]! / data.x.shape[0]);',
     },
   },
+  {
+    id: 'logreg-default-initialiser',
+    lesson,
+    file,
+    title: "the dense layer's default initialiser (Glorot uniform)",
+    why: 'The loss is convex in the weights, so any small start reaches the same minimum; the first loss moves around ln 2 (initial-loss allows the spread of the standard initialisers).',
+    patch: {
+      find: "tf.layers.dense({ inputShape: [inputs], units: 1, kernelInitializer: 'zeros' })",
+      replace: 'tf.layers.dense({ inputShape: [inputs], units: 1 })',
+    },
+  },
+  {
+    id: 'logreg-functional-api',
+    lesson,
+    file,
+    title: 'functional API (tf.model)',
+    why: 'tf.input, the dense layer applied to it, and tf.model make the same linear model; the grader needs a LayersModel.',
+    patch: {
+      // The marker lines of the student region are gone when a patch is planted.
+      find: `export function createModel(inputs: number): tf.Sequential {
+  // Zero weights give p = 0.5 for every example: a fair start, and the loss is convex, so no symmetry to break.
+  return tf.sequential({ layers: [tf.layers.dense({ inputShape: [inputs], units: 1, kernelInitializer: 'zeros' })] });`,
+      replace: `export function createModel(inputs: number): tf.LayersModel {
+  const input = tf.input({ shape: [inputs] });
+  const logit = tf.layers.dense({ units: 1, kernelInitializer: 'zeros' }).apply(input) as tf.SymbolicTensor;
+  return tf.model({ inputs: input, outputs: logit });`,
+    },
+  },
 ] satisfies AlternateInput[];

@@ -22,11 +22,14 @@ import {
 import { unshuffledClasses } from '../../evidence/unshuffled.ts';
 import { cause, type Cause } from '../../faults.ts';
 import { precise as fmt, shapeText } from '../../format.ts';
-import { requireReference } from '../../reference.ts';
+import { metricSpread, requireReference } from '../../reference.ts';
+import { toleranceBound } from '../../tolerance.ts';
 import { CheckFailure, defineLesson, type LessonContext } from '../../lesson.ts';
 
 type Module = typeof Logistic;
 const FILE = 'logistic-regression.ts';
+/** Points in the 2-D set (two clouds, always the same: makeBlobs' seed is fixed). */
+const BLOB_POINTS = 200;
 
 const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
 
@@ -101,8 +104,14 @@ async function trainFashion(ctx: LessonContext): Promise<ClassifierRun> {
 async function trainBlobs(ctx: LessonContext): Promise<{ accuracy: number }> {
   const student = await ctx.load<Module>(FILE);
   seedEverything(ctx.seed);
-  const data = student.makeBlobs(200, 7);
+  const data = student.makeBlobs(BLOB_POINTS, 7);
   const model = student.createModel(2);
+  // The grader starts this run from zero weights, where the README starts the
+  // solution: the initialiser is a free choice, and these 35 steps do not
+  // forget a random start (Glorot uniform, tfjs's default, ended at 76% to 93%
+  // over seeds 0-9, the solution at 92.5% to 93%). The run then judges the
+  // training loop alone; initial-loss judges the start.
+  tf.tidy(() => model.setWeights(model.getWeights().map((weight) => tf.zerosLike(weight))));
   await student.train(model, data, { seed: ctx.seed });
   const accuracy = tf.tidy(() => (model.predict(data.x) as tf.Tensor).greaterEqual(0).cast('float32').equal(data.y).mean().dataSync()[0]!);
   tf.dispose([data.x, data.y]);
@@ -394,10 +403,17 @@ export default defineLesson({
       needs: [blobs],
       async run(ctx) {
         const { accuracy } = await ctx.fixture<{ accuracy: number }>(blobs);
-        const reference = Math.min(...requireReference(ctx).runs.map((run) => run.metrics.blobsAccuracy!));
-        const figures = { accuracy, reference };
-        if (!(accuracy >= reference - 0.03)) {
-          throw new CheckFailure(`on the 2-D points the trained model classifies ${fmt(100 * accuracy, 3)}% right; the reference reaches ${fmt(100 * reference, 3)}%`, figures, []);
+        // The pass mark is a 99% tolerance bound below the calibration runs
+        // (tolerance.ts), with one point of the 200 as the resolution. The points
+        // are always the same; the grading seed moves only the training.
+        const bound = toleranceBound(metricSpread(requireReference(ctx), 'blobsAccuracy').values, 'lower', 1 / BLOB_POINTS);
+        const figures = { accuracy, threshold: bound.value, referenceMean: bound.mean };
+        if (!(accuracy >= bound.value)) {
+          throw new CheckFailure(
+            `on the 2-D points the trained model classifies ${fmt(100 * accuracy, 3)}% right; correct programs reach ${fmt(100 * bound.mean, 3)}% on average (pass mark ${fmt(100 * bound.value, 3)}%, from ${bound.n} reference runs)`,
+            figures,
+            [],
+          );
         }
         return { message: `${fmt(100 * accuracy, 3)}% of the 2-D points on the right side of the boundary`, figures };
       },

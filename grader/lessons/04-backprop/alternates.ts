@@ -75,4 +75,30 @@ export default [
       replace: 'for (const name of parameterNames) params[name].assign(tf.sub(params[name], tf.mul(learningRate, grads[name])));',
     },
   },
+  {
+    id: 'backprop-mean-taken-last',
+    lesson,
+    file,
+    title: 'gradients summed over the batch, divided by its size at the end',
+    why: 'Every gradient is linear in dLogits, so dividing dLogits by the batch size or each summed gradient gives the same numbers, up to float32 rounding.',
+    patch: {
+      find: `  const dLogits = probabilities.sub(tf.oneHot(labels, logits.shape[1])).div(batchSize);
+  const dW2 = tf.matMul(h1, dLogits, true, false);
+  const dB2 = dLogits.sum(0);
+  const dH1 = tf.matMul(dLogits, params.w2, false, true);
+  const dZ1 = dH1.mul(tf.step(z1));
+  const dW1 = tf.matMul(x, dZ1, true, false);
+  const dB1 = dZ1.sum(0);
+  return { w1: dW1, b1: dB1, w2: dW2, b2: dB2 };`,
+      replace: `  const dLogits = probabilities.sub(tf.oneHot(labels, logits.shape[1]));
+  const dW2 = tf.matMul(h1, dLogits, true, false);
+  const dB2 = dLogits.sum(0);
+  const dH1 = tf.matMul(dLogits, params.w2, false, true);
+  const dZ1 = dH1.mul(tf.step(z1));
+  const dW1 = tf.matMul(x, dZ1, true, false);
+  const dB1 = dZ1.sum(0);
+  const mean = (sum: tf.Tensor) => sum.div(batchSize);
+  return { w1: mean(dW1), b1: mean(dB1), w2: mean(dW2), b2: mean(dB2) };`,
+    },
+  },
 ] satisfies AlternateInput[];
