@@ -54,7 +54,11 @@ export async function grade(options: GradeOptions): Promise<Results> {
   // Results in the order of `ids`, whichever lesson finishes first.
   const finished: (LessonResult | undefined)[] = ids.map(() => undefined);
   const done = () => finished.filter((lesson): lesson is LessonResult => lesson !== undefined);
-  await inParallel([...ids.keys()], options.jobs ?? 1, async (index) => {
+  // Side by side, the later lessons, which train longest, start first: then no
+  // core grades alone at the end while the other has nothing left to do.
+  const jobs = options.jobs ?? 1;
+  const order = jobs > 1 ? [...ids.keys()].reverse() : [...ids.keys()];
+  await inParallel(order, jobs, async (index) => {
     const id = ids[index]!;
     const full = await loadLesson(id);
     const lesson = options.checks
