@@ -6,7 +6,8 @@
 // check whose failure the measurements explain better (`explains`).
 import { cause, type Cause, type FaultCategory } from '../faults.ts';
 import type { LessonResult } from '../results.ts';
-import { errorCauses } from './errors.ts';
+import { errorCauses, errorKey } from './errors.ts';
+import { partialEpochs, summedLoss, summedOverBatch } from './loop-rules.ts';
 
 export interface Evidence {
   causes: Cause[];
@@ -213,6 +214,8 @@ function movedButFlat(m: Measured): Cause[] {
 function tooHighFromTheStart(m: Measured): Cause[] {
   const [initial, expected] = [m.figure('initialLoss'), m.figure('expected')];
   if (!m.failed('initial-loss') || initial === null || expected === null || initial < 2 * expected) return [];
+  // A first loss the batch size times too large is a sum, which summedLoss names: no weights or inputs to suspect.
+  if (summedOverBatch(m)) return [];
   const input = m.figure('probe.largestInput');
   if (input !== null && input > LARGE_INPUT) return [cause('training/preprocessing', 2, `the first loss is ${num(initial)}, far above ${num(expected)}, and inputs reach ${num(input, 0)}`)];
   return [
@@ -316,16 +319,28 @@ function firstLossMismatch(m: Measured): [string, Cause[]][] {
   ];
 }
 
-/** A check that errored names no causes; what its exception says does (errors.ts). */
+/**
+ * A check that errored names no causes; what its exception says does
+ * (errors.ts). One exception that several checks report, because the run they
+ * share failed, is one symptom and counts once.
+ */
 function thrown(lesson: LessonResult): [string, Cause[]][] {
-  return lesson.checks.filter((check) => check.status === 'error' && check.causes.length === 0).map((check) => [check.id, errorCauses(check.message)]);
+  const seen = new Set<string>();
+  return lesson.checks
+    .filter((check) => check.status === 'error' && check.causes.length === 0)
+    .map((check) => {
+      const key = errorKey(check.message);
+      const first = !seen.has(key);
+      seen.add(key);
+      return [check.id, first ? errorCauses(check.message) : []];
+    });
 }
 
 export function evidence(lesson: LessonResult): Evidence {
   const m = measured(lesson);
   return {
-    causes: [...divergence(m), ...negativeLoss(m), ...belowChance(m), ...tooHighFromTheStart(m), ...updateSizes(m), ...movedButFlat(m), ...rebound(m), ...trainTestGap(m), ...optimizerRestarts(m), ...dataByElimination(m)],
+    causes: [...divergence(m), ...negativeLoss(m), ...belowChance(m), ...tooHighFromTheStart(m), ...updateSizes(m), ...movedButFlat(m), ...rebound(m), ...trainTestGap(m), ...optimizerRestarts(m), ...dataByElimination(m), ...summedLoss(m)],
     // Later entries win: a dead-relu explained by a blow-up counts for nothing, whatever its own causes.
-    explains: new Map([...thrown(lesson), ...firstLossMismatch(m), ...refutedStepGuesses(m, lesson), ...leakSize(m), ...deadAfterDivergence(m)]),
+    explains: new Map([...thrown(lesson), ...firstLossMismatch(m), ...refutedStepGuesses(m, lesson), ...leakSize(m), ...deadAfterDivergence(m), ...partialEpochs(lesson, m)]),
   };
 }
