@@ -50,9 +50,9 @@ export function partialEpochs(lesson: LessonResult, m: Measured): [string, Cause
  * are that one fault.
  */
 export function summedOverBatch(m: Measured): string | undefined {
-  const first = m.figure('initialLoss');
-  const own = m.figure('graderLossOnFirstBatch') ?? m.figure('expected');
-  const batch = m.figure('batchSize');
+  const first = m.figureOf('initial-loss', 'initialLoss');
+  const own = m.figureOf('initial-loss', 'graderLossOnFirstBatch') ?? m.figureOf('initial-loss', 'expected');
+  const batch = m.figureOf('batch-size', 'batchSize');
   if (first === null || own === null || own <= 0 || batch === null || batch < 4) return undefined;
   const ratio = first / own;
   if (ratio > 4 && Math.abs(ratio - batch) < 0.2 * batch) return `the first loss ${first.toFixed(2)} is ${ratio.toFixed(1)} times the model's mean loss on that batch (${own.toFixed(3)}), and the batch has ${batch} examples`;

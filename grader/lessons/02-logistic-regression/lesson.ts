@@ -84,7 +84,12 @@ async function trainFashion(ctx: LessonContext): Promise<ClassifierRun> {
     const inUnitInterval = logits.min().dataSync()[0]! >= 0 && logits.max().dataSync()[0]! <= 1;
     return {
       accuracy: logits.greaterEqual(0).cast('float32').equal(truth).mean().dataSync()[0]!,
-      probe: { outputsInUnitInterval: inUnitInterval ? 1 : 0, positiveShare: logits.greaterEqual(0).cast('float32').mean().dataSync()[0]! },
+      probe: {
+        outputsInUnitInterval: inUnitInterval ? 1 : 0,
+        positiveShare: logits.greaterEqual(0).cast('float32').mean().dataSync()[0]!,
+        // For the diagnosis: inputs far above the README's [0, 1] explain a loss that blows up.
+        largestInput: train.x.abs().max().dataSync()[0]!,
+      },
     };
   });
   let studentAccuracy = NaN;
