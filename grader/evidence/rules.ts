@@ -319,6 +319,19 @@ function leakSize(m: Measured): [string, Cause[]][] {
   ];
 }
 
+/**
+ * Tensors kept after training no more than the state of the extra optimizers
+ * made (up to two slots per weight, and a few scalars, for each): the leak is
+ * those optimizers, never disposed, and follows from making them again; the
+ * restart is the fault (optimizerRestarts), the leak its trace.
+ */
+function leakOfRestartedOptimizers(m: Measured): [string, Cause[]][] {
+  const [count, gained, weights] = [m.figure('optimizers'), m.figureOf('no-leaks', 'tensorsGained'), m.figureOf('weights-updated', 'weights')];
+  if (!m.failed('no-leaks') || count === null || count <= 1 || gained === null || weights === null) return [];
+  if (gained > count * (2 * weights + 4)) return [];
+  return [['no-leaks', [cause('resources', 1, `${gained} tensors kept after training, about the state of the ${count} optimizers made: each optimizer made again and never disposed`)]]];
+}
+
 /** Units that died in a run that blew up died of the blow-up: one symptom, counted once (by divergence). */
 function deadAfterDivergence(m: Measured): [string, Cause[]][] {
   return diverged(m) && m.failed('dead-relu') ? [['dead-relu', []]] : [];
@@ -376,6 +389,6 @@ export function evidence(lesson: LessonResult): Evidence {
   return {
     causes: [...divergence(m), ...negativeLoss(m), ...belowChance(m), ...tooHighFromTheStart(m), ...updateSizes(m), ...movedButFlat(m), ...rebound(m), ...trainTestGap(m), ...optimizerRestarts(m), ...dataByElimination(m), ...summedLoss(m)],
     // Later entries win: a dead-relu explained by a blow-up counts for nothing, whatever its own causes.
-    explains: new Map([...thrown(lesson), ...firstLossMismatch(m), ...refutedStepGuesses(m, lesson), ...leakSize(m), ...deadAfterDivergence(m), ...partialEpochs(lesson, m)]),
+    explains: new Map([...thrown(lesson), ...firstLossMismatch(m), ...refutedStepGuesses(m, lesson), ...leakSize(m), ...leakOfRestartedOptimizers(m), ...deadAfterDivergence(m), ...partialEpochs(lesson, m)]),
   };
 }
