@@ -59,14 +59,21 @@ const RULES: ErrorRule[] = [
 /**
  * What the lesson's skeleton functions do, by the names every lesson gives
  * them: an exception thrown inside one points at that part of the program.
- * Functions of the model are left out: an error there is the model's shapes,
- * which the message itself names.
+ * Inside the model or the training loop the weight is lower: an error there
+ * is often the shapes or the call the message itself names.
  */
-const ROLES: [RegExp, FaultCategory, string][] = [
-  [/^(evaluate|predictClasses|rSquared|accuracy)$/, 'training/validation-testing', 'the evaluation'],
-  [/^(lossFunction|crossEntropy|binaryCrossEntropy|mseLoss|logSoftmax)$/, 'training/loss-function', 'the loss'],
-  [/^(toTensors|toBinaryTensors|standardize|prepareFeatures|buildVocabulary|encodeText|paddingMask)$/, 'training/preprocessing', 'the data preparation'],
-  [/^(createOptimizer|sgdStep)$/, 'training/optimiser', 'the optimizer or its update'],
+const ROLES: [RegExp, FaultCategory, string, number][] = [
+  [/^(evaluate|predictClasses|rSquared|accuracy)$/, 'training/validation-testing', 'the evaluation', 2],
+  [/^(lossFunction|crossEntropy|binaryCrossEntropy|mseLoss|logSoftmax)$/, 'training/loss-function', 'the loss', 2],
+  [/^(toTensors|toBinaryTensors|standardize|prepareFeatures|buildVocabulary|encodeText|paddingMask)$/, 'training/preprocessing', 'the data preparation', 2],
+  [/^(createOptimizer|sgdStep)$/, 'training/optimiser', 'the optimizer or its update', 2],
+  [
+    /^(createModel|forward|classify|embed|attention|multiHeadAttention|layerNorm|feedForward|encoderBlock|encode|meanPool|positionalEncoding|linear)$/,
+    'model/layers',
+    'the model',
+    1,
+  ],
+  [/^(train|trainOneEpoch|trainStep|gradientDescent|backward)$/, 'training/process', 'the training loop', 1],
 ];
 
 /** The student's functions the sandbox found on the error's stack, innermost first: "(at cnn.ts:118 in evaluate < train)". */
@@ -85,8 +92,8 @@ export function errorCauses(message: string): Cause[] {
   // Where it was thrown: the innermost of the student's functions with a known role; weaker than what the message says.
   const place = thrownIn(message).map((name) => ({ name, role: ROLES.find(([pattern]) => pattern.test(name)) })).find(({ role }) => role);
   if (!place?.role) return said;
-  const [, category, part] = place.role;
-  return [...said, cause(category, 2, `the error was thrown in ${place.name}(), ${part}`)];
+  const [, category, part, weight] = place.role;
+  return [...said, cause(category, weight, `the error was thrown in ${place.name}(), ${part}`)];
 }
 
 /** The same exception reported by several checks (a shared run that failed) is one symptom: the text without that prefix. */

@@ -257,7 +257,8 @@ describe('the diagnosis reads what an exception says', () => {
       ['tensors-and-inputs/wrong-tensor-shape', 3],
       ['training/validation-testing', 2],
     ]);
-    expect(errorCauses('Operands could not be broadcast together with shapes 10 and 2000. (at cnn.ts:50 in createModel)')).to.have.length(1);
+    expect(errorCauses('Operands could not be broadcast together with shapes 10 and 2000. (at cnn.ts:50 in createModel)')[1]).to.include({ category: 'model/layers', weight: 1 });
+    expect(errorCauses('Operands could not be broadcast together with shapes 10 and 2000. (at cnn.ts:50 in helper)')).to.have.length(1);
     const errored = (id: string, message: string): CheckResult => ({ ...check(id, false), status: 'error', message });
     const shared = 'the shared run "training" failed: Tensor is disposed.';
     const result = lesson(errored('loss-curve', shared), errored('accuracy', shared), errored('no-leaks', shared));
