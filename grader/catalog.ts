@@ -61,7 +61,7 @@ export async function loadAlternates(): Promise<Alternate[]> {
   return uniqueIds((await Promise.all(lessonIds().map(lessonAlternates))).flat());
 }
 
-/** A lesson's bugs from `bugs.ts` (the catalog) or `frozen-bugs.ts` (the frozen set, see loadFrozenSet). */
+/** A lesson's bugs from `bugs.ts` (the catalog), `frozen-bugs.ts` (the frozen set) or `dev-bugs.ts` (the development set). */
 export async function lessonBugs(lessonId: string, fileName = 'bugs.ts'): Promise<Bug[]> {
   return lessonEntries(lessonId, fileName, BugSchema);
 }
@@ -94,6 +94,23 @@ export async function loadCatalog(): Promise<Bug[]> {
 export async function loadFrozenSet(): Promise<Bug[]> {
   return uniqueIds((await Promise.all(lessonIds().map((id) => lessonBugs(id, 'frozen-bugs.ts')))).flat());
 }
+
+/**
+ * Unseen bugs to develop the diagnosis on, beside the catalog, so that the
+ * frozen set can stay unseen: written as students make mistakes, never
+ * planted into bugs/. A rule tuned on them must still be general.
+ */
+export async function loadDevSet(): Promise<Bug[]> {
+  return uniqueIds((await Promise.all(lessonIds().map((id) => lessonBugs(id, 'dev-bugs.ts')))).flat());
+}
+
+/** Every set of bugs by name, as `npm run mutants -- --set` chooses them. */
+export const BUG_SETS = {
+  catalog: loadCatalog,
+  dev: loadDevSet,
+  frozen: loadFrozenSet,
+} as const;
+export type BugSetName = keyof typeof BUG_SETS;
 
 function uniqueIds<Entry extends { id: string }>(entries: Entry[]): Entry[] {
   const seen = new Set<string>();

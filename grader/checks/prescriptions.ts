@@ -40,12 +40,16 @@ export function optimizerCheck(options: {
       const wrong = used.filter(
         (use) => use.className !== options.className || Object.entries(options.settings).some(([key, value]) => !same(use.config[key], value)),
       );
-      const figures = { optimizers: used.length, differing: wrong.length };
+      // The README's optimizer class with other settings (a learning rate, a momentum) is a hyperparameter off, not another optimizer.
+      const otherClass = wrong.filter((use) => use.className !== options.className).length;
+      const figures = { optimizers: used.length, differing: wrong.length, otherClass };
       if (wrong.length > 0) {
         throw new CheckFailure(
           `the README asks for ${options.text}; your training stepped with ${wrong.map(describe).join(' and ')}.`,
           figures,
-          [cause('training/optimiser', 3, `an optimizer other than the README's ${options.text}`)],
+          otherClass > 0
+            ? [cause('training/optimiser', 3, `an optimizer other than the README's ${options.text}`)]
+            : [cause('training/hyperparameters', 3, `the README's optimizer with settings other than its ${options.text}`)],
         );
       }
       return { message: `${describe(used[0]!)}, as the README asks`, figures };

@@ -235,7 +235,8 @@ export function weightsMovedCheck(options: { fixture: string; points: number }):
           `${frozen.length} of ${trace.weights.length} weights never changed: ${frozen.map((w) => w.name).join(', ')}. ` +
             'Usual causes: gradients computed but not applied, or applied to only some of the variables.',
           figures,
-          frozen.some(startedUniform)
+          // Equal starting values block the gradient only behind another layer: a single layer (logistic regression) learns from zeros.
+          frozen.some(startedUniform) && trace.weights.filter((w) => /kernel/i.test(w.name)).length > 1
             ? [cause('model/type-and-properties', 3, 'kernels that start with every value equal (e.g. zeros) get no gradient through a ReLU')]
             : frozen.length === trace.weights.length
               ? [cause('training/process', 3, 'no weight changed: the gradients are never applied')]

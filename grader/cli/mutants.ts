@@ -1,9 +1,10 @@
-// npm run mutants -- [--set catalog|frozen|all] [--lesson ID...] [--jobs N] [--markdown] [--save FILE] [--from FILE...]
+// npm run mutants -- [--set catalog|dev|frozen|all] [--lesson ID...] [--jobs N] [--markdown] [--summary] [--save FILE] [--from FILE...]
 // npm run mutants -- --alternates [--seeds 0-9] [--lesson ID...] [--json FILE] [--solution-only] [--save FILE] [--from FILE...]
 // Plants each bug alone in solutions/, grades it, and prints whether it was
 // caught, by which checks, and whether the diagnosis named its category first
-// (top-1) or among its first three (top-3). The catalog is what the diagnosis
-// was built on; the frozen set is kept apart to measure it honestly.
+// (top-1) or among its first three (top-3). The catalog and the development
+// set are what the diagnosis is tuned on; the frozen set is kept apart to
+// measure it honestly (--summary prints its figures without the bug-by-bug table).
 // With --alternates: grades the solution and each correct alternate on every
 // seed, and prints which seeds each passed and the false-fail rate.
 // --save writes every graded result as it comes; --from reads such files back
@@ -12,7 +13,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { Command, Option } from 'commander';
-import { loadCatalog, loadFrozenSet, type Bug } from '../catalog.ts';
+import { BUG_SETS, type Bug, type BugSetName } from '../catalog.ts';
 import { diagnose } from '../diagnosis.ts';
 import { gradeMutant } from '../mutants.ts';
 import { inParallel } from '../parallel.ts';
@@ -22,10 +23,11 @@ import { runCli } from './run-cli.ts';
 
 const program = new Command('mutants')
   .description('Grade every planted bug alone and report the catch rate and the diagnosis rate.')
-  .addOption(new Option('--set <name>', 'which bugs: the catalog, the frozen set, or both').choices(['catalog', 'frozen', 'all']).default('catalog'))
+  .addOption(new Option('--set <name>', 'which bugs: the catalog, the development set, the frozen set, or all three').choices(['catalog', 'dev', 'frozen', 'all']).default('catalog'))
   .option('-l, --lesson <id...>', 'only the bugs of these lessons')
   .option('-j, --jobs <n>', 'bugs graded at once', (value) => Number(value), availableParallelism())
   .option('--markdown', 'print the table as markdown (for the README)')
+  .option('--summary', 'print only the caught, top-1 and top-3 figures of each set, not the bug-by-bug table')
   .option('--save <file>', 'also write every graded lesson result to this JSON file, as it is graded')
   .option('--from <file...>', 'reuse the results saved by --save (several files are merged); grade only what they lack')
   .option('--only-saved', 'with --from: print what the files hold and grade nothing (e.g. while a run is still going)')
@@ -36,10 +38,11 @@ const program = new Command('mutants')
   .exitOverride();
 
 interface Options {
-  set: 'catalog' | 'frozen' | 'all';
+  set: BugSetName | 'all';
   lesson?: string[];
   jobs: number;
   markdown?: boolean;
+  summary?: boolean;
   save?: string;
   from?: string[];
   onlySaved?: boolean;
@@ -49,8 +52,11 @@ interface Options {
   solutionOnly?: boolean;
 }
 
+const SET_NAMES = Object.keys(BUG_SETS) as BugSetName[];
+const SET_TITLES: Record<BugSetName, string> = { catalog: 'catalog', dev: 'development set', frozen: 'frozen set' };
+
 interface Graded {
-  set: 'catalog' | 'frozen';
+  set: BugSetName;
   bug: Bug;
   lesson: LessonResult;
 }
@@ -89,10 +95,10 @@ function accuracyLines(name: string, rows: Row[], lessonOf: (bug: string) => str
 }
 
 async function gradeAll(options: Options): Promise<Graded[]> {
-  const sets: Graded['set'][] = options.set === 'all' ? ['catalog', 'frozen'] : [options.set];
+  const sets: Graded['set'][] = options.set === 'all' ? SET_NAMES : [options.set];
   const bugs: { set: Graded['set']; bug: Bug }[] = [];
   for (const set of sets) {
-    for (const bug of set === 'catalog' ? await loadCatalog() : await loadFrozenSet()) bugs.push({ set, bug });
+    for (const bug of await BUG_SETS[set]()) bugs.push({ set, bug });
   }
   const saved = options.from ? await loadSaved(options.from, options) : [];
   const key = (set: string, bug: string) => `${set}/${bug}`;
@@ -120,7 +126,7 @@ function save(file: string, graded: Graded[]): void {
 /** Saved results are diagnosed with today's diagnosis; the bugs are read from today's catalogs. */
 async function loadSaved(files: string[], options: Options): Promise<Graded[]> {
   const saved = files.flatMap((file) => JSON.parse(readFileSync(file, 'utf8')) as { set: Graded['set']; bug: string; lesson: unknown }[]);
-  const bugs = new Map([...(await loadCatalog()), ...(await loadFrozenSet())].map((bug) => [bug.id, bug]));
+  const bugs = new Map((await Promise.all(SET_NAMES.map((set) => BUG_SETS[set]()))).flat().map((bug) => [bug.id, bug]));
   return saved
     .filter(({ set }) => options.set === 'all' || set === options.set)
     .map(({ set, bug, lesson }) => ({ set, bug: bugs.get(bug)!, lesson: LessonResultSchema.parse(lesson) }))
@@ -134,16 +140,18 @@ await runCli(async () => {
   const graded = await gradeAll(options);
   if (options.save) save(options.save, graded);
   const rows = graded.map(row);
-  if (options.markdown) {
+  if (options.summary) {
+    // No bug-by-bug table: what a measurement of the frozen set may show without tuning on it.
+  } else if (options.markdown) {
     console.log('| bug | caught by | top diagnosis | right category? |\n| --- | --- | --- | --- |');
     for (const r of rows) console.log(`| ${r.bug} | ${r.caughtBy} | ${r.topDiagnosis} | ${r.rank === 1 ? 'yes' : r.rank ? `no (#${r.rank})` : 'no'} |`);
   } else {
     console.table(rows);
   }
   const lessonOf = new Map(graded.map(({ bug }) => [bug.id, bug.lesson]));
-  for (const set of ['catalog', 'frozen'] as const) {
+  for (const set of SET_NAMES) {
     const subset = rows.filter((r) => r.set === set);
-    if (subset.length) console.log(accuracyLines(set === 'catalog' ? 'catalog' : 'frozen set', subset, (bug) => lessonOf.get(bug)!).join('\n'));
+    if (subset.length) console.log(accuracyLines(SET_TITLES[set], subset, (bug) => lessonOf.get(bug)!).join('\n'));
   }
   const catalog = graded.filter(({ set }) => set === 'catalog');
   const missed = catalog

@@ -56,11 +56,47 @@ const RULES: ErrorRule[] = [
   },
 ];
 
+/**
+ * What the lesson's skeleton functions do, by the names every lesson gives
+ * them: an exception thrown inside one points at that part of the program.
+ * Inside the model or the training loop the weight is lower: an error there
+ * is often the shapes or the call the message itself names.
+ */
+const ROLES: [RegExp, FaultCategory, string, number][] = [
+  [/^(evaluate|predictClasses|rSquared|accuracy)$/, 'training/validation-testing', 'the evaluation', 2],
+  [/^(lossFunction|crossEntropy|binaryCrossEntropy|mseLoss|logSoftmax)$/, 'training/loss-function', 'the loss', 2],
+  [/^(toTensors|toBinaryTensors|standardize|prepareFeatures|buildVocabulary|encodeText|paddingMask)$/, 'training/preprocessing', 'the data preparation', 2],
+  [/^(createOptimizer|sgdStep)$/, 'training/optimiser', 'the optimizer or its update', 2],
+  [
+    /^(createModel|forward|classify|embed|attention|multiHeadAttention|layerNorm|feedForward|encoderBlock|encode|meanPool|positionalEncoding|linear)$/,
+    'model/layers',
+    'the model',
+    1,
+  ],
+  [/^(train|trainOneEpoch|trainStep|gradientDescent|backward)$/, 'training/process', 'the training loop', 1],
+];
+
+/** The student's functions the sandbox found on the error's stack, innermost first: "(at cnn.ts:118 in evaluate < train)". */
+function thrownIn(message: string): string[] {
+  const names = /\(at [^)]* in ([^)]*)\)\s*$/.exec(message)?.[1];
+  return names ? names.split(' < ') : [];
+}
+
 /** The causes an error message points at; none for a message no rule knows. */
 export function errorCauses(message: string): Cause[] {
   // The quote keeps the message short and without the file position the sandbox appends.
   const text = message.replace(/\s*\(at [^)]*\)\s*$/, '');
   const quote = text.length > 80 ? `${text.slice(0, 77)}...` : text;
-  for (const rule of RULES) if (rule.pattern.test(text)) return rule.causes(`“${quote}”`);
-  return [];
+  const said = RULES.find((rule) => rule.pattern.test(text))?.causes(`“${quote}”`) ?? [];
+  if (said.length === 0) return said;
+  // Where it was thrown: the innermost of the student's functions with a known role; weaker than what the message says.
+  const place = thrownIn(message).map((name) => ({ name, role: ROLES.find(([pattern]) => pattern.test(name)) })).find(({ role }) => role);
+  if (!place?.role) return said;
+  const [, category, part, weight] = place.role;
+  return [...said, cause(category, weight, `the error was thrown in ${place.name}(), ${part}`)];
+}
+
+/** The same exception reported by several checks (a shared run that failed) is one symptom: the text without that prefix. */
+export function errorKey(message: string): string {
+  return message.replace(/^the shared run "[^"]*" failed: /, '');
 }

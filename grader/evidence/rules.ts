@@ -6,7 +6,8 @@
 // check whose failure the measurements explain better (`explains`).
 import { cause, type Cause, type FaultCategory } from '../faults.ts';
 import type { LessonResult } from '../results.ts';
-import { errorCauses } from './errors.ts';
+import { errorCauses, errorKey } from './errors.ts';
+import { partialEpochs, summedLoss, summedOverBatch } from './loop-rules.ts';
 
 export interface Evidence {
   causes: Cause[];
@@ -17,6 +18,8 @@ export interface Evidence {
 /** One lesson's figures, merged across its checks, and which checks failed. */
 export interface Measured {
   figure(name: string): number | null;
+  /** A figure as one check measured it, for names other checks use with another meaning (`expected`, `initialLoss`). */
+  figureOf(check: string, name: string): number | null;
   failed(check: string): boolean;
   ran(check: string): boolean;
 }
@@ -30,7 +33,9 @@ export function measured(lesson: LessonResult): Measured {
   const figures = new Map<string, number | null>();
   for (const check of lesson.checks) for (const [name, value] of Object.entries(check.figures)) if (!figures.has(name)) figures.set(name, value);
   const status = new Map(lesson.checks.map((check) => [check.id, check.status]));
+  const finite = (value: number | null | undefined) => (value === undefined || value === null || !Number.isFinite(value) ? null : value);
   return {
+    figureOf: (check, name) => finite(lesson.checks.find((c) => c.id === check)?.figures[name]),
     figure: (name) => {
       const value = figures.get(name);
       return value === undefined || value === null || !Number.isFinite(value) ? null : value;
@@ -104,12 +109,29 @@ function dataByElimination(m: Measured): Cause[] {
   ];
 }
 
-/** With the step size measured right, the outcome checks' learning-rate guesses are left out of their causes. */
+/**
+ * Every weight changed (weights-updated passes) and by an ordinary share of
+ * its size: the gradients were applied, to all the weights. A flat curve's
+ * guesses "applied to only some weights" and "never applied" are refuted.
+ */
+function weightsAllMoved(m: Measured): boolean {
+  const largest = m.figure('updateRatioMax');
+  return m.ran('weights-updated') && !m.failed('weights-updated') && largest !== null && largest >= 0.01 && largest <= HUGE_UPDATE;
+}
+
+/**
+ * The outcome checks' guesses that a measurement refutes are left out of their
+ * causes: the learning rate's when the step size was measured right, the
+ * optimizer's and the loop's when every weight moved by ordinary amounts.
+ */
 function refutedStepGuesses(m: Measured, lesson: LessonResult): [string, Cause[]][] {
-  if (!prescribedStep(m)) return [];
+  const refuted = new Set<FaultCategory>();
+  if (prescribedStep(m)) refuted.add('training/hyperparameters');
+  if (weightsAllMoved(m)) ['training/optimiser', 'training/process'].forEach((c) => refuted.add(c as FaultCategory));
+  if (refuted.size === 0) return [];
   return lesson.checks
-    .filter((check) => OUTCOME_CHECKS.includes(check.id) && m.failed(check.id) && check.causes.some((c) => c.category === 'training/hyperparameters'))
-    .map((check) => [check.id, check.causes.filter((c) => c.category !== 'training/hyperparameters')]);
+    .filter((check) => OUTCOME_CHECKS.includes(check.id) && m.failed(check.id) && check.causes.some((c) => refuted.has(c.category)))
+    .map((check) => [check.id, check.causes.filter((c) => !refuted.has(c.category))]);
 }
 
 function divergence(m: Measured): Cause[] {
@@ -199,6 +221,17 @@ function movedButFlat(m: Measured): Cause[] {
   const [first, final, largest] = [m.figure('lossFirst'), m.figure('lossFinal'), m.figure('updateRatioMax')];
   if (first === null || final === null || largest === null || diverged(m) || !m.failed('accuracy')) return [];
   if (largest < 0.01 || largest > HUGE_UPDATE || final < 0.9 * first) return [];
+  // The loss is measured right (the first loss is the grader's own cross-entropy on that batch), the model can
+  // learn and the step is the README's: a loss that will not fall though the weights move is labels that
+  // carry nothing the inputs tell, i.e. labels that no longer belong to their examples.
+  const lossRight = m.ran('initial-loss') && !m.failed('initial-loss') && m.figureOf('initial-loss', 'graderLossOnFirstBatch') !== null;
+  const step = prescribedStep(m);
+  if (lossRight && step && !m.failed('overfit-one-batch')) {
+    return [
+      cause('training/data-quality', 3, `the weights moved by up to ${num(largest)} of their size and the loss is the grader's cross-entropy, yet it went only from ${num(first)} to ${num(final)} though ${step}: do the labels still belong to their examples?`),
+      cause('training/preprocessing', 1, `the loss did not fall though the loss, the step and the model are right: inputs changed or scrambled before the model sees them?`),
+    ];
+  }
   return [
     cause('training/loss-function', 2, `the weights moved by up to ${num(largest)} of their size, yet the loss went only from ${num(first)} to ${num(final)}: is the loss given the logits and labels it expects?`),
     cause('training/optimiser', 1, `weights moved but the loss did not fall: updates that do not follow the gradient?`),
@@ -211,13 +244,18 @@ function movedButFlat(m: Measured): Cause[] {
  * on a large scale, or a loss summed where it should be averaged.
  */
 function tooHighFromTheStart(m: Measured): Cause[] {
-  const [initial, expected] = [m.figure('initialLoss'), m.figure('expected')];
-  if (!m.failed('initial-loss') || initial === null || expected === null || initial < 2 * expected) return [];
+  const expected = m.figureOf('initial-loss', 'expected');
+  // The untrained model's own loss (the grader's cross-entropy on the first batch) where measured: the curve's true start.
+  const start = m.figureOf('initial-loss', 'graderLossOnFirstBatch') ?? m.figureOf('initial-loss', 'initialLoss');
+  const troubled = m.failed('initial-loss') || OUTCOME_CHECKS.some((id) => m.failed(id));
+  if (!troubled || start === null || expected === null || start < 2 * expected) return [];
+  // A first loss the batch size times too large is a sum, which summedLoss names: no weights or inputs to suspect.
+  if (summedOverBatch(m)) return [];
   const input = m.figure('probe.largestInput');
-  if (input !== null && input > LARGE_INPUT) return [cause('training/preprocessing', 2, `the first loss is ${num(initial)}, far above ${num(expected)}, and inputs reach ${num(input, 0)}`)];
+  if (input !== null && input > LARGE_INPUT) return [cause('training/preprocessing', 2, `the untrained model's loss is ${num(start)}, far above ${num(expected)}, and inputs reach ${num(input, 0)}`)];
   return [
-    cause('model/type-and-properties', 1, `the first loss is ${num(initial)}, far above ${num(expected)}: logits already large before training; weights initialised with too large a spread?`),
-    cause('training/loss-function', 1, `the first loss is ${num(initial)}, far above ${num(expected)}: a loss summed over the batch rather than averaged?`),
+    cause('model/type-and-properties', 2, `the untrained model's loss is ${num(start)}, far above ${num(expected)}: logits already large before training; weights initialised with too large a spread?`),
+    ...(m.failed('initial-loss') ? [cause('training/loss-function', 1, `the first loss is far above ${num(expected)}: a loss summed over the batch rather than averaged?`)] : []),
   ];
 }
 
@@ -281,6 +319,19 @@ function leakSize(m: Measured): [string, Cause[]][] {
   ];
 }
 
+/**
+ * Tensors kept after training no more than the state of the extra optimizers
+ * made (up to two slots per weight, and a few scalars, for each): the leak is
+ * those optimizers, never disposed, and follows from making them again; the
+ * restart is the fault (optimizerRestarts), the leak its trace.
+ */
+function leakOfRestartedOptimizers(m: Measured): [string, Cause[]][] {
+  const [count, gained, weights] = [m.figure('optimizers'), m.figureOf('no-leaks', 'tensorsGained'), m.figureOf('weights-updated', 'weights')];
+  if (!m.failed('no-leaks') || count === null || count <= 1 || gained === null || weights === null) return [];
+  if (gained > count * (2 * weights + 4)) return [];
+  return [['no-leaks', [cause('resources', 1, `${gained} tensors kept after training, about the state of the ${count} optimizers made: each optimizer made again and never disposed`)]]];
+}
+
 /** Units that died in a run that blew up died of the blow-up: one symptom, counted once (by divergence). */
 function deadAfterDivergence(m: Measured): [string, Cause[]][] {
   return diverged(m) && m.failed('dead-relu') ? [['dead-relu', []]] : [];
@@ -297,7 +348,7 @@ function deadAfterDivergence(m: Measured): [string, Cause[]][] {
  * the signature of a sum where the mean is meant, and stays at full weight.
  */
 function firstLossMismatch(m: Measured): [string, Cause[]][] {
-  const [first, own] = [m.figure('initialLoss'), m.figure('graderLossOnFirstBatch')];
+  const [first, own] = [m.figureOf('initial-loss', 'initialLoss'), m.figureOf('initial-loss', 'graderLossOnFirstBatch')];
   if (!m.failed('initial-loss') || first === null || own === null || own <= 0) return [];
   const ratio = first / own;
   const batch = m.figure('batchSize');
@@ -316,16 +367,28 @@ function firstLossMismatch(m: Measured): [string, Cause[]][] {
   ];
 }
 
-/** A check that errored names no causes; what its exception says does (errors.ts). */
+/**
+ * A check that errored names no causes; what its exception says does
+ * (errors.ts). One exception that several checks report, because the run they
+ * share failed, is one symptom and counts once.
+ */
 function thrown(lesson: LessonResult): [string, Cause[]][] {
-  return lesson.checks.filter((check) => check.status === 'error' && check.causes.length === 0).map((check) => [check.id, errorCauses(check.message)]);
+  const seen = new Set<string>();
+  return lesson.checks
+    .filter((check) => check.status === 'error' && check.causes.length === 0)
+    .map((check) => {
+      const key = errorKey(check.message);
+      const first = !seen.has(key);
+      seen.add(key);
+      return [check.id, first ? errorCauses(check.message) : []];
+    });
 }
 
 export function evidence(lesson: LessonResult): Evidence {
   const m = measured(lesson);
   return {
-    causes: [...divergence(m), ...negativeLoss(m), ...belowChance(m), ...tooHighFromTheStart(m), ...updateSizes(m), ...movedButFlat(m), ...rebound(m), ...trainTestGap(m), ...optimizerRestarts(m), ...dataByElimination(m)],
+    causes: [...divergence(m), ...negativeLoss(m), ...belowChance(m), ...tooHighFromTheStart(m), ...updateSizes(m), ...movedButFlat(m), ...rebound(m), ...trainTestGap(m), ...optimizerRestarts(m), ...dataByElimination(m), ...summedLoss(m)],
     // Later entries win: a dead-relu explained by a blow-up counts for nothing, whatever its own causes.
-    explains: new Map([...thrown(lesson), ...firstLossMismatch(m), ...refutedStepGuesses(m, lesson), ...leakSize(m), ...deadAfterDivergence(m)]),
+    explains: new Map([...thrown(lesson), ...firstLossMismatch(m), ...refutedStepGuesses(m, lesson), ...leakSize(m), ...leakOfRestartedOptimizers(m), ...deadAfterDivergence(m), ...partialEpochs(lesson, m)]),
   };
 }

@@ -23,6 +23,15 @@ function median(values: number[]): number | null {
   return sorted[Math.floor(sorted.length / 2)]!;
 }
 
+/** Standard deviation over mean of a run of losses; null for fewer than 2 or a mean of 0. */
+function spreadOf(values: number[]): number | null {
+  if (values.length < 2) return null;
+  const mean = values.reduce((a, b) => a + b, 0) / values.length;
+  if (mean === 0) return null;
+  const variance = values.reduce((sum, value) => sum + (value - mean) ** 2, 0) / values.length;
+  return Math.sqrt(variance) / Math.abs(mean);
+}
+
 /**
  * How much of its fall the loss gave back: the largest rise of a slice's mean
  * above the lowest mean before it, as a fraction of the fall from the first
@@ -71,6 +80,10 @@ export function trainingFigures(run: TrainingRun): Record<string, number | null>
     updateRatioMedian: median(finiteRatios),
     weightsNonFinite: weights.filter(({ after }) => after.some((value) => !Number.isFinite(value))).length,
     tensorsGainedPerStep: tensorsGained / Math.max(losses.length, 1),
+    // Batches the DataLoaders yielded (0 without one): fewer than the steps means steps repeated on the same batch.
+    batchesSeen: run.trace.batchSizes.length,
+    // How much the loss still swings at the end, relative to its level: steps that overshoot keep it noisy.
+    lossTailSpread: spreadOf(finite.slice(Math.floor(0.75 * finite.length))),
     ...Object.fromEntries(Object.entries(run.metrics).map(([name, value]) => [`metric.${name}`, value])),
     ...Object.fromEntries(Object.entries(run.probe ?? {}).map(([name, value]) => [`probe.${name}`, value])),
   };

@@ -7,8 +7,13 @@ import { cause, type Cause } from '../faults.ts';
 import { diverged, measuredFigures } from './rules.ts';
 import { trainingFigures } from './training-figures.ts';
 
-/** A rise of the loss between two steps this large is a leap, not noise. */
+/**
+ * A rise of the loss between two steps this large is a leap, not noise; for a
+ * loss that starts far above a cross-entropy's usual few units (a loss summed
+ * over the batch), a quarter of its start: leaps are measured on its scale.
+ */
 const LEAP = 1;
+const LEAP_OF_START = 0.25;
 /** Leaps it takes to call a curve a sawtooth. */
 const LEAPS = 3;
 
@@ -19,7 +24,8 @@ const LEAPS = 3;
  */
 export function unshuffledClasses(run: TrainingRun, oneClassShare: number, limit: number): Cause | undefined {
   const losses = run.trace.losses;
-  const leaps = losses.filter((loss, i) => i > 0 && loss - losses[i - 1]! > LEAP).length;
+  const leap = Math.max(LEAP, LEAP_OF_START * Math.abs(losses[0] ?? 0));
+  const leaps = losses.filter((loss, i) => i > 0 && loss - losses[i - 1]! > leap).length;
   // A run that blew up leaps and ends on one class too; that is the divergence, not the order of the data.
   if (leaps < LEAPS || oneClassShare <= limit || diverged(measuredFigures(trainingFigures(run)))) return undefined;
   return cause(

@@ -129,7 +129,7 @@ function packageRoot(dir: string): string | undefined {
  * calibrated reference, the grader-side maths, and the bug and alternate
  * catalogs (their patches quote the solution).
  */
-const GRADER_ONLY = new Set(['reference.json', GRADER_SIDE_FILE, 'bugs.ts', 'alternates.ts', 'frozen-bugs.ts']);
+const GRADER_ONLY = new Set(['reference.json', GRADER_SIDE_FILE, 'bugs.ts', 'alternates.ts', 'frozen-bugs.ts', 'dev-bugs.ts']);
 
 /** The grader's folders and files, less its tests and what GRADER_ONLY names. */
 function graderCode(): string[] {

@@ -8,14 +8,24 @@ export function describeError(error: unknown, lessonDir: string): string {
   return where ? `${error.message} (at ${where})` : error.message;
 }
 
+/**
+ * The innermost place in the student's files, and the student's named
+ * functions on the way to it, innermost first ("cnn.ts:118 in evaluate"):
+ * which of the lesson's functions threw tells the diagnosis where the fault is.
+ */
 function studentFrame(stack: string, lessonDir: string): string | undefined {
+  let where: string | undefined;
+  const names: string[] = [];
   for (const line of stack.split('\n').slice(1)) {
-    const match = /\(?(?:file:\/\/)?([^()\s]+):(\d+):\d+\)?\s*$/.exec(line.trim());
-    if (match && match[1]!.startsWith(lessonDir)) {
-      return `${relative(lessonDir, match[1]!)}:${match[2]}`;
-    }
+    const match = /^at (?:async )?(?:(\S+) )?\(?(?:file:\/\/)?([^()\s]+):(\d+):\d+\)?\s*$/.exec(line.trim());
+    if (!match || !match[2]!.startsWith(lessonDir)) continue;
+    where ??= `${relative(lessonDir, match[2]!)}:${match[3]}`;
+    // "Object.evaluate" or "evaluate"; arrow functions and callbacks have no name of their own.
+    const name = match[1]?.split('.').at(-1);
+    if (name && /^[A-Za-z_$][\w$]*$/.test(name) && name !== '<anonymous>' && !names.includes(name)) names.push(name);
   }
-  return undefined;
+  if (!where) return undefined;
+  return names.length ? `${where} in ${names.join(' < ')}` : where;
 }
 
 export function isCheckFailure(error: unknown): boolean {

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { loadAlternates, loadCatalog, plantBug, type Bug } from '../catalog.ts';
+import { loadAlternates, loadCatalog, loadDevSet, loadFrozenSet, plantBug, type Bug } from '../catalog.ts';
 import { lessonWithBugs } from '../variants/generate.ts';
 import { lessonIds, loadLesson } from '../registry.ts';
 
@@ -30,6 +30,20 @@ describe('bug catalog', () => {
       const ids = lesson.checks.map((check) => check.id);
       for (const check of entry.catches) expect(ids, `bug ${entry.id}`).to.include(check);
       expect(lesson.files, `bug ${entry.id}`).to.include(entry.file);
+    }
+  });
+
+  it('has a development set of unseen bugs: at least 6 per training lesson, ids unique across every set, each patch planting once', async () => {
+    const dev = await loadDevSet();
+    for (const lesson of ['02-logistic-regression', '03-cnn', '04-backprop', '05-transformer']) {
+      expect(dev.filter((entry) => entry.lesson === lesson).length, lesson).to.be.at.least(6);
+    }
+    const ids = [...(await loadCatalog()), ...dev, ...(await loadFrozenSet())].map((entry) => entry.id);
+    expect(new Set(ids).size).to.equal(ids.length);
+    for (const entry of dev) {
+      const lesson = await loadLesson(entry.lesson);
+      for (const check of entry.catches) expect(lesson.checks.map((c) => c.id), `dev bug ${entry.id}`).to.include(check);
+      expect(lessonWithBugs(entry.lesson, [entry]).get(entry.file), `dev bug ${entry.id}`).to.be.a('string');
     }
   });
 

@@ -179,13 +179,63 @@ describe('the diagnosis weighs what the prescription and first-loss checks measu
   it('keeps a first loss of batch-size times the grader’s on the loss, and weighs other mismatches more evenly', () => {
     const batch = check('batch-size', true, [], [], { batchSize: 32 });
     const summed = lesson(failing('initial-loss', { initialLoss: 73.7, graderLossOnFirstBatch: 2.303 }, loss(3)), batch);
-    expect(diagnose(summed).causes[0]).to.include({ category: 'training/loss-function', score: 3 });
+    // The check's own cause, and the measured ratio of the batch size named by its rule.
+    expect(diagnose(summed).causes[0]).to.include({ category: 'training/loss-function', score: 6 });
+    expect(diagnose(summed).causes[0]!.reasons.join()).to.include('32.0 times');
     const other = lesson(failing('initial-loss', { initialLoss: 2.9, graderLossOnFirstBatch: 2.303 }, loss(3)), batch);
     expect(diagnose(other).causes.map((c) => [c.category, c.score])).to.deep.equal([
       ['training/loss-function', 2],
       ['training/preprocessing', 1],
       ['training/process', 1],
     ]);
+  });
+});
+
+describe('the diagnosis weighs the loop’s shape and the curve’s start', () => {
+  const failing = (id: string, figures: CheckResult['figures'], causes: CheckResult['causes'] = []) => check(id, false, causes, [], figures);
+  const fewer = [{ category: 'training/hyperparameters' as const, weight: 3, text: 'fewer epochs than the README asks for' }];
+  const top = (result: LessonResult) => diagnose(result).causes[0]?.category;
+
+  it('reads a fraction of an epoch as a loop that stops early, and a whole number as a setting', () => {
+    expect(top(lesson(failing('training-length', { epochs: 0.16 }, fewer)))).to.equal('training/process');
+    expect(top(lesson(failing('training-length', { epochs: 1 }, fewer)))).to.equal('training/hyperparameters');
+    const awaitMissing = failing('loss-curve', {}, [{ category: 'api', weight: 3, text: 'a Promise not awaited' }]);
+    expect(diagnose(lesson(awaitMissing, failing('training-length', { epochs: 0.3 }, fewer))).causes.map((c) => c.category)).to.deep.equal(['api']);
+  });
+
+  it('reads a curve that starts far above chance level as large logits before training: weights, or unscaled inputs', () => {
+    const high = (probe: Record<string, number>) =>
+      lesson(check('initial-loss', true, [], [], { initialLoss: 20.7, expected: 2.303, graderLossOnFirstBatch: 20.7 }), failing('accuracy', { accuracy: 0.4, chance: 0.1, ...probe }));
+    expect(top(high({}))).to.equal('model/type-and-properties');
+    expect(top(high({ 'probe.largestInput': 255 }))).to.equal('training/preprocessing');
+    const normal = lesson(check('initial-loss', true, [], [], { initialLoss: 2.4, expected: 2.303, graderLossOnFirstBatch: 2.4 }), failing('accuracy', { accuracy: 0.4, chance: 0.1 }));
+    expect(diagnose(normal).causes.map((c) => c.category)).to.not.include('model/type-and-properties');
+  });
+
+  it('blames labels when the loss is measured right, the step is the README’s and the weights move, yet the loss stays flat', () => {
+    const flat = { lossFirst: 2.30, lossFinal: 2.30, lossMax: 2.4, updateRatioMax: 0.1, accuracy: 0.1, chance: 0.1 };
+    const checks = (lossRight: boolean) => [
+      check('initial-loss', lossRight, lossRight ? [] : [{ category: 'training/loss-function' as const, weight: 3, text: 'another loss' }], [], { initialLoss: 2.3, expected: 2.303, graderLossOnFirstBatch: 2.3 }),
+      check('optimizer', true, [], [], { optimizers: 1 }),
+      check('weights-updated', true, [], [], { weights: 4 }),
+      failing('accuracy', flat),
+    ];
+    expect(top(lesson(...checks(true)))).to.equal('training/data-quality');
+    expect(top(lesson(...checks(false)))).to.equal('training/loss-function');
+  });
+
+  it('drops a flat curve’s “not applied” guesses when every weight moved, and reads a leak of restarted optimizers’ state as the restart', () => {
+    const guesses = [
+      { category: 'training/optimiser' as const, weight: 1, text: 'gradients applied to only some weights' },
+      { category: 'training/process' as const, weight: 1, text: 'gradients computed but never applied' },
+    ];
+    const moved = lesson(failing('loss-curve', {}, guesses), check('weights-updated', true, [], [], { weights: 4 }), failing('accuracy', { updateRatioMax: 0.2, accuracy: 0.5, chance: 0.1 }));
+    expect(diagnose(moved).causes.map((c) => c.category)).to.not.include('training/optimiser');
+    const leak = [{ category: 'resources' as const, weight: 3, text: 'tensors created every step and never freed' }];
+    const restarted = lesson(check('optimizer', true, [], [], { optimizers: 3 }), check('weights-updated', true, [], [], { weights: 30 }), failing('no-leaks', { tensorsGained: 120, leakedPerStep: 1 }, leak));
+    expect(top(restarted)).to.equal('training/process');
+    const bigLeak = lesson(check('optimizer', true, [], [], { optimizers: 3 }), check('weights-updated', true, [], [], { weights: 30 }), failing('no-leaks', { tensorsGained: 5000, leakedPerStep: 10 }, leak));
+    expect(diagnose(bigLeak).causes.find((c) => c.category === 'resources')?.score).to.equal(3);
   });
 });
 
@@ -199,6 +249,20 @@ describe('the diagnosis reads what an exception says', () => {
     expect(top('the lesson used more than 4 GB of memory')).to.equal('resources');
     expect(errorCauses('not implemented: the loss')).to.deep.equal([]);
     expect(errorCauses('something nobody has seen')).to.deep.equal([]);
+  });
+
+  it('weighs the skeleton function that threw, and counts one exception reported by several checks once', () => {
+    const causes = errorCauses('Operands could not be broadcast together with shapes 10 and 2000. (at cnn.ts:118 in evaluate)');
+    expect(causes.map((c) => [c.category, c.weight])).to.deep.equal([
+      ['tensors-and-inputs/wrong-tensor-shape', 3],
+      ['training/validation-testing', 2],
+    ]);
+    expect(errorCauses('Operands could not be broadcast together with shapes 10 and 2000. (at cnn.ts:50 in createModel)')[1]).to.include({ category: 'model/layers', weight: 1 });
+    expect(errorCauses('Operands could not be broadcast together with shapes 10 and 2000. (at cnn.ts:50 in helper)')).to.have.length(1);
+    const errored = (id: string, message: string): CheckResult => ({ ...check(id, false), status: 'error', message });
+    const shared = 'the shared run "training" failed: Tensor is disposed.';
+    const result = lesson(errored('loss-curve', shared), errored('accuracy', shared), errored('no-leaks', shared));
+    expect(diagnose(result).causes[0]).to.include({ category: 'resources', score: 2 });
   });
 
   it('puts an erroring check’s causes into the diagnosis', () => {

@@ -87,7 +87,12 @@ async function trainFashion(ctx: LessonContext): Promise<ClassifierRun> {
     const inUnitInterval = logits.min().dataSync()[0]! >= 0 && logits.max().dataSync()[0]! <= 1;
     return {
       accuracy: logits.greaterEqual(0).cast('float32').equal(truth).mean().dataSync()[0]!,
-      probe: { outputsInUnitInterval: inUnitInterval ? 1 : 0, positiveShare: logits.greaterEqual(0).cast('float32').mean().dataSync()[0]! },
+      probe: {
+        outputsInUnitInterval: inUnitInterval ? 1 : 0,
+        positiveShare: logits.greaterEqual(0).cast('float32').mean().dataSync()[0]!,
+        // For the diagnosis: inputs far above the README's [0, 1] explain a loss that blows up.
+        largestInput: train.x.abs().max().dataSync()[0]!,
+      },
     };
   });
   let studentAccuracy = NaN;
@@ -185,11 +190,15 @@ export default defineLesson({
         const labels = gotY.map((row) => row[0]!);
         if (labels.join() !== '1,0,1,0') {
           const signed = labels.join() === '1,-1,1,-1';
+          // 0 and 1, each on the other class: every example labelled as the other class, a mislabelling rather than a wrong encoding.
+          const swapped = labels.join() === '0,1,0,1';
           throw new CheckFailure(
             `for the classes [6, 0, 6, 0] with 6 positive the labels are [${labels.join(', ')}], expected [1, 0, 1, 0]` +
               (signed ? ': labels in {-1, 1} belong to other losses (the hinge loss); binary cross-entropy takes y as the probability of the positive class.' : '.'),
             {},
-            [cause('tensors-and-inputs/wrong-input', 3, 'the labels are not 0 and 1')],
+            swapped
+              ? [cause('training/data-quality', 3, 'every example has the other class’s label: 1 given to the negative class')]
+              : [cause('tensors-and-inputs/wrong-input', 3, 'the labels are not 0 and 1')],
           );
         }
         const wrongPixel = gotX.flat().findIndex((value, i) => Math.abs(value - images[i]! / 255) > 1e-6);
@@ -381,6 +390,8 @@ export default defineLesson({
       id: 'evaluation-agrees',
       title: 'your evaluation agrees with the grader’s',
       points: 1,
+      // evaluate() compares predictClasses' output with the labels toBinaryTensors made.
+      buildsOn: ['binary-labels', 'decision-threshold'],
       needs: [fashion],
       async run(ctx) {
         const run = await ctx.fixture<ClassifierRun>(fashion);

@@ -203,15 +203,20 @@ export default defineLesson({
                 const value = got[n]![h]![w]![c]!;
                 if (Math.abs(value - expected) > 1e-5) {
                   const unscaled = Math.max(...bytes) > 1 && got.flat(3).some((v) => v > 1.5);
+                  // The right values in other places is the layout; the right places with other values, the scaling.
+                  const expectedValues = Array.from(bytes, (b) => b / 127.5 - 1).sort((a, b) => a - b);
+                  const reordered = got.flat(3).sort((a, b) => a - b).every((v, i) => Math.abs(v - expectedValues[i]!) <= 1e-5);
                   throw new CheckFailure(
                     `pixel [${n}, ${h}, ${w}, ${c}] is ${value.toFixed(4)}, expected ${expected.toFixed(4)} (byte ${byte}): ` +
                       (unscaled
                         ? 'values above 1 remain, so the bytes were not scaled to [-1, 1]'
-                        : 'the data sets store each image channel-first; is the layout changed to channels-last, or only reshaped?'),
+                        : reordered
+                          ? 'the data sets store each image channel-first; is the layout changed to channels-last, or only reshaped?'
+                          : 'the values are not the bytes scaled to [-1, 1]: is every step of the scaling there?'),
                     {},
                     [
-                      unscaled
-                        ? { category: 'training/preprocessing', weight: 3, text: 'pixel values are not normalised' }
+                      unscaled || !reordered
+                        ? { category: 'training/preprocessing', weight: 3, text: 'pixel values are not normalised as the README asks' }
                         : { category: 'tensors-and-inputs/wrong-tensor-shape', weight: 3, text: 'channel-first data read as channels-last' },
                     ],
                   );

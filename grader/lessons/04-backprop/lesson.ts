@@ -217,12 +217,14 @@ async function trainForGrading(ctx: LessonContext): Promise<BackpropRun> {
     ([images, labels]) => tf.tidy(() => probeLoss(referenceActivations(params, images as tf.Tensor2D).logits, labels as tf.Tensor1D).dataSync()[0]!),
   );
   const accuracy = tf.tidy(() => referenceActivations(params, test.images).logits.argMax(1).equal(test.labels).mean().dataSync()[0]!);
+  // For the diagnosis: inputs far above the README's [0, 1] explain a loss that starts high and blows up.
+  const largestInput = tf.tidy(() => train.images.abs().max().dataSync()[0]!);
   const hidden = tf.tidy(() => referenceActivations(params, test.images).h1);
   const dead = deadUnits([{ layer: 'hidden layer', values: hidden }]);
   hidden.dispose();
   const autodiffLosses = autodiffTraining(initial, train, bp.hyperparameters, ctx.seed);
   tf.dispose([initial, { ...train }, { ...test }, { ...params }]);
-  return { trace, metrics: { accuracy }, autodiffLosses, deadUnits: dead, trainingExamples, learningRate: bp.hyperparameters.learningRate };
+  return { trace, metrics: { accuracy }, probe: { largestInput }, autodiffLosses, deadUnits: dead, trainingExamples, learningRate: bp.hyperparameters.learningRate };
 }
 
 const training = 'training';

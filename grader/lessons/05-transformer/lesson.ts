@@ -422,7 +422,11 @@ const encoderBlockReference: Check = {
             'Usual causes: a residual connection missing, layer norm over the wrong axis, the norms or the ReLU in the wrong place, ' +
             'or a mistake in the attention checked above.',
           { largestDifference: diff },
-          [cause('model/layers', 3, 'the block differs from attention, residual, norm, feed-forward, residual, norm')],
+          [
+            cause('model/layers', 3, 'the block differs from attention, residual, norm, feed-forward, residual, norm'),
+            // Its parts are checked apart but for the feed-forward network, whose ReLU is the block's one activation.
+            cause('model/activation-function', 1, 'the feed-forward network’s ReLU missing or elsewhere'),
+          ],
         );
       }
       return { message: `equals the reference (largest difference ${diff.toExponential(1)})`, figures: { largestDifference: diff } };

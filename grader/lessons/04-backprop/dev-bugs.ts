@@ -1,0 +1,118 @@
+// The development set of lesson 4: unseen bugs, written as students make
+// them, to tune the diagnosis on (with the catalog) while the frozen set stays
+// unseen. Never planted into bugs/; `npm run mutants -- --set dev` grades them.
+import type { BugInput } from '../../catalog.ts';
+
+const lesson = '04-backprop';
+const file = 'backprop.ts';
+
+export default [
+  {
+    id: 'dev-backprop-first-layer-unit-spread',
+    lesson,
+    file,
+    title: 'first weights drawn with standard deviation 1',
+    category: 'model/type-and-properties',
+    symptom: 'Hidden activations are in the tens; the first loss is far above ln(10) and training is unstable.',
+    catches: ['initial-loss'],
+    hint: 'How large are the hidden activations of the untrained network, and why does He initialisation scale the weights?',
+    patch: {
+      find: 'w1: tf.variable(tf.randomNormal([inputs, hidden], 0, Math.sqrt(2 / inputs))),',
+      replace: 'w1: tf.variable(tf.randomNormal([inputs, hidden], 0, 1)),',
+    },
+  },
+  {
+    id: 'dev-backprop-relu-mask-forgotten',
+    lesson,
+    file,
+    title: 'ReLU’s derivative left out of the backward pass',
+    category: 'training/process',
+    symptom: 'The gradient of the first layer flows through units that were off; it differs from autodiff’s.',
+    catches: ['gradient-check'],
+    hint: 'What is the derivative of the ReLU, and where does it enter the chain rule?',
+    patch: { find: 'const dZ1 = dH1.mul(tf.step(z1));', replace: 'const dZ1 = dH1;' },
+  },
+  {
+    id: 'dev-backprop-log-sum-over-batch',
+    lesson,
+    file,
+    title: 'log-softmax normalised over the whole batch',
+    category: 'training/loss-function',
+    symptom: 'The probabilities of one image no longer sum to 1; the loss is too large by about ln(batch size).',
+    catches: ['cross-entropy'],
+    hint: 'Over which axis should the exponentials be summed?',
+    patch: { find: 'return shifted.sub(shifted.exp().sum(1, true).log()) as tf.Tensor2D;', replace: 'return shifted.sub(shifted.exp().sum().log()) as tf.Tensor2D;' },
+  },
+  {
+    id: 'dev-backprop-learning-rate-two',
+    lesson,
+    file,
+    title: 'learning rate 2',
+    category: 'training/hyperparameters',
+    symptom: 'Steps overshoot: the loss jumps up and the hidden units die.',
+    catches: ['learning-rate'],
+    hint: 'Compare the learning rate with the README’s.',
+    patch: { find: 'learningRate: 0.1,', replace: 'learningRate: 2,' },
+  },
+  {
+    id: 'dev-backprop-batches-leaked',
+    lesson,
+    file,
+    title: 'batch tensors never disposed',
+    category: 'resources',
+    symptom: 'Two tensors are left behind every step.',
+    catches: ['no-leaks'],
+    hint: 'Who frees the tensors the data loader gives you?',
+    patch: { find: 'tf.dispose([images, labels, loss]);', replace: 'loss.dispose();' },
+  },
+  {
+    id: 'dev-backprop-pixels-not-scaled',
+    lesson,
+    file,
+    title: 'pixels left in 0..255',
+    category: 'training/preprocessing',
+    symptom: 'Hidden activations are hundreds of times too large; the loss blows up.',
+    catches: ['training-curve'],
+    hint: 'What range do the pixel values have when they reach the network?',
+    patch: { find: "const images = tf.tensor2d(set.images, [set.count, pixels], 'float32').div(255) as tf.Tensor2D;", replace: "const images = tf.tensor2d(set.images, [set.count, pixels], 'float32') as tf.Tensor2D;" },
+  },
+  {
+    id: 'dev-backprop-output-bias-not-updated',
+    lesson,
+    file,
+    title: 'the update skips the last parameter',
+    category: 'training/optimiser',
+    symptom: 'The output bias never changes.',
+    catches: ['sgd-step'],
+    hint: 'Does your update loop visit every parameter?',
+    patch: {
+      find: 'for (const name of parameterNames) params[name].assign(',
+      replace: 'for (const name of parameterNames.slice(0, -1)) params[name].assign(',
+    },
+  },
+  {
+    id: 'dev-backprop-output-bias-gradient-wrong-axis',
+    lesson,
+    file,
+    title: 'output bias gradient summed over the classes',
+    category: 'tensors-and-inputs/wrong-tensor-shape',
+    symptom: 'The gradient of b2 has one number per example instead of one per class.',
+    catches: ['gradient-check'],
+    hint: 'Which shape must the gradient of b2 have, and which axis of dLogits is the batch?',
+    patch: { find: 'const dB2 = dLogits.sum(0);', replace: 'const dB2 = dLogits.sum(1);' },
+  },
+  {
+    id: 'dev-backprop-loss-before-reported-wrong',
+    lesson,
+    file,
+    title: 'trainStep returns the loss of the next forward pass',
+    category: 'training/process',
+    symptom: 'The reported loss is measured after the step, on the same batch: the curve sits too low.',
+    catches: ['sgd-step'],
+    hint: 'Which loss should trainStep return: before or after its step?',
+    patch: {
+      find: '    sgdStep(params, backward(params, activations, labels), learningRate);\n    return loss;',
+      replace: '    sgdStep(params, backward(params, activations, labels), learningRate);\n    return crossEntropy(forward(params, x).logits, labels);',
+    },
+  },
+] satisfies BugInput[];
