@@ -11,7 +11,11 @@ export const OVERFIT_LEARNING_RATE = 0.003;
 /** "Near zero", relative to the untrained loss: a correct model gets far below it. */
 export const OVERFIT_FRACTION = 0.1;
 
-/** The batch's loss before each of `steps` Adam steps, and after the last. */
+/**
+ * The batch's loss before each Adam step, and after the last: at most `steps`
+ * steps, fewer once the loss is "near zero", since the verdict is then known
+ * (a model that got there has shown it can fit the batch).
+ */
 export function overfitOneBatch(classifier: Classifier, inputs: tf.Tensor, labels: tf.Tensor1D, classes: number, steps = OVERFIT_STEPS): number[] {
   const shapeError = tf.tidy(() => expectLogits(classifier.logits(inputs), labels.shape[0], classes));
   if (shapeError) throw new CheckFailure(`${shapeError}; it cannot be trained`, {}, [{ category: 'model/layers', weight: 3, text: 'the model has the wrong number of outputs' }]);
@@ -28,6 +32,7 @@ export function overfitOneBatch(classifier: Classifier, inputs: tf.Tensor, label
       });
       losses.push(loss.dataSync()[0]!);
       loss.dispose();
+      if (losses.at(-1)! <= OVERFIT_FRACTION * losses[0]!) break;
     }
   } finally {
     optimizer.dispose();
