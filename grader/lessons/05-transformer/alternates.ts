@@ -6,6 +6,17 @@ const lesson = '05-transformer';
 const file = 'transformer.ts';
 const fineTuneFile = 'fine-tune.ts';
 
+/** The end of loadPretrained with a head copied from a fresh tf.layers.dense made with `options`. */
+const headFromDenseLayer = (options: string) => `  const dense = tf.layers.dense(${options});
+  // Applying the layer once builds its kernel and bias.
+  tf.tidy(() => dense.apply(tf.zeros([1, checkpoint.config.dModel])));
+  const [kernel, bias] = dense.getWeights();
+  tf.dispose([model.head.w, model.head.b]);
+  model.head = { w: tf.variable(kernel!), b: tf.variable(bias!) };
+  dense.dispose();
+  return model;
+}`;
+
 export default [
   {
     id: 'transformer-scale-queries-first',
@@ -133,15 +144,7 @@ export default [
     why: 'A dense layer’s fresh kernel (small, std 0.02, as BERT’s) and bias are a head like any other; copied into variables, AdamW trains them.',
     patch: {
       find: '  return model;\n}',
-      replace: `  const dense = tf.layers.dense({ units: numClasses, kernelInitializer: tf.initializers.randomNormal({ stddev: 0.02 }) });
-  // Applying the layer once builds its kernel and bias.
-  tf.tidy(() => dense.apply(tf.zeros([1, checkpoint.config.dModel])));
-  const [kernel, bias] = dense.getWeights();
-  tf.dispose([model.head.w, model.head.b]);
-  model.head = { w: tf.variable(kernel!), b: tf.variable(bias!) };
-  dense.dispose();
-  return model;
-}`,
+      replace: headFromDenseLayer('{ units: numClasses, kernelInitializer: tf.initializers.randomNormal({ stddev: 0.02 }) }'),
     },
   },
   {
@@ -152,15 +155,7 @@ export default [
     why: 'The head’s initialiser is the student’s choice: tf.layers.dense’s default is as sound as BERT’s small normal; fine-tuning trains the head with the body.',
     patch: {
       find: '  return model;\n}',
-      replace: `  const dense = tf.layers.dense({ units: numClasses });
-  // Applying the layer once builds its kernel and bias.
-  tf.tidy(() => dense.apply(tf.zeros([1, checkpoint.config.dModel])));
-  const [kernel, bias] = dense.getWeights();
-  tf.dispose([model.head.w, model.head.b]);
-  model.head = { w: tf.variable(kernel!), b: tf.variable(bias!) };
-  dense.dispose();
-  return model;
-}`,
+      replace: headFromDenseLayer('{ units: numClasses }'),
     },
   },
   {
