@@ -1,9 +1,16 @@
-// BatchMatMul, re-registered for speed: wasm's kernel is fast only when
-// neither operand is transposed (several times slower otherwise, and every
-// matMul gradient transposes one operand), while its Transpose is cheap. So
-// transposed operands are transposed explicitly first.
+// BatchMatMul, re-registered for speed. wasm's own kernel is fast (XNNPACK)
+// only for one matrix times one matrix with neither transposed; otherwise it
+// runs a scalar loop, several times slower. And wasm's Transpose is slow for
+// the tall matrices of a weight gradient (1.4 ms for [2048, 32]). So:
+// - many rows times one matrix (a layer's forward pass): XNNPACK, as one tall matrix;
+// - a true batch (attention: one product per message and head), and few rows
+//   times a long matrix (a weight gradient, a transposed): batched-matmul.c's
+//   SIMD kernel, which reads a transposed a in place
+//   (npm run bench -- --model transformer profiles them);
+// - a transposed b is transposed explicitly first.
 import type * as tf from '@tensorflow/tfjs';
 import { tfjs } from '../tfjs.ts';
+import { batchedMatmul, simdKernel } from './batched-matmul.ts';
 import { compose } from './compose.ts';
 
 /** The permutation that swaps a tensor's last two axes. */
@@ -11,6 +18,13 @@ function swapLastTwo(rank: number): number[] {
   const perm = [...Array(rank).keys()];
   [perm[rank - 2], perm[rank - 1]] = [rank - 1, rank - 2];
   return perm;
+}
+
+const size = (shape: number[]) => shape.reduce((product, d) => product * d, 1);
+
+interface WasmBackend extends tf.KernelBackend {
+  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
+  typedArrayFromHeap(info: tf.TensorInfo): Float32Array;
 }
 
 export function batchMatMulConfig(original: tf.KernelConfig): tf.KernelConfig {
@@ -21,14 +35,36 @@ export function batchMatMulConfig(original: tf.KernelConfig): tf.KernelConfig {
     kernelFunc: (args) => {
       const { transposeA, transposeB } = args.attrs as unknown as tf.BatchMatMulAttrs;
       const { a, b } = args.inputs as { a: tf.TensorInfo; b: tf.TensorInfo };
-      if ((!transposeA && !transposeB) || a.dtype !== 'float32' || b.dtype !== 'float32') return original.kernelFunc(args);
-      const k = compose(args.backend as tf.KernelBackend);
-      const inputs = {
-        a: transposeA ? k.run('Transpose', { x: a }, { perm: swapLastTwo(a.shape.length) }) : a,
-        b: transposeB ? k.run('Transpose', { x: b }, { perm: swapLastTwo(b.shape.length) }) : b,
-      };
-      const product = original.kernelFunc({ ...args, inputs, attrs: { transposeA: false, transposeB: false } }) as tf.TensorInfo;
-      return k.finish(product);
+      if (a.dtype !== 'float32' || b.dtype !== 'float32') return original.kernelFunc(args);
+      const backend = args.backend as WasmBackend;
+      const k = compose(backend);
+      const right = transposeB ? k.run('Transpose', { x: b }, { perm: swapLastTwo(b.shape.length) }) : b;
+      const [m, inner] = (transposeA ? a.shape.slice(-2).reverse() : a.shape.slice(-2)) as [number, number];
+      const n = right.shape.at(-1)!;
+      const batchesA = size(a.shape.slice(0, -2));
+      const batchesB = size(right.shape.slice(0, -2));
+      const outer = tfjs.broadcast_util.assertAndGetBroadcastShape(a.shape.slice(0, -2), right.shape.slice(0, -2));
+      const simd = simdKernel() && (batchesA === batchesB || batchesA === 1 || batchesB === 1);
+      if (!simd || (batchesB === 1 && batchesA * m >= inner)) {
+        const left = transposeA ? k.run('Transpose', { x: a }, { perm: swapLastTwo(a.shape.length) }) : a;
+        const plain = { ...args, attrs: { transposeA: false, transposeB: false } };
+        if (batchesB !== 1) return k.finish(original.kernelFunc({ ...plain, inputs: { a: left, b: right } }) as tf.TensorInfo);
+        // Every row of every matrix of a meets the same b: one product of a tall matrix.
+        const tall = k.view(left, [1, batchesA * m, inner]);
+        const product = original.kernelFunc({ ...plain, inputs: { a: tall, b: k.view(right, [1, inner, n]) } }) as tf.TensorInfo;
+        return k.finish(k.view(product, [...outer, m, n]));
+      }
+      const out = backend.makeOutput([...outer, m, n], 'float32');
+      batchedMatmul(backend.typedArrayFromHeap(a), backend.typedArrayFromHeap(right), backend.typedArrayFromHeap(out), {
+        batches: Math.max(batchesA, batchesB),
+        m,
+        k: inner,
+        n,
+        aRepeated: batchesA === 1,
+        bRepeated: batchesB === 1,
+        aTransposed: transposeA,
+      });
+      return k.finish(out);
     },
   };
 }

@@ -8,7 +8,9 @@ import { conv2dBackpropFilterConfig } from './conv2d-backprop-filter.ts';
 import { conv2dBackpropInputConfig } from './conv2d-backprop-input.ts';
 import { depthwiseConv2dNativeBackpropFilterConfig } from './depthwise-conv2d-backprop-filter.ts';
 import { depthwiseConv2dNativeBackpropInputConfig } from './depthwise-conv2d-backprop-input.ts';
+import { gatherV2Config } from './gather.ts';
 import { maxPoolGradConfig } from './max-pool-grad.ts';
+import { sumConfig } from './sum.ts';
 import { unsortedSegmentSumConfig } from './unsorted-segment-sum.ts';
 
 /** Kernels wasm does not have at all. */
@@ -23,8 +25,10 @@ export const missingKernels: tf.KernelConfig[] = [
 export const fasterKernels: Record<string, (original: tf.KernelConfig) => tf.KernelConfig> = {
   BatchMatMul: batchMatMulConfig,
   Conv2DBackpropInput: conv2dBackpropInputConfig,
+  GatherV2: gatherV2Config,
   // Also a fix: wasm's own MaxPoolGrad is wrong for windows whose maximum is not positive.
   MaxPoolGrad: maxPoolGradConfig,
+  Sum: sumConfig,
 };
 
 let registered = false;

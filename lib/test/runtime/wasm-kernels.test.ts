@@ -263,6 +263,71 @@ describeOnWasm('wasm training kernels', () => {
     }
   }
 
+  // Shapes that use every part of batched-matmul.c: 4-row tiles and a row left
+  // over (m 9), 16-column tiles and columns left over (n 37), one matrix for
+  // the whole batch on either side, a read transposed in place, and few rows
+  // times a long matrix (a weight gradient's shape).
+  for (const [aShape, bShape, transposeA] of [
+    [[3, 9, 5], [3, 5, 37], false],
+    [[2, 2, 9, 5], [2, 2, 5, 37], false],
+    [[9, 5], [3, 5, 37], false],
+    [[1, 9, 5], [3, 5, 37], false],
+    [[3, 9, 5], [5, 37], false],
+    [[3, 9, 5], [1, 5, 37], false],
+    [[3, 5, 9], [3, 5, 37], true],
+    [[300, 9], [300, 37], true],
+    [[9, 300], [300, 37], false],
+  ] as const) {
+    it(`BatchMatMul on SIMD tiles: a [${aShape}]${transposeA ? ' transposed' : ''} times b [${bShape}], as on cpu`, async () => {
+      const error = await relativeError(() =>
+        tf.matMul(tf.tensor(values([...aShape], 910), [...aShape]), tf.tensor(values([...bShape], 911), [...bShape]), transposeA),
+      );
+      expect(error).to.be.at.most(1e-5);
+    });
+  }
+
+  for (const [shape, axis, keepDims] of [
+    [[50, 37], 0, false],
+    [[4, 6, 32], [0, 1], true],
+    [[3, 5, 2], [1, 0], false],
+    [[7, 9], [-1], false],
+    [[2, 3], null, false],
+  ] as const) {
+    it(`Sum of x [${shape}] over axis ${JSON.stringify(axis)}${keepDims ? ', dimensions kept' : ''}, and its gradient, as on cpu`, async () => {
+      const error = await relativeError(() => {
+        const x = tf.tensor(values([...shape], 920), [...shape]);
+        const sum = x.sum(axis === null ? undefined : (axis as number | number[]), keepDims);
+        const grad = tf.grad((input: tf.Tensor) => input.sum(axis === null ? undefined : (axis as number | number[])).square().sum())(x);
+        return tf.concat([sum.flatten(), grad.flatten()]);
+      });
+      expect(error).to.be.at.most(1e-5);
+    });
+  }
+
+  for (const [tableShape, idShape, axis, batchDims, dtype] of [
+    [[50, 9], [2, 3], 0, 0, 'float32'],
+    [[4, 6, 10], [3], 1, 0, 'float32'],
+    [[3, 7, 12], [3, 4], 1, 1, 'float32'],
+    [[20, 16], [5], 0, 0, 'int32'],
+    [[6, 3], [4], 0, 0, 'float32'],
+  ] as const) {
+    it(`GatherV2 of a [${tableShape}] ${dtype} table, ids [${idShape}], axis ${axis}, batch dimensions ${batchDims}, as on cpu`, async () => {
+      const ids = values([...idShape], 930).map((v) => Math.floor(((v + 1) / 2) * tableShape[axis]!));
+      const error = await relativeError(() => {
+        const table = tf.tensor(values([...tableShape], 931), [...tableShape]).mul(100).cast(dtype);
+        return tf.gather(table, tf.tensor(ids, [...idShape], 'int32'), axis, batchDims).cast('float32');
+      });
+      expect(error).to.equal(0);
+    });
+  }
+
+  it('GatherV2: an id out of range is refused in tfjs’s words, not read out of bounds', () => {
+    const table = tf.ones([5, 9]);
+    const ids = tf.tensor1d([1, 5], 'int32');
+    expect(() => tf.gather(table, ids)).to.throw('GatherV2: the index value 5 is not in [0, 4]');
+    tf.dispose([table, ids]);
+  });
+
   it('batchNorm without scale or offset: its gradients (a TypeError in tfjs-core unfilled)', async () => {
     const error = await relativeError(() => {
       const x = tf.tensor(values([2, 3, 3, 4], 1000), [2, 3, 3, 4]);
