@@ -77,10 +77,13 @@ describe('the sandbox around student code', () => {
     const result = await gradeBroken(broken('exit', '  const optimizer = createOptimizer(settings);', '  process.exit(3);\n  const optimizer = createOptimizer(settings);'), 1, [
       'output-shape',
       'initial-loss',
+      'architecture',
       'accuracy',
     ]);
     expect(status(result, 'output-shape').status, status(result, 'output-shape').message).to.equal('pass');
     expect(status(result, 'initial-loss').message).to.include('exited with code 3');
+    // A check after the exit that does not train runs in a new sandbox, and passes.
+    expect(status(result, 'architecture').status, status(result, 'architecture').message).to.equal('pass');
     expect(status(result, 'accuracy').status).to.equal('error');
   });
 
