@@ -16,7 +16,8 @@ import { fixtureResults } from '../reporters/fixtures.ts';
 import { makeFixtureRepo, type FixtureRepo } from './fixture-repo.ts';
 
 // Without tsc's warnings (tested in attacks/modes.test.ts): its program would take much of the 20 s a submission gets below.
-const cheap = { lessons: ['03-cnn'], checks: ['output-shape', 'data-preparation'], typeCheck: false };
+// Only exercise/, which every test below reads: grading the branches' untouched bugs/ too cost a sandbox per submission.
+const cheap = { lessons: ['03-cnn'], checks: ['output-shape', 'data-preparation'], variants: ['exercise' as const], typeCheck: false };
 const checkouts = () => readdirSync(tmpdir()).filter((dir) => dir.startsWith('grade-submission-'));
 const worktrees = () => execFileSync('git', ['worktree', 'list', '--porcelain'], { cwd: repoDir, encoding: 'utf8' });
 const statusOf = (report: SubmissionReport, lesson: string, check: string) =>
