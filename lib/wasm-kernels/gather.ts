@@ -24,15 +24,16 @@ export function gatherV2Config(original: tf.KernelConfig): tf.KernelConfig {
       const backend = args.backend as WasmBackend;
       const parsedAxis = tfjs.util.parseAxisParam(axis, x.shape)[0]!;
       const info = tfjs.backend_util.segment_util.collectGatherOpShapeInfo(x as tf.Tensor, indices as tf.Tensor, parsedAxis, batchDims);
-      const ids = backend.typedArrayFromHeap(indices);
       const dimSize = x.shape[parsedAxis]!;
+      const outOfRange = (id: number) => !(id >= 0 && id < dimSize);
       // An index out of range: wasm's own kernel says so, in tfjs's words.
-      if (info.sliceSize < MIN_SLICE || tfjs.util.sizeFromShape(x.shape) === 0 || ids.some((id) => !(id >= 0 && id < dimSize))) {
+      if (info.sliceSize < MIN_SLICE || tfjs.util.sizeFromShape(x.shape) === 0 || backend.typedArrayFromHeap(indices).some(outOfRange)) {
         return original.kernelFunc(args);
       }
       const out = backend.makeOutput(info.outputShape, x.dtype);
-      const from = backend.typedArrayFromHeap(x);
-      const to = backend.typedArrayFromHeap(out);
+      // Views of the heap taken after the output is made: making it may grow
+      // the heap, and views taken before would then see nothing.
+      const [from, to, ids] = [backend.typedArrayFromHeap(x), backend.typedArrayFromHeap(out), backend.typedArrayFromHeap(indices)];
       const perBatch = ids.length / info.batchSize;
       let at = 0;
       for (let b = 0; b < info.batchSize; b++) {

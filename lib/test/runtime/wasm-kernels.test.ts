@@ -321,6 +321,15 @@ describeOnWasm('wasm training kernels', () => {
     });
   }
 
+  it('GatherV2 of an output large enough to grow the heap (32 MB): the ids are still read', async () => {
+    const error = await relativeError(() => {
+      const table = tf.tensor(values([4, 1024], 940), [4, 1024]);
+      const ids = tf.tensor1d(Array.from({ length: 8_192 }, (_, i) => (i * 7) % 4), 'int32');
+      return tf.gather(table, ids).sum(1);
+    });
+    expect(error).to.be.at.most(1e-5);
+  });
+
   it('GatherV2: an id out of range is refused in tfjs’s words, not read out of bounds', () => {
     const table = tf.ones([5, 9]);
     const ids = tf.tensor1d([1, 5], 'int32');
