@@ -14,7 +14,8 @@ import type * as T from '../../../solutions/05-transformer/transformer.ts';
 import { gradientFlowCheck, gradientNorms } from '../../checks/gradient-flow.ts';
 import { recordTraining } from '../../checks/trace.ts';
 import { metricCheck, noLeakCheck, type TrainingRun } from '../../checks/training-checks.ts';
-import type { Cause } from '../../faults.ts';
+import { cause, type Cause } from '../../faults.ts';
+import { fixed, shapeText } from '../../format.ts';
 import { CheckFailure, type Check, type LessonContext, type CheckOutcome } from '../../lesson.ts';
 import { partReference, type ReferenceRun } from '../../reference.ts';
 import { toleranceBound } from '../../tolerance.ts';
@@ -32,8 +33,6 @@ export const FINE_TUNE_README = { learningRate: 1e-3, weightDecay: 0.01, batchSi
 
 const loadPart = (ctx: LessonContext) => ctx.load<Part>(FINE_TUNE_FILE);
 const loadEncoder = (ctx: LessonContext) => ctx.load<Encoder>('transformer.ts');
-const cause = (category: Cause['category'], weight: number, text: string): Cause => ({ category, weight, text });
-const fmt = (value: number | undefined, digits = 4) => (value !== undefined && Number.isFinite(value) ? value.toFixed(digits) : String(value));
 
 let checkpointCache: Checkpoint | undefined;
 /** The checkpoint as the grader reads it (checksums checked), once per process. */
@@ -201,7 +200,7 @@ const checkpointLoaded: Check = {
       const first = run.notLoaded[0]!;
       throw new CheckFailure(
         `${run.notLoaded.length} of ${run.bodyWeights} body weights of the model loadPretrained() returns differ from the checkpoint's ` +
-          `(e.g. ${first.name}, by up to ${fmt(first.largestDifference)}): the model starts from random weights, not from what pretraining learned. ` +
+          `(e.g. ${first.name}, by up to ${fixed(first.largestDifference, 4)}): the model starts from random weights, not from what pretraining learned. ` +
           'Copy every checkpoint weight into the variable of the same name.',
         figures,
         [cause('model/type-and-properties', 3, 'the pretrained weights are not loaded into the model')],
@@ -342,7 +341,7 @@ const headCheck: Check = {
       const { ids, mask } = padded(5);
       const got = part.classify(model, ids, mask);
       if (got.shape.join() !== [rows.length, CLASSES].join()) {
-        throw new CheckFailure(`classify() of 2 messages gives shape [${got.shape}], expected [2, ${CLASSES}]`, {}, [
+        throw new CheckFailure(`classify() of 2 messages gives shape ${shapeText(got.shape)}, expected [2, ${CLASSES}]`, {}, [
           cause('tensors-and-inputs/wrong-tensor-shape', 3, 'the head gives the wrong shape'),
         ]);
       }
@@ -358,7 +357,7 @@ const headCheck: Check = {
       const figures = { differenceFromCls: fromCls, differenceFromMeanPooling: fromMean, differenceWithMorePadding: withPadding };
       if (!(Math.min(fromCls, fromMean) <= 1e-4)) {
         throw new CheckFailure(
-          `classify() differs from the head applied to the [CLS] vector (by ${fmt(fromCls)}) and to the mean over the real tokens (by ${fmt(fromMean)}): ` +
+          `classify() differs from the head applied to the [CLS] vector (by ${fixed(fromCls, 4)}) and to the mean over the real tokens (by ${fixed(fromMean, 4)}): ` +
             'the head must read the first position, where the [CLS] token is, or pool over the real tokens. ' +
             'The last position of a padded message is padding, and the checkpoint learned nothing there.',
           figures,
@@ -366,7 +365,7 @@ const headCheck: Check = {
         );
       }
       if (!(withPadding <= 1e-4)) {
-        throw new CheckFailure(`the same messages padded to 5 and to 9 tokens get scores that differ by ${fmt(withPadding)}: padding must not change what the model says.`, figures, [
+        throw new CheckFailure(`the same messages padded to 5 and to 9 tokens get scores that differ by ${fixed(withPadding, 4)}: padding must not change what the model says.`, figures, [
           cause('model/layers', 3, 'padding leaks into the classifier'),
         ]);
       }
@@ -550,7 +549,7 @@ const f1Check: Check = {
         const swapped = referenceF1(predicted.map((p) => 1 - p), labels.map((l) => 1 - l));
         const none = !predicted.includes(1);
         throw new CheckFailure(
-          `f1Score(${JSON.stringify(predicted)}, ${JSON.stringify(labels)}) is ${got}, expected ${fmt(expected)}` +
+          `f1Score(${JSON.stringify(predicted)}, ${JSON.stringify(labels)}) is ${got}, expected ${fixed(expected, 4)}` +
             (none ? ': no message is predicted spam, so precision has no messages to count and F1 is 0 by convention (not NaN).' : '') +
             (!none && Math.abs(got - swapped) <= 1e-9 ? ': that is the F1 of ham; the positive class is spam (1).' : '.'),
           { got, expected },
@@ -637,14 +636,14 @@ const beatsScratch: Check = {
     const figures = { fineTuneAccuracy: yours, scratchMean: mean(scratch), scratchBest: Math.max(...scratch), referenceMargin: margin, passMark: mark };
     if (!(yours >= mark)) {
       throw new CheckFailure(
-        `fine-tuned accuracy ${fmt(yours, 3)} is no better than the same model trained from random weights on the same ${run.trainingExamples} messages ` +
-          `(mean ${fmt(mean(scratch), 3)}, best ${fmt(Math.max(...scratch), 3)} over ${scratch.length} seeds; pass mark ${fmt(mark, 3)}): the pretrained weights are not helping. ` +
+        `fine-tuned accuracy ${fixed(yours, 3)} is no better than the same model trained from random weights on the same ${run.trainingExamples} messages ` +
+          `(mean ${fixed(mean(scratch), 3)}, best ${fixed(Math.max(...scratch), 3)} over ${scratch.length} seeds; pass mark ${fixed(mark, 3)}): the pretrained weights are not helping. ` +
           'Are they loaded, is the body trained gently (not frozen, not at a rate that overwrites it)?',
         figures,
         [cause('model/type-and-properties', 2, 'the pretraining is lost: weights not loaded or overwritten')],
       );
     }
-    return { message: `fine-tuned ${fmt(yours, 3)} against ${fmt(mean(scratch), 3)} on average from scratch (pass mark ${fmt(mark, 3)})`, figures };
+    return { message: `fine-tuned ${fixed(yours, 3)} against ${fixed(mean(scratch), 3)} on average from scratch (pass mark ${fixed(mark, 3)})`, figures };
   },
 };
 

@@ -21,7 +21,7 @@ import {
   type TrainingRun,
 } from '../../checks/training-checks.ts';
 import { cause, type Cause } from '../../faults.ts';
-import { fixed } from '../../format.ts';
+import { fixed, scientific, shapeText } from '../../format.ts';
 import { CheckFailure, defineLesson, type Check, type LessonContext } from '../../lesson.ts';
 import { calibrateFineTune, FINE_TUNE_FILE, fineTuneChecks, fineTuneFixture, fineTuneForGrading, PART } from './fine-tune.ts';
 import * as ref from './fixed-numbers.ts';
@@ -34,9 +34,6 @@ const load = (ctx: LessonContext) => ctx.load<Module>(FILE);
 /** The reference's maths, run by the grader: the sandbox cannot read reference-math.ts. */
 const reference = (ctx: LessonContext) => ctx.graderSide<typeof Reference>();
 const CLASSES = 2;
-
-/** Lesson 5 compares small differences: four decimals. */
-const fmt = (value: number, digits = 4) => fixed(value, digits);
 
 /** A small model for the checks on parts: fast, and with several heads and blocks. */
 /** Messages in the overfitting probe's one batch. */
@@ -73,7 +70,7 @@ async function withSmallModel<R>(ctx: LessonContext, work: (t: Module, model: T.
 
 function expectShape(what: string, got: number[], expected: number[]): void {
   if (got.join() !== expected.join()) {
-    throw new CheckFailure(`${what} has shape [${got}], expected [${expected}]`, {}, [
+    throw new CheckFailure(`${what} has shape ${shapeText(got)}, expected ${shapeText(expected)}`, {}, [
       cause('tensors-and-inputs/wrong-tensor-shape', 3, `${what} has the wrong shape`),
     ]);
   }
@@ -238,13 +235,13 @@ const positionalEncodingCheck: Check = {
     if (!(diff <= 1e-4)) {
       const [pos, feature] = ref.unflatten(index, [length, dModel]);
       throw new CheckFailure(
-        `positionalEncoding(${length}, ${dModel})[${pos}][${feature}] is ${fmt(got.values[index]!)}, expected ${fmt(expected[index]!)}: ` +
+        `positionalEncoding(${length}, ${dModel})[${pos}][${feature}] is ${fixed(got.values[index]!, 4)}, expected ${fixed(expected[index]!, 4)}: ` +
           'even features take the sine, odd ones the cosine, of pos / 10000^(2i / dModel), where 2i is the even feature of the pair.',
         { largestDifference: diff },
         [cause('model/layers', 2, 'positional encodings computed wrongly')],
       );
     }
-    return `matches the sinusoidal encodings (largest difference ${diff.toExponential(1)})`;
+    return `matches the sinusoidal encodings (largest difference ${scientific(diff)})`;
   },
 };
 
@@ -270,14 +267,14 @@ const attentionReference: Check = {
       const which = weights.diff > 1e-4 ? 'weight' : 'output';
       const values = weights.diff > 1e-4 ? [got.weights[bad.index]!, weights.expected] : [got.output[bad.index]!, output.expected];
       throw new CheckFailure(
-        `on fixed q, k, v of shape [${c.shape}] with keys 3 and 4 of batch item 0 masked, the attention ${which} at [${at}] is ` +
-          `${fmt(values[0]!)}, the reference gives ${fmt(values[1]!)} (largest differences: weights ${fmt(weights.diff)}, output ${fmt(output.diff)}). ` +
+        `on fixed q, k, v of shape ${shapeText(c.shape)} with keys 3 and 4 of batch item 0 masked, the attention ${which} at [${at}] is ` +
+          `${fixed(values[0]!, 4)}, the reference gives ${fixed(values[1]!, 4)} (largest differences: weights ${fixed(weights.diff, 4)}, output ${fixed(output.diff, 4)}). ` +
           attentionCauses,
         figures,
         causes,
       );
     }
-    return { message: `output and weights equal the reference (largest difference ${Math.max(weights.diff, output.diff).toExponential(1)})`, figures };
+    return { message: `output and weights equal the reference (largest difference ${scientific(Math.max(weights.diff, output.diff))})`, figures };
   },
 };
 
@@ -297,7 +294,7 @@ const attentionRows: Check = {
     if (!(Math.abs(worst.sum - 1) <= 1e-4)) {
       throw new CheckFailure(
         `row ${worst.row} of the attention weights ([batch, head, query] = [${ref.unflatten(worst.row, [ATT.batch, ATT.heads, ATT.length])}]) ` +
-          `sums to ${fmt(worst.sum)}, not 1: the weights a query gives the keys must be a probability distribution. ` +
+          `sums to ${fixed(worst.sum, 4)}, not 1: the weights a query gives the keys must be a probability distribution. ` +
           'Usual causes: something added to or multiplied with the weights after the softmax, or the softmax over the wrong axis.',
         figures,
         [cause('model/layers', 3, 'the attention weights are changed after the softmax')],
@@ -323,7 +320,7 @@ const attentionPadding: Check = {
     const figures = { largestPaddedKeyWeight: largest };
     if (!(largest <= 1e-6)) {
       throw new CheckFailure(
-        `batch item 0 has padding at positions 3 and 4, yet its queries give those keys weights up to ${fmt(largest, 6)}; ` +
+        `batch item 0 has padding at positions 3 and 4, yet its queries give those keys weights up to ${fixed(largest, 6)}; ` +
           'every query should ignore padded keys (weight about 0). Usual causes: the mask applied along the query axis, ' +
           'or applied after the softmax, or with the wrong sign.',
         figures,
@@ -332,7 +329,7 @@ const attentionPadding: Check = {
           : [cause('model/layers', 3, 'the padding mask does not block the padded keys')],
       );
     }
-    return { message: `padded keys get weight at most ${largest.toExponential(1)}`, figures };
+    return { message: `padded keys get weight at most ${scientific(largest)}`, figures };
   },
 };
 
@@ -353,8 +350,8 @@ const multiHeadReference: Check = {
       const { diff, index, expected, mergedByReshape } = await reference(ctx).judgeMultiHead(values, xValues, [batch, length, d], ATT_MASK, SMALL.heads, got);
       if (!(diff <= 1e-4)) {
         throw new CheckFailure(
-          `with dModel ${d} and ${SMALL.heads} heads, the output at [${ref.unflatten(index, [batch, length, d])}] is ${fmt(got[index]!)}, ` +
-            `the reference gives ${fmt(expected)}. Usual causes: heads split or merged with a reshape that mixes positions and features ` +
+          `with dModel ${d} and ${SMALL.heads} heads, the output at [${ref.unflatten(index, [batch, length, d])}] is ${fixed(got[index]!, 4)}, ` +
+            `the reference gives ${fixed(expected, 4)}. Usual causes: heads split or merged with a reshape that mixes positions and features ` +
             '(a transpose is needed), the output projection left out, or a mistake in attention itself (see attention-reference).',
           { largestDifference: diff },
           mergedByReshape
@@ -362,7 +359,7 @@ const multiHeadReference: Check = {
             : [cause('tensors-and-inputs/wrong-tensor-shape', 2, 'heads split or merged along the wrong axes'), cause('model/layers', 1, 'a projection left out')],
         );
       }
-      return { message: `equals the reference (largest difference ${diff.toExponential(1)})`, figures: { largestDifference: diff } };
+      return { message: `equals the reference (largest difference ${scientific(diff)})`, figures: { largestDifference: diff } };
     });
   },
 };
@@ -388,14 +385,14 @@ const layerNormCheck: Check = {
       const { diff, index, expected } = await reference(ctx).judgeLayerNorm(rows, gain, bias, got.values);
       if (!(diff <= 1e-3)) {
         throw new CheckFailure(
-          `on an input of shape [${shape}], value [${ref.unflatten(index, shape)}] is ${fmt(got.values[index]!)}, expected ${fmt(expected)}: ` +
+          `on an input of shape ${shapeText(shape)}, value [${ref.unflatten(index, shape)}] is ${fixed(got.values[index]!, 4)}, expected ${fixed(expected, 4)}: ` +
             'each position’s features should get mean 0 and variance 1 (epsilon 1e-5), then the gain and bias. ' +
             'Usual causes: mean and variance taken over the batch or sequence axis instead of the last one, or gain and bias left out.',
           { largestDifference: diff },
           [cause('model/layers', 3, 'layer norm normalises over the wrong axis')],
         );
       }
-      return { message: `equals the reference (largest difference ${diff.toExponential(1)})`, figures: { largestDifference: diff } };
+      return { message: `equals the reference (largest difference ${scientific(diff)})`, figures: { largestDifference: diff } };
     } finally {
       tf.dispose([weights.gain, weights.bias]);
     }
@@ -417,8 +414,8 @@ const encoderBlockReference: Check = {
       const { diff, index, expected } = await reference(ctx).judgeEncoderBlock(blockValues(model.blocks[0]!), xValues, [batch, length, d], ATT_MASK, SMALL.heads, got);
       if (!(diff <= 1e-3)) {
         throw new CheckFailure(
-          `the block's output at [${ref.unflatten(index, [batch, length, d])}] is ${fmt(got[index]!)}, the reference gives ${fmt(expected)} ` +
-            `(largest difference ${fmt(diff)}); the reference is the post-norm block of the paper, as the README describes it. ` +
+          `the block's output at [${ref.unflatten(index, [batch, length, d])}] is ${fixed(got[index]!, 4)}, the reference gives ${fixed(expected, 4)} ` +
+            `(largest difference ${fixed(diff, 4)}); the reference is the post-norm block of the paper, as the README describes it. ` +
             'Usual causes: a residual connection missing, layer norm over the wrong axis, the norms or the ReLU in the wrong place, ' +
             'or a mistake in the attention checked above.',
           { largestDifference: diff },
@@ -429,7 +426,7 @@ const encoderBlockReference: Check = {
           ],
         );
       }
-      return { message: `equals the reference (largest difference ${diff.toExponential(1)})`, figures: { largestDifference: diff } };
+      return { message: `equals the reference (largest difference ${scientific(diff)})`, figures: { largestDifference: diff } };
     });
   },
 };
@@ -488,7 +485,7 @@ const permutation: Check = {
       if (!(withoutPositions <= 1e-4)) {
         throw new CheckFailure(
           `on token embeddings alone (no positions), shuffling the ${length} tokens should shuffle the encoder's outputs the same way, ` +
-            `but they differ by up to ${fmt(withoutPositions)} (dModel ${d}): the encoder blocks themselves treat positions differently. ` +
+            `but they differ by up to ${fixed(withoutPositions, 4)} (dModel ${d}): the encoder blocks themselves treat positions differently. ` +
             'Usual causes: positions added inside the blocks, a mask that depends on position, or features mixed across positions outside attention.',
           figures,
           [cause('model/layers', 2, 'the encoder blocks depend on token positions')],
@@ -496,14 +493,14 @@ const permutation: Check = {
       }
       if (!(withPositions >= 1e-3)) {
         throw new CheckFailure(
-          `with embed(), shuffling the tokens only shuffles the encoder's outputs (largest difference ${fmt(withPositions, 6)}): ` +
+          `with embed(), shuffling the tokens only shuffles the encoder's outputs (largest difference ${fixed(withPositions, 6)}): ` +
             'the model cannot tell word order, so the positional encodings are not reaching it.',
           figures,
           [cause('model/layers', 3, 'positional encodings missing from the embeddings')],
         );
       }
       return {
-        message: `equivariant without positions (difference ${withoutPositions.toExponential(1)}), order-aware with them (difference ${fmt(withPositions, 3)})`,
+        message: `equivariant without positions (difference ${scientific(withoutPositions)}), order-aware with them (difference ${fixed(withPositions, 3)})`,
         figures,
       };
     });
@@ -535,7 +532,7 @@ const pooling: Check = {
     if (!(diff <= 1e-5)) {
       throw new CheckFailure(
         `message ${Math.floor(index / 3)} (${mask[Math.floor(index / 3)]!.filter((m) => m).length} real tokens of 4) pools feature ${index % 3} ` +
-          `to ${fmt(got.values[index]!)}; the mean over its real tokens is ${fmt(expected[index]!)}. ` +
+          `to ${fixed(got.values[index]!, 4)}; the mean over its real tokens is ${fixed(expected[index]!, 4)}. ` +
           'Usual causes: padding positions counted in the sum or in the count.',
         { largestDifference: diff },
         [cause('model/layers', 3, 'pooling counts padding')],
@@ -563,14 +560,14 @@ const paddingInvariance: Check = {
       const figures = { largestDifference: diff };
       if (!(diff <= 1e-4)) {
         throw new CheckFailure(
-          `the same two messages padded to 6 and to 14 tokens get scores that differ by up to ${fmt(diff)} ` +
-            `(e.g. [${fmt(short[0]!, 3)}, ${fmt(short[1]!, 3)}] versus [${fmt(long[0]!, 3)}, ${fmt(long[1]!, 3)}]): padding must not change what the model says. ` +
+          `the same two messages padded to 6 and to 14 tokens get scores that differ by up to ${fixed(diff, 4)} ` +
+            `(e.g. [${fixed(short[0]!, 3)}, ${fixed(short[1]!, 3)}] versus [${fixed(long[0]!, 3)}, ${fixed(long[1]!, 3)}]): padding must not change what the model says. ` +
             'Usual causes: the attention mask not blocking padded keys, or pooling that counts padding.',
           figures,
           [cause('model/layers', 2, 'padding leaks into the attention or the pooling')],
         );
       }
-      return { message: `scores unchanged by padding (difference ${diff.toExponential(1)})`, figures };
+      return { message: `scores unchanged by padding (difference ${scientific(diff)})`, figures };
     });
   },
 };
