@@ -2,7 +2,7 @@
 // returns a TrainingRun, says what it measured, and names the usual causes.
 import { cause, type Cause } from '../faults.ts';
 import { fixed } from '../format.ts';
-import type { Check, LessonContext } from '../lesson.ts';
+import type { CalibrationOptions, Check, LessonContext } from '../lesson.ts';
 import { CheckFailure } from '../lesson.ts';
 import { BUCKETS, bucketMeans, curveAgainstReference, referenceBand } from '../curves.ts';
 import { metricSpread, requireReference, type Reference, type ReferenceRun } from '../reference.ts';
@@ -22,11 +22,19 @@ export interface TrainingRun {
   deadUnits?: DeadUnits[];
 }
 
-/** A lesson's calibration when its reference run is one training fixture: that run's losses and metrics. */
-export function calibrateFrom(fixture: string): (ctx: LessonContext) => Promise<ReferenceRun> {
-  return async (ctx) => {
+/**
+ * A lesson's (or part's) calibration: the losses and metrics of its training
+ * fixture, plus the figures `more` measures beside it (another fixture's
+ * accuracy, a from-scratch baseline) for checks that compare against those.
+ */
+export function calibrateFrom(
+  fixture: string,
+  more?: (ctx: LessonContext, options: CalibrationOptions) => Promise<Record<string, number>>,
+): (ctx: LessonContext, options?: CalibrationOptions) => Promise<ReferenceRun> {
+  return async (ctx, options = {}) => {
     const run = await ctx.fixture<TrainingRun>(fixture);
-    return { seed: ctx.seed, losses: run.trace.losses, metrics: run.metrics };
+    const metrics = more ? { ...run.metrics, ...(await more(ctx, options)) } : run.metrics;
+    return { seed: ctx.seed, losses: run.trace.losses, metrics };
   };
 }
 

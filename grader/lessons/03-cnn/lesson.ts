@@ -10,6 +10,7 @@ import { gradientFlowCheck, gradientNorms } from '../../checks/gradient-flow.ts'
 import { overfitCheck, overfitOneBatch } from '../../checks/overfit-one-batch.ts';
 import { recordTraining } from '../../checks/trace.ts';
 import {
+  calibrateFrom,
   initialLossCheck,
   lossCurveCheck,
   metricCheck,
@@ -138,12 +139,8 @@ export default defineLesson({
     [training]: { timeoutMs: 120_000, run: trainForGrading },
     [transfer]: { timeoutMs: 60_000, run: fineTuneForGrading },
   },
-  async calibrate(ctx) {
-    const run = await ctx.fixture<TrainingRun>(training);
-    const fineTuned = await ctx.fixture<TransferRun>(transfer);
-    const scratch = await scratchAccuracy(ctx);
-    return { seed: ctx.seed, losses: run.trace.losses, metrics: { ...run.metrics, ...fineTuned.metrics, scratchAccuracy: scratch } };
-  },
+  // Part 2's figures too: its checks compare the fine-tuned accuracy with training from scratch.
+  calibrate: calibrateFrom(training, async (ctx) => ({ ...(await ctx.fixture<TransferRun>(transfer)).metrics, scratchAccuracy: await scratchAccuracy(ctx) })),
   checks: [
     {
       id: 'output-shape',

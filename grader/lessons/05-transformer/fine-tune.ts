@@ -13,11 +13,11 @@ import type * as F from '../../../solutions/05-transformer/fine-tune.ts';
 import type * as T from '../../../solutions/05-transformer/transformer.ts';
 import { gradientFlowCheck, gradientNorms } from '../../checks/gradient-flow.ts';
 import { recordTraining } from '../../checks/trace.ts';
-import { metricCheck, noLeakCheck, type TrainingRun } from '../../checks/training-checks.ts';
+import { calibrateFrom, metricCheck, noLeakCheck, type TrainingRun } from '../../checks/training-checks.ts';
 import { cause, type Cause } from '../../faults.ts';
 import { fixed, shapeText } from '../../format.ts';
 import { CheckFailure, type Check, type LessonContext, type CheckOutcome } from '../../lesson.ts';
-import { partReference, type ReferenceRun } from '../../reference.ts';
+import { partReference } from '../../reference.ts';
 import { toleranceBound } from '../../tolerance.ts';
 import { disposeModel, variablesOf } from './variables.ts';
 
@@ -162,15 +162,11 @@ export const fineTuneForGrading = (ctx: LessonContext) => fineTuneAndMeasure(ctx
  * scratch would mostly repeat the solution's: most alternates change only
  * loadPretrained, which a run from scratch does not call.)
  */
-export async function calibrateFineTune(ctx: LessonContext, options: { alternate?: string } = {}): Promise<ReferenceRun> {
-  const run = await ctx.fixture<FineTuneRun>(fineTuneFixture);
-  const metrics = { ...run.metrics };
-  if (!options.alternate) {
-    const scratch = await fineTuneAndMeasure(ctx, true);
-    Object.assign(metrics, { scratchAccuracy: scratch.metrics.fineTuneAccuracy!, scratchF1: scratch.metrics.fineTuneF1! });
-  }
-  return { seed: ctx.seed, losses: run.trace.losses, metrics };
-}
+export const calibrateFineTune = calibrateFrom(fineTuneFixture, async (ctx, options): Promise<Record<string, number>> => {
+  if (options.alternate) return {};
+  const scratch = await fineTuneAndMeasure(ctx, true);
+  return { scratchAccuracy: scratch.metrics.fineTuneAccuracy!, scratchF1: scratch.metrics.fineTuneF1! };
+});
 
 /** The context with part 2's reference in place of the lesson's. */
 function withPartReference(ctx: LessonContext): LessonContext {
