@@ -17,7 +17,7 @@ import { calibrateFrom, metricCheck, noLeakCheck, type TrainingRun } from '../..
 import { cause, type Cause } from '../../faults.ts';
 import { fixed, shapeText } from '../../format.ts';
 import { CheckFailure, type Check, type LessonContext, type CheckOutcome } from '../../lesson.ts';
-import { partReference } from '../../reference.ts';
+import { partReference, requireReference } from '../../reference.ts';
 import { toleranceBound } from '../../tolerance.ts';
 import { disposeModel, variablesOf } from './variables.ts';
 
@@ -614,8 +614,7 @@ const beatsScratch: Check = {
   needs: [fineTuneFixture],
   async run(ctx): Promise<CheckOutcome> {
     const run = await ctx.fixture<FineTuneRun>(fineTuneFixture);
-    const reference = partReference(ctx.reference, PART);
-    if (!reference) throw new Error('no calibrated reference for lesson 5’s fine-tuning: run `npm run calibrate -- --lesson 05-transformer --part fine-tune`');
+    const reference = requireReference(ctx, PART);
     const scratch = reference.runs.flatMap((r) => (r.metrics.scratchAccuracy === undefined ? [] : [r.metrics.scratchAccuracy]));
     const fineTuned = reference.runs.map((r) => r.metrics.fineTuneAccuracy!);
     const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
