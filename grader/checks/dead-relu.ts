@@ -6,9 +6,7 @@ import { cause } from '../faults.ts';
 import { fixed } from '../format.ts';
 import { CheckFailure, type Check } from '../lesson.ts';
 import { layerLabel } from './classifier.ts';
-import { startedUniform } from './trace.ts';
-import type { DeadUnits } from './trace.ts';
-import type { TrainingRun } from './training-checks.ts';
+import { startedUniform, type DeadUnits, type TrainingRun } from './trace.ts';
 
 /** Inputs beyond this size (the run's `probe.largestInput`) were not normalised. */
 const LARGE_INPUT = 10;

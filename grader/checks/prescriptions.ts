@@ -8,7 +8,7 @@
 import { cause, type Cause } from '../faults.ts';
 import { fixed, precise } from '../format.ts';
 import { CheckFailure, type Check } from '../lesson.ts';
-import type { TrainingRun } from './training-checks.ts';
+import type { TrainingRun } from './trace.ts';
 
 /** Settings equal up to float32 rounding (0.01 stored in float32 is 0.009999999776). */
 const same = (a: unknown, b: number) => typeof a === 'number' && Math.abs(a - b) <= 1e-6 * Math.max(1, Math.abs(b));

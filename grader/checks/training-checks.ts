@@ -8,19 +8,7 @@ import { BUCKETS, bucketMeans, curveAgainstReference, referenceBand } from '../c
 import { metricSpread, requireReference, type Reference, type ReferenceRun } from '../reference.ts';
 import { toleranceBound, type Bound } from '../tolerance.ts';
 import { trainingFigures } from '../evidence/training-figures.ts';
-import { startedUniform, type DeadUnits, type TrainingTrace } from './trace.ts';
-
-export interface TrainingRun {
-  trace: TrainingTrace;
-  /** End-of-run figures computed by the grader itself, e.g. accuracy. */
-  metrics: Record<string, number>;
-  /** Extra measurements a lesson takes for its diagnosis, e.g. whether outputs are probabilities, the largest input (`largestInput`). */
-  probe?: Record<string, number>;
-  /** Size of the training set the run was given, for counting epochs. */
-  trainingExamples?: number;
-  /** Dead units of each ReLU layer of the trained model, where the lesson measures them. */
-  deadUnits?: DeadUnits[];
-}
+import { startedUniform, type TrainingRun } from './trace.ts';
 
 /**
  * A lesson's (or part's) calibration: the losses and metrics of its training

@@ -5,7 +5,7 @@
 import { cause, type Cause } from '../faults.ts';
 import { fixed } from '../format.ts';
 import type { LessonResult } from '../results.ts';
-import type { Measured } from './rules.ts';
+import type { Measured } from './measured.ts';
 
 /** One check's own figure (names such as `epochs` are only meaningful in the check that measured them). */
 function figureOf(lesson: LessonResult, check: string, name: string): number | null {

@@ -9,41 +9,12 @@ import { compact } from '../format.ts';
 import type { LessonResult } from '../results.ts';
 import { errorCauses, errorKey } from './errors.ts';
 import { partialEpochs, summedLoss, summedOverBatch } from './loop-rules.ts';
+import { measured, type Measured } from './measured.ts';
 
 export interface Evidence {
   causes: Cause[];
   /** Check id -> the causes that replace those the check named itself. */
   explains: Map<string, Cause[]>;
-}
-
-/** One lesson's figures, merged across its checks, and which checks failed. */
-export interface Measured {
-  figure(name: string): number | null;
-  /** A figure as one check measured it, for names other checks use with another meaning (`expected`, `initialLoss`). */
-  figureOf(check: string, name: string): number | null;
-  failed(check: string): boolean;
-  ran(check: string): boolean;
-}
-
-/** Measurements of a run alone, e.g. trainingFigures(run), for rules a lesson applies before grading ends. */
-export function measuredFigures(figures: Record<string, number | null>): Measured {
-  return measured({ id: '', title: '', points: 0, maxPoints: 0, checks: [{ id: 'run', title: '', status: 'pass', points: 0, maxPoints: 0, message: '', figures, causes: [], buildsOn: [], durationMs: 0 }] });
-}
-
-export function measured(lesson: LessonResult): Measured {
-  const figures = new Map<string, number | null>();
-  for (const check of lesson.checks) for (const [name, value] of Object.entries(check.figures)) if (!figures.has(name)) figures.set(name, value);
-  const status = new Map(lesson.checks.map((check) => [check.id, check.status]));
-  const finite = (value: number | null | undefined) => (value === undefined || value === null || !Number.isFinite(value) ? null : value);
-  return {
-    figureOf: (check, name) => finite(lesson.checks.find((c) => c.id === check)?.figures[name]),
-    figure: (name) => {
-      const value = figures.get(name);
-      return value === undefined || value === null || !Number.isFinite(value) ? null : value;
-    },
-    failed: (check) => status.get(check) === 'fail' || status.get(check) === 'error',
-    ran: (check) => status.has(check),
-  };
 }
 
 /** Inputs this large (in absolute value) were not scaled: every lesson scales its inputs to about [-1, 1]. */

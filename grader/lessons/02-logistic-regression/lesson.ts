@@ -9,7 +9,7 @@ import type { ImageSet } from '#lib/data/image-set.ts';
 import { seedEverything } from '#lib/seed.ts';
 import { tf } from '#lib/tf.ts';
 import type * as Logistic from '../../../solutions/02-logistic-regression/logistic-regression.ts';
-import { recordTraining } from '../../checks/trace.ts';
+import { recordTraining, type TrainingRun } from '../../checks/trace.ts';
 import {
   calibrateFrom,
   initialLossCheck,
@@ -18,7 +18,6 @@ import {
   noLeakCheck,
   weightsMovedCheck,
   type Suspects,
-  type TrainingRun,
 } from '../../checks/training-checks.ts';
 import { unshuffledClasses } from '../../evidence/unshuffled.ts';
 import { cause, type Cause } from '../../faults.ts';

@@ -8,7 +8,7 @@ import { layersClassifier, probeLoss } from '../../checks/classifier.ts';
 import { deadReluCheck, deadUnitsOfModel } from '../../checks/dead-relu.ts';
 import { gradientFlowCheck, gradientNorms } from '../../checks/gradient-flow.ts';
 import { overfitCheck, overfitOneBatch } from '../../checks/overfit-one-batch.ts';
-import { recordTraining } from '../../checks/trace.ts';
+import { recordTraining, type TrainingRun } from '../../checks/trace.ts';
 import {
   calibrateFrom,
   initialLossCheck,
@@ -17,7 +17,6 @@ import {
   noLeakCheck,
   weightsMovedCheck,
   type Suspects,
-  type TrainingRun,
 } from '../../checks/training-checks.ts';
 import { unshuffledClasses } from '../../evidence/unshuffled.ts';
 import { cause, type Cause } from '../../faults.ts';

@@ -4,8 +4,8 @@ import { FINE_TUNING_CLASSES, loadPretrainedModel } from '#lib/models/pretrained
 import { tf } from '#lib/tf.ts';
 import type * as Cnn from '../../../solutions/03-cnn/cnn.ts';
 import type * as Pretrained from '../../../solutions/03-cnn/pretrained.ts';
-import { recordTraining } from '../../checks/trace.ts';
-import { metricCheck, trendOf, type TrainingRun } from '../../checks/training-checks.ts';
+import { recordTraining, type TrainingRun } from '../../checks/trace.ts';
+import { metricCheck, trendOf } from '../../checks/training-checks.ts';
 import { cause } from '../../faults.ts';
 import { fixed } from '../../format.ts';
 import { metricSpread, requireReference } from '../../reference.ts';

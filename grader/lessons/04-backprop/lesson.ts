@@ -13,8 +13,8 @@ import { batchSizeCheck, epochsCheck, learningRateCheck } from '../../checks/pre
 import type * as Backprop from '../../../solutions/04-backprop/backprop.ts';
 import { BUCKETS, bucketMeans } from '../../curves.ts';
 import { deadReluCheck, deadUnits } from '../../checks/dead-relu.ts';
-import { recordTraining } from '../../checks/trace.ts';
-import { calibrateFrom, initialLossCheck, metricCheck, noLeakCheck, type TrainingRun } from '../../checks/training-checks.ts';
+import { recordTraining, type TrainingRun } from '../../checks/trace.ts';
+import { calibrateFrom, initialLossCheck, metricCheck, noLeakCheck } from '../../checks/training-checks.ts';
 import { cause, type Cause } from '../../faults.ts';
 import { percent, precise, shapeText } from '../../format.ts';
 import { CheckFailure, defineLesson, type LessonContext } from '../../lesson.ts';

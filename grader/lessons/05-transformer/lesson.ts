@@ -10,7 +10,7 @@ import { probeLoss, type Classifier } from '../../checks/classifier.ts';
 import { batchSizeCheck, epochsCheck, optimizerCheck } from '../../checks/prescriptions.ts';
 import { gradientFlowCheck, gradientNorms } from '../../checks/gradient-flow.ts';
 import { overfitCheck, overfitOneBatch } from '../../checks/overfit-one-batch.ts';
-import { recordTraining } from '../../checks/trace.ts';
+import { recordTraining, type TrainingRun } from '../../checks/trace.ts';
 import {
   calibrateFrom,
   initialLossCheck,
@@ -18,7 +18,6 @@ import {
   metricCheck,
   noLeakCheck,
   weightsMovedCheck,
-  type TrainingRun,
 } from '../../checks/training-checks.ts';
 import { cause, type Cause } from '../../faults.ts';
 import { fixed, scientific, shapeText } from '../../format.ts';
