@@ -5,7 +5,7 @@
 // student did what the lesson asked. They look at what the run did (the
 // optimizers that took steps, the batches DataLoaders yielded, the model's
 // weights), so any correct way of writing the code passes them.
-import { cause, type Cause } from '../faults.ts';
+import { cause } from '../faults.ts';
 import { fixed, precise } from '../format.ts';
 import { CheckFailure, type Check } from '../lesson.ts';
 import type { TrainingRun } from './trace.ts';
