@@ -2,7 +2,7 @@
 // (input-checks.ts, attention-checks.ts, encoder-checks.ts) are compared with
 // the grader's own plain-number versions on fixed inputs; then one training
 // run on the committed subset is compared with the calibrated reference, and
-// part 2 (fine-tune.ts) fine-tunes the course's pretrained encoder.
+// part 2 (fine-tune-run.ts, fine-tune.ts) fine-tunes the course's pretrained encoder.
 import { loadSpamAssassinSubset } from '#lib/data/spam-assassin.ts';
 import { tf } from '#lib/tf.ts';
 import { probeLoss } from '../../checks/classifier.ts';
@@ -21,7 +21,8 @@ import {
 import { defineLesson, type LessonContext } from '../../lesson.ts';
 import { attentionPadding, attentionReference, attentionRows, multiHeadReference } from './attention-checks.ts';
 import { encoderBlockReference, layerNormCheck, paddingInvariance, permutation, pooling, shapes } from './encoder-checks.ts';
-import { calibrateFineTune, FINE_TUNE_FILE, fineTuneChecks, fineTuneFixture, fineTuneForGrading, PART } from './fine-tune.ts';
+import { fineTuneChecks } from './fine-tune.ts';
+import { calibrateFineTune, FINE_TUNE_FILE, fineTuneFixture, fineTuneForGrading, PART } from './fine-tune-run.ts';
 import { positionalEncodingCheck, tokenisation } from './input-checks.ts';
 import { CLASSES, FILE, load, transformerClassifier, withSmallModel } from './student-model.ts';
 import { disposeModel, variablesOf } from './variables.ts';
