@@ -5,6 +5,11 @@ import type { Cause } from './faults.ts';
 import type { Curve } from './results.ts';
 import type { Reference, ReferenceRun } from './reference.ts';
 
+/** What `npm run calibrate` tells a calibration: the catalogued alternate planted in the solution, if any. */
+export interface CalibrationOptions {
+  alternate?: string;
+}
+
 /** Everything a check or fixture may use. It runs inside the sandbox process. */
 export interface LessonContext {
   /** The lesson folder of the graded target, e.g. `<target>/03-cnn`. */
@@ -82,12 +87,12 @@ export interface LessonDefinition {
   fixtures: Record<string, Fixture>;
   checks: readonly Check[];
   /** One calibration run of the reference solution with the given context's seed. */
-  calibrate?(ctx: LessonContext): Promise<ReferenceRun>;
+  calibrate?(ctx: LessonContext, options?: CalibrationOptions): Promise<ReferenceRun>;
   /**
    * Parts calibrated apart, each into reference-<part>.json; their checks read
    * them through partReference(ctx.reference, part).
    */
-  calibrateParts?: Record<string, (ctx: LessonContext, options: { alternate?: string }) => Promise<ReferenceRun>>;
+  calibrateParts?: Record<string, (ctx: LessonContext, options: CalibrationOptions) => Promise<ReferenceRun>>;
   /**
    * The student file each part of calibrateParts grades: `npm run calibrate --
    * --alternates` calibrates the part over that file's catalogued alternates too.

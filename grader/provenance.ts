@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { repoDir } from './registry.ts';
+import { repoDir } from './paths.ts';
 
 export const SourceSchema = z.object({
   /** e.g. owner/name on GitHub, a clone URL, or the folder the TA named. */

@@ -1,6 +1,7 @@
 // Calibrated references: runs of solutions/ over several seeds, committed as
 // JSON beside each lesson's checks and validated on load.
 import { existsSync, readFileSync } from 'node:fs';
+import { basename } from 'node:path';
 import { z } from 'zod';
 
 export const ReferenceRunSchema = z.object({
@@ -57,8 +58,15 @@ export function metricSpread(reference: Reference, metric: string) {
   return { min: values[0]!, median: values[Math.floor(values.length / 2)]!, max: values.at(-1)!, values };
 }
 
-/** The lesson's calibrated reference: a clear error, not a failed check, where `npm run calibrate` has not run. */
-export function requireReference(context: { readonly reference: Reference | undefined }): Reference {
-  if (!context.reference) throw new Error('no calibrated reference for this lesson: run `npm run calibrate`');
-  return context.reference;
+/**
+ * The lesson's calibrated reference, or that of its part `part`
+ * (reference-<part>.json): a clear error, not a failed check, where
+ * `npm run calibrate` has not run, saying which command makes it.
+ */
+export function requireReference(context: { readonly reference: Reference | undefined; readonly lessonDir: string }, part?: string): Reference {
+  const reference = part ? partReference(context.reference, part) : context.reference;
+  if (reference) return reference;
+  if (!part) throw new Error('no calibrated reference for this lesson: run `npm run calibrate`');
+  const lesson = basename(context.lessonDir);
+  throw new Error(`no calibrated reference for part ${part} of ${lesson}: run \`npm run calibrate -- --lesson ${lesson} --part ${part}\``);
 }

@@ -1,13 +1,14 @@
 // Finds the lessons the grader knows: every folder under grader/lessons with a
 // lesson.ts. Adding a lesson means adding a folder; nothing here changes.
 import { existsSync, readdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { LessonDefinition } from './lesson.ts';
+import { graderDir } from './paths.ts';
 import { readReference, type Reference } from './reference.ts';
 
-export const graderDir = dirname(fileURLToPath(import.meta.url));
-export const repoDir = dirname(graderDir);
+// Most of the grader imports the two paths from here, beside the lessons they locate.
+export { graderDir, repoDir } from './paths.ts';
 const lessonsDir = join(graderDir, 'lessons');
 
 export function lessonIds(): string[] {

@@ -4,6 +4,7 @@
 // it with their own loss, so what they measure is the model, not the
 // student's loss or training loop.
 import { tf } from '#lib/tf.ts';
+import { shapeText } from '../format.ts';
 
 export interface NamedVariable {
   name: string;
@@ -41,5 +42,5 @@ export function probeLoss(logits: tf.Tensor, labels: tf.Tensor1D): tf.Scalar {
 /** Logits must be [batch, classes] for the probes' loss; otherwise the output-shape checks say what is wrong. */
 export function expectLogits(logits: tf.Tensor, batch: number, classes: number): string | undefined {
   const ok = logits.shape.length === 2 && logits.shape[0] === batch && logits.shape[1] === classes;
-  return ok ? undefined : `the model gives logits of shape [${logits.shape}] for ${batch} inputs, not [${batch}, ${classes}]`;
+  return ok ? undefined : `the model gives logits of shape ${shapeText(logits.shape)} for ${batch} inputs, not [${batch}, ${classes}]`;
 }

@@ -2,11 +2,11 @@
 // output 0 and pass back no gradient. A few are normal; a layer that is mostly
 // dead after training was usually killed by too large a step (or a bad start).
 import { tf } from '#lib/tf.ts';
+import { cause } from '../faults.ts';
+import { fixed } from '../format.ts';
 import { CheckFailure, type Check } from '../lesson.ts';
 import { layerLabel } from './classifier.ts';
-import { startedUniform } from './trace.ts';
-import type { DeadUnits } from './trace.ts';
-import type { TrainingRun } from './training-checks.ts';
+import { startedUniform, type DeadUnits, type TrainingRun } from './trace.ts';
 
 /** Inputs beyond this size (the run's `probe.largestInput`) were not normalised. */
 const LARGE_INPUT = 10;
@@ -67,13 +67,13 @@ export function deadReluCheck(options: { fixture: string; points: number }): Che
           (uniformStart
             ? 'Some kernels started with every value equal, so their units were never alive: how are the weights initialised?'
             : rawInputs
-              ? `The model's inputs reach ${inputScale.toFixed(0)}: are they normalised?`
+              ? `The model's inputs reach ${fixed(inputScale, 0)}: are they normalised?`
               : 'A dead unit passes back no gradient and never recovers: was the learning rate so large that a step pushed their inputs below zero for good?'),
         figures,
         [
-          { category: 'training/hyperparameters', weight: uniformStart || rawInputs ? 1 : 3, text: 'a learning rate so large that ReLU units die' },
-          { category: 'model/type-and-properties', weight: uniformStart ? 3 : 1, text: 'an initialisation (all zeros, negative biases) that starts units dead' },
-          ...(rawInputs ? [{ category: 'training/preprocessing' as const, weight: 3, text: 'inputs that are not normalised' }] : []),
+          cause('training/hyperparameters', uniformStart || rawInputs ? 1 : 3, 'a learning rate so large that ReLU units die'),
+          cause('model/type-and-properties', uniformStart ? 3 : 1, 'an initialisation (all zeros, negative biases) that starts units dead'),
+          ...(rawInputs ? [cause('training/preprocessing', 3, 'inputs that are not normalised')] : []),
         ],
       );
     },

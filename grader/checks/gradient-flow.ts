@@ -2,8 +2,8 @@
 // no gradient, or a gradient thousands of times smaller than the others',
 // cannot learn, whatever the training loop does.
 import { tf } from '#lib/tf.ts';
-import type { Cause } from '../faults.ts';
-import { scientific as fmt } from '../format.ts';
+import { cause, type Cause } from '../faults.ts';
+import { scientific } from '../format.ts';
 import { CheckFailure, type Check, type LessonContext } from '../lesson.ts';
 import { expectLogits, probeLoss, type Classifier } from './classifier.ts';
 
@@ -38,10 +38,10 @@ export function gradientNorms(classifier: Classifier, inputs: tf.Tensor, labels:
 
 /** Every norm for a small model; the extremes for a large one. */
 function listing(norms: GradientNorm[]): string {
-  if (norms.length <= 12) return norms.map(({ name, norm }) => `${name} ${fmt(norm)}`).join(', ');
+  if (norms.length <= 12) return norms.map(({ name, norm }) => `${name} ${scientific(norm)}`).join(', ');
   const sorted = [...norms].sort((a, b) => a.norm - b.norm);
   const [low, high] = [sorted[0]!, sorted.at(-1)!];
-  return `${norms.length} weights, from ${low.name} ${fmt(low.norm)} to ${high.name} ${fmt(high.norm)}`;
+  return `${norms.length} weights, from ${low.name} ${scientific(low.norm)} to ${high.name} ${scientific(high.norm)}`;
 }
 
 export function gradientFlowCheck(options: {
@@ -68,15 +68,11 @@ export function gradientFlowCheck(options: {
       const zeroInitialised = starved.filter(({ uniform }) => uniform).length;
       const causes: Cause[] = [];
       if (starved.some(({ uniform }) => uniform)) {
-        causes.push({
-          category: 'model/type-and-properties',
-          weight: 4,
-          text: 'weights initialised to one value (e.g. zeros): every unit of the layer computes the same, after a ReLU nothing',
-        });
+        causes.push(cause('model/type-and-properties', 4, 'weights initialised to one value (e.g. zeros): every unit of the layer computes the same, after a ReLU nothing'));
       }
       causes.push(
-        { category: 'model/layers', weight: 3, text: 'a part of the model whose result never reaches the logits' },
-        { category: 'model/activation-function', weight: 1, text: 'activations that saturate or ReLUs that never fire, so no gradient passes back' },
+        cause('model/layers', 3, 'a part of the model whose result never reaches the logits'),
+        cause('model/activation-function', 1, 'activations that saturate or ReLUs that never fire, so no gradient passes back'),
       );
       const what = largest === 0 ? 'No weight gets any gradient' : `${starved.length} of ${norms.length} weights get no gradient, or one under ${VANISHING_RATIO} of the largest`;
       throw new CheckFailure(

@@ -3,6 +3,8 @@
 // batch's loss near zero in a few dozen steps. If it cannot, the fault is in
 // the model, not in the student's training loop or hyperparameters.
 import { tf } from '#lib/tf.ts';
+import { cause } from '../faults.ts';
+import { fixed } from '../format.ts';
 import { CheckFailure, type Check, type LessonContext } from '../lesson.ts';
 import { expectLogits, probeLoss, type Classifier } from './classifier.ts';
 
@@ -18,7 +20,7 @@ export const OVERFIT_FRACTION = 0.1;
  */
 export function overfitOneBatch(classifier: Classifier, inputs: tf.Tensor, labels: tf.Tensor1D, classes: number, steps = OVERFIT_STEPS): number[] {
   const shapeError = tf.tidy(() => expectLogits(classifier.logits(inputs), labels.shape[0], classes));
-  if (shapeError) throw new CheckFailure(`${shapeError}; it cannot be trained`, {}, [{ category: 'model/layers', weight: 3, text: 'the model has the wrong number of outputs' }]);
+  if (shapeError) throw new CheckFailure(`${shapeError}; it cannot be trained`, {}, [cause('model/layers', 3, 'the model has the wrong number of outputs')]);
   const optimizer: tf.Optimizer = tf.train.adam(OVERFIT_LEARNING_RATE);
   const variables = classifier.variables.map(({ variable }) => variable);
   const losses: number[] = [];
@@ -55,16 +57,16 @@ export function overfitCheck(options: {
       const steps = losses.length - 1;
       const figures = { steps, initialLoss: first, finalLoss: last };
       if (Number.isFinite(last) && last <= OVERFIT_FRACTION * first) {
-        return { message: `the grader's Adam loop took one batch's loss from ${first.toFixed(3)} to ${last.toFixed(3)} in ${steps} steps`, figures };
+        return { message: `the grader's Adam loop took one batch's loss from ${fixed(first, 3)} to ${fixed(last, 3)} in ${steps} steps`, figures };
       }
       throw new CheckFailure(
-        `trained by the grader's own loop (Adam, cross-entropy, ${steps} steps) on one batch, a fresh model's loss went from ${first.toFixed(3)} to ${last.toFixed(3)}; ` +
-          `a correct model gets below ${(OVERFIT_FRACTION * first).toFixed(3)}. The fault is in the model, not in your training loop: ` +
+        `trained by the grader's own loop (Adam, cross-entropy, ${steps} steps) on one batch, a fresh model's loss went from ${fixed(first, 3)} to ${fixed(last, 3)}; ` +
+          `a correct model gets below ${fixed(OVERFIT_FRACTION * first, 3)}. The fault is in the model, not in your training loop: ` +
           'an activation on the output layer, a layer too narrow, or a part of the network cut off?',
         figures,
         [
-          { category: 'model/activation-function', weight: 2, text: 'an activation on the output that squashes the logits (softmax, sigmoid)' },
-          { category: 'model/layers', weight: 2, text: 'layers that cannot fit the data: too narrow, missing, or cut off from the output' },
+          cause('model/activation-function', 2, 'an activation on the output that squashes the logits (softmax, sigmoid)'),
+          cause('model/layers', 2, 'layers that cannot fit the data: too narrow, missing, or cut off from the output'),
         ],
       );
     },

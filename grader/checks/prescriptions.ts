@@ -5,9 +5,10 @@
 // student did what the lesson asked. They look at what the run did (the
 // optimizers that took steps, the batches DataLoaders yielded, the model's
 // weights), so any correct way of writing the code passes them.
-import { cause, type Cause } from '../faults.ts';
+import { cause } from '../faults.ts';
+import { fixed, precise } from '../format.ts';
 import { CheckFailure, type Check } from '../lesson.ts';
-import type { TrainingRun } from './training-checks.ts';
+import type { TrainingRun } from './trace.ts';
 
 /** Settings equal up to float32 rounding (0.01 stored in float32 is 0.009999999776). */
 const same = (a: unknown, b: number) => typeof a === 'number' && Math.abs(a - b) <= 1e-6 * Math.max(1, Math.abs(b));
@@ -113,12 +114,12 @@ export function epochsCheck(options: { fixture: string; points: number; epochs: 
       if (!(Math.abs(epochs - options.epochs) <= slack)) {
         throw new CheckFailure(
           `the README asks for ${options.epochs} epochs over the ${examples} training examples; your training went through ` +
-            `${seen} examples${observed ? '' : ` (${trace.losses.length} steps x ${options.batchSize})`}, ${epochs.toFixed(2)} epochs.`,
+            `${seen} examples${observed ? '' : ` (${trace.losses.length} steps x ${options.batchSize})`}, ${fixed(epochs, 2)} epochs.`,
           figures,
           [cause('training/hyperparameters', 3, epochs < options.epochs ? 'fewer epochs than the README asks for' : 'more epochs than the README asks for')],
         );
       }
-      return { message: `${seen} examples seen: ${epochs.toFixed(2)} epochs`, figures };
+      return { message: `${seen} examples seen: ${fixed(epochs, 2)} epochs`, figures };
     },
   };
 }
@@ -156,12 +157,12 @@ export function learningRateCheck(options: {
       // 1e-3: float32 rounding of the update and of the gradient it is measured against.
       if (!(Math.abs(rate - options.learningRate) <= 1e-3 * options.learningRate)) {
         throw new CheckFailure(
-          `the README asks for ${options.text}; your training stepped with learning rate ${rate.toPrecision(4)} (${how}).`,
+          `the README asks for ${options.text}; your training stepped with learning rate ${precise(rate, 4)} (${how}).`,
           figures,
           [cause('training/hyperparameters', 3, `a learning rate other than the README's ${options.learningRate}`)],
         );
       }
-      return { message: `learning rate ${rate.toPrecision(4)} (${how}), as the README asks`, figures };
+      return { message: `learning rate ${precise(rate, 4)} (${how}), as the README asks`, figures };
     },
   };
 }

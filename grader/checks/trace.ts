@@ -34,6 +34,19 @@ export interface TrainingTrace {
   firstBatchLoss?: number;
 }
 
+/** What a lesson's training fixture returns: the trace, and what the grader measured on the trained model. */
+export interface TrainingRun {
+  trace: TrainingTrace;
+  /** End-of-run figures computed by the grader itself, e.g. accuracy. */
+  metrics: Record<string, number>;
+  /** Extra measurements a lesson takes for its diagnosis, e.g. whether outputs are probabilities, the largest input (`largestInput`). */
+  probe?: Record<string, number>;
+  /** Size of the training set the run was given, for counting epochs. */
+  trainingExamples?: number;
+  /** Dead units of each ReLU layer of the trained model, where the lesson measures them. */
+  deadUnits?: DeadUnits[];
+}
+
 /** A LayersModel kernel whose values all started equal (e.g. zeros): its units compute the same thing. */
 export function startedUniform({ name, before }: WeightChange): boolean {
   return /kernel/i.test(name) && before.every((value) => value === before[0]);

@@ -1,32 +1,28 @@
 // Checks shared by every lesson that trains a model. Each reads a fixture that
 // returns a TrainingRun, says what it measured, and names the usual causes.
 import { cause, type Cause } from '../faults.ts';
-import { fixed as fmt } from '../format.ts';
-import type { Check, LessonContext } from '../lesson.ts';
+import { fixed } from '../format.ts';
+import type { CalibrationOptions, Check, LessonContext } from '../lesson.ts';
 import { CheckFailure } from '../lesson.ts';
 import { BUCKETS, bucketMeans, curveAgainstReference, referenceBand } from '../curves.ts';
 import { metricSpread, requireReference, type Reference, type ReferenceRun } from '../reference.ts';
 import { toleranceBound, type Bound } from '../tolerance.ts';
 import { trainingFigures } from '../evidence/training-figures.ts';
-import { startedUniform, type DeadUnits, type TrainingTrace } from './trace.ts';
+import { startedUniform, type TrainingRun } from './trace.ts';
 
-export interface TrainingRun {
-  trace: TrainingTrace;
-  /** End-of-run figures computed by the grader itself, e.g. accuracy. */
-  metrics: Record<string, number>;
-  /** Extra measurements a lesson takes for its diagnosis, e.g. whether outputs are probabilities, the largest input (`largestInput`). */
-  probe?: Record<string, number>;
-  /** Size of the training set the run was given, for counting epochs. */
-  trainingExamples?: number;
-  /** Dead units of each ReLU layer of the trained model, where the lesson measures them. */
-  deadUnits?: DeadUnits[];
-}
-
-/** A lesson's calibration when its reference run is one training fixture: that run's losses and metrics. */
-export function calibrateFrom(fixture: string): (ctx: LessonContext) => Promise<ReferenceRun> {
-  return async (ctx) => {
+/**
+ * A lesson's (or part's) calibration: the losses and metrics of its training
+ * fixture, plus the figures `more` measures beside it (another fixture's
+ * accuracy, a from-scratch baseline) for checks that compare against those.
+ */
+export function calibrateFrom(
+  fixture: string,
+  more?: (ctx: LessonContext, options: CalibrationOptions) => Promise<Record<string, number>>,
+): (ctx: LessonContext, options?: CalibrationOptions) => Promise<ReferenceRun> {
+  return async (ctx, options = {}) => {
     const run = await ctx.fixture<TrainingRun>(fixture);
-    return { seed: ctx.seed, losses: run.trace.losses, metrics: run.metrics };
+    const metrics = more ? { ...run.metrics, ...(await more(ctx, options)) } : run.metrics;
+    return { seed: ctx.seed, losses: run.trace.losses, metrics };
   };
 }
 
@@ -77,10 +73,10 @@ export function initialLossCheck(options: {
               ];
         const against =
           own !== undefined && Number.isFinite(own)
-            ? `the grader's cross-entropy of your untrained model on that same batch is ${fmt(own)}`
-            : `an untrained model gives ${fmt(options.band.low, 2)} to ${fmt(options.band.high, 2)} (about ${options.expectedText})`;
+            ? `the grader's cross-entropy of your untrained model on that same batch is ${fixed(own)}`
+            : `an untrained model gives ${fixed(options.band.low, 2)} to ${fixed(options.band.high, 2)} (about ${options.expectedText})`;
         throw new CheckFailure(
-          `loss at the first step is ${fmt(first)}; ${against}. ` +
+          `loss at the first step is ${fixed(first)}; ${against}. ` +
             'Usual causes: a last layer with the wrong number of units, a loss function for another kind of problem ' +
             '(binary instead of categorical cross-entropy), a sum where the mean is meant, ' +
             'or an activation applied to outputs the loss expects as logits.',
@@ -88,8 +84,8 @@ export function initialLossCheck(options: {
           causes,
         );
       }
-      const how = own !== undefined ? `the grader's loss on the same batch is ${fmt(own)}` : `expected ${fmt(options.band.low, 2)} to ${fmt(options.band.high, 2)}`;
-      return { message: `loss at the first step is ${fmt(first)} (${how})`, figures };
+      const how = own !== undefined ? `the grader's loss on the same batch is ${fixed(own)}` : `expected ${fixed(options.band.low, 2)} to ${fixed(options.band.high, 2)}`;
+      return { message: `loss at the first step is ${fixed(first)} (${how})`, figures };
     },
   };
 }
@@ -161,7 +157,7 @@ export function lossCurveCheck(options: {
       const lowest = Math.min(...trace.losses);
       if (options.floor !== undefined && lowest < options.floor - 1e-6) {
         throw new CheckFailure(
-          `the loss went down to ${fmt(lowest)}, below ${options.floor}, which this loss cannot reach for valid labels: ` +
+          `the loss went down to ${fixed(lowest)}, below ${options.floor}, which this loss cannot reach for valid labels: ` +
             'are the labels or the loss something other than the lesson’s?',
           { ...figures, lowestLoss: lowest },
           [cause('tensors-and-inputs/wrong-input', 2, 'labels outside the range the loss is made for')],
@@ -173,15 +169,15 @@ export function lossCurveCheck(options: {
       if (final > bound.value) {
         const trend = trendOf(trace.losses);
         throw new CheckFailure(
-          `over the last quarter of training your mean loss is ${fmt(final)}; correct programs end at ${fmt(bound.mean)} on average ` +
-            `and under ${fmt(bound.value)} (the pass mark, from ${bound.n} reference runs). ${trend.text}`,
+          `over the last quarter of training your mean loss is ${fixed(final)}; correct programs end at ${fixed(bound.mean)} on average ` +
+            `and under ${fixed(bound.value)} (the pass mark, from ${bound.n} reference runs). ${trend.text}`,
           figures,
           [...trend.causes, ...(options.suspects?.(run) ?? [])],
           curve,
         );
       }
       return {
-        message: `the loss ends at ${fmt(final)} over the last quarter of training (reference ${fmt(bound.mean)}, pass mark ${fmt(bound.value)})`,
+        message: `the loss ends at ${fixed(final)} over the last quarter of training (reference ${fixed(bound.mean)}, pass mark ${fixed(bound.value)})`,
         figures,
         curve,
       };
@@ -266,7 +262,7 @@ export function noLeakCheck(options: { fixture: string; points: number; perStepA
       const figures = { tensorsGained: trace.tensorsGained, steps, leakedPerStep };
       if (leakedPerStep > (options.perStepAllowance ?? 0.05)) {
         throw new CheckFailure(
-          `${trace.tensorsGained} tensors were still alive after ${steps} training steps, about ${fmt(leakedPerStep, 1)} per step. ` +
+          `${trace.tensorsGained} tensors were still alive after ${steps} training steps, about ${fixed(leakedPerStep, 1)} per step. ` +
             'Each step must free what it creates: wrap the step in tf.tidy and dispose the batch tensors.',
           figures,
           [cause('resources', 3, 'tensors created every step and never freed')],
@@ -319,14 +315,14 @@ export function metricCheck(options: {
       if (value === undefined || !Number.isFinite(value) || value < threshold) {
         const atChance = options.chance !== undefined && value !== undefined && Math.abs(value - options.chance) < 0.02;
         throw new CheckFailure(
-          `${options.metric} is ${fmt(value)}; correct programs reach ${fmt(bound.mean)} on average (pass mark ${fmt(threshold)}, from ${bound.n} reference runs). ` +
-            (atChance ? `That is chance level (${fmt(options.chance)}): the model does no better than a guess. ` : '') +
+          `${options.metric} is ${fixed(value)}; correct programs reach ${fixed(bound.mean)} on average (pass mark ${fixed(threshold)}, from ${bound.n} reference runs). ` +
+            (atChance ? `That is chance level (${fixed(options.chance)}): the model does no better than a guess. ` : '') +
             options.causes,
           figures,
           options.suspects?.(run) ?? [],
         );
       }
-      return { message: `${options.metric} ${fmt(value)} (reference ${fmt(bound.mean)}, pass mark ${fmt(threshold)})`, figures };
+      return { message: `${options.metric} ${fixed(value)} (reference ${fixed(bound.mean)}, pass mark ${fixed(threshold)})`, figures };
     },
   };
 }

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { Command } from 'commander';
 import { backend } from '#lib/tf.ts';
 import { lessonAlternates, type Alternate } from '../catalog.ts';
-import type { LessonContext } from '../lesson.ts';
+import type { CalibrationOptions, LessonContext } from '../lesson.ts';
 import { writeBuggyTarget } from '../mutants.ts';
 import { lessonIds, loadLesson, referenceFile, repoDir } from '../registry.ts';
 import { ReferenceSchema, type ReferenceRun } from '../reference.ts';
@@ -24,7 +24,7 @@ const program = new Command('calibrate')
   .option('--alternates', "also calibrate each part over its file's catalogued alternates")
   .exitOverride();
 
-type Calibrate = (ctx: LessonContext, options: { alternate?: string }) => Promise<ReferenceRun>;
+type Calibrate = (ctx: LessonContext, options: CalibrationOptions) => Promise<ReferenceRun>;
 
 await runCli(async () => {
   program.parse();

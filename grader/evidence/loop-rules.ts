@@ -3,8 +3,9 @@
 // whether the first loss is the batch's sum rather than its mean. Like the
 // rules in rules.ts they name no bug, only what a measurement points at.
 import { cause, type Cause } from '../faults.ts';
+import { fixed } from '../format.ts';
 import type { LessonResult } from '../results.ts';
-import type { Measured } from './rules.ts';
+import type { Measured } from './measured.ts';
 
 /** One check's own figure (names such as `epochs` are only meaningful in the check that measured them). */
 function figureOf(lesson: LessonResult, check: string, name: string): number | null {
@@ -35,8 +36,8 @@ export function partialEpochs(lesson: LessonResult, m: Measured): [string, Cause
     [
       'training-length',
       [
-        cause('training/process', 3, `training went through ${epochs.toFixed(2)} epochs, not a whole number: a loop that stops part-way through an epoch, or skips batches?`),
-        cause('training/hyperparameters', 1, `training went through ${epochs.toFixed(2)} epochs: fewer than the README asks for?`),
+        cause('training/process', 3, `training went through ${fixed(epochs, 2)} epochs, not a whole number: a loop that stops part-way through an epoch, or skips batches?`),
+        cause('training/hyperparameters', 1, `training went through ${fixed(epochs, 2)} epochs: fewer than the README asks for?`),
       ],
     ],
   ];
@@ -55,7 +56,7 @@ export function summedOverBatch(m: Measured): string | undefined {
   const batch = m.figureOf('batch-size', 'batchSize');
   if (first === null || own === null || own <= 0 || batch === null || batch < 4) return undefined;
   const ratio = first / own;
-  if (ratio > 4 && Math.abs(ratio - batch) < 0.2 * batch) return `the first loss ${first.toFixed(2)} is ${ratio.toFixed(1)} times the model's mean loss on that batch (${own.toFixed(3)}), and the batch has ${batch} examples`;
+  if (ratio > 4 && Math.abs(ratio - batch) < 0.2 * batch) return `the first loss ${fixed(first, 2)} is ${fixed(ratio, 1)} times the model's mean loss on that batch (${fixed(own, 3)}), and the batch has ${batch} examples`;
   return undefined;
 }
 

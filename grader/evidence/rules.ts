@@ -5,47 +5,17 @@
 // causes the failing checks name; a rule may also replace the causes of one
 // check whose failure the measurements explain better (`explains`).
 import { cause, type Cause, type FaultCategory } from '../faults.ts';
+import { compact } from '../format.ts';
 import type { LessonResult } from '../results.ts';
 import { errorCauses, errorKey } from './errors.ts';
 import { partialEpochs, summedLoss, summedOverBatch } from './loop-rules.ts';
+import { measured, type Measured } from './measured.ts';
 
 export interface Evidence {
   causes: Cause[];
   /** Check id -> the causes that replace those the check named itself. */
   explains: Map<string, Cause[]>;
 }
-
-/** One lesson's figures, merged across its checks, and which checks failed. */
-export interface Measured {
-  figure(name: string): number | null;
-  /** A figure as one check measured it, for names other checks use with another meaning (`expected`, `initialLoss`). */
-  figureOf(check: string, name: string): number | null;
-  failed(check: string): boolean;
-  ran(check: string): boolean;
-}
-
-/** Measurements of a run alone, e.g. trainingFigures(run), for rules a lesson applies before grading ends. */
-export function measuredFigures(figures: Record<string, number | null>): Measured {
-  return measured({ id: '', title: '', points: 0, maxPoints: 0, checks: [{ id: 'run', title: '', status: 'pass', points: 0, maxPoints: 0, message: '', figures, causes: [], buildsOn: [], durationMs: 0 }] });
-}
-
-export function measured(lesson: LessonResult): Measured {
-  const figures = new Map<string, number | null>();
-  for (const check of lesson.checks) for (const [name, value] of Object.entries(check.figures)) if (!figures.has(name)) figures.set(name, value);
-  const status = new Map(lesson.checks.map((check) => [check.id, check.status]));
-  const finite = (value: number | null | undefined) => (value === undefined || value === null || !Number.isFinite(value) ? null : value);
-  return {
-    figureOf: (check, name) => finite(lesson.checks.find((c) => c.id === check)?.figures[name]),
-    figure: (name) => {
-      const value = figures.get(name);
-      return value === undefined || value === null || !Number.isFinite(value) ? null : value;
-    },
-    failed: (check) => status.get(check) === 'fail' || status.get(check) === 'error',
-    ran: (check) => status.has(check),
-  };
-}
-
-const num = (value: number, digits = 3) => (Math.abs(value) >= 1e4 || (value !== 0 && Math.abs(value) < 1e-3) ? value.toExponential(1) : value.toFixed(digits));
 
 /** Inputs this large (in absolute value) were not scaled: every lesson scales its inputs to about [-1, 1]. */
 const LARGE_INPUT = 10;
@@ -64,8 +34,8 @@ export function diverged(m: Measured): string | undefined {
   if ((m.figure('weightsNonFinite') ?? 0) > 0) return `${m.figure('weightsNonFinite')} weights became NaN or infinite`;
   const [first, final, max] = [m.figure('lossFirst'), m.figure('lossFinal'), m.figure('lossMax')];
   if (first === null || final === null || max === null || first <= 0) return undefined;
-  if (final > 1.5 * first) return `the loss ended at ${num(final)}, above its start ${num(first)}`;
-  if (max > 10 * first) return `the loss leapt to ${num(max)} from a start of ${num(first)}`;
+  if (final > 1.5 * first) return `the loss ended at ${compact(final)}, above its start ${compact(first)}`;
+  if (max > 10 * first) return `the loss leapt to ${compact(max)} from a start of ${compact(first)}`;
   return undefined;
 }
 
@@ -85,7 +55,7 @@ export function prescribedStep(m: Measured): string | undefined {
   const rate = m.figure('learningRate');
   const stepChecked = STEP_CHECKS.some((id) => m.ran(id)) && !STEP_CHECKS.some((id) => m.failed(id));
   if (m.ran('learning-rate') && !m.failed('learning-rate') && rate !== null && stepChecked) {
-    return `the learning rate is the README’s (${num(rate)}) and the update step checks pass`;
+    return `the learning rate is the README’s (${compact(rate)}) and the update step checks pass`;
   }
   return undefined;
 }
@@ -139,7 +109,7 @@ function divergence(m: Measured): Cause[] {
   if (!what) return [];
   const input = m.figure('probe.largestInput');
   if (input !== null && input > LARGE_INPUT) {
-    return [cause('training/preprocessing', 3, `${what}, and inputs reach ${num(input, 0)}: are they scaled?`)];
+    return [cause('training/preprocessing', 3, `${what}, and inputs reach ${compact(input, 0)}: are they scaled?`)];
   }
   const step = prescribedStep(m);
   if (step) {
@@ -179,8 +149,8 @@ function belowChance(m: Measured): Cause[] {
   const margin = Math.max(0.15 * chance, 0.03);
   if (accuracy >= chance - margin) return [];
   return [
-    cause('training/data-quality', 4, `test accuracy ${num(accuracy)} is far below chance (${num(chance)}): the model is systematically wrong, as when training labels do not match the images`),
-    cause('training/validation-testing', 2, `test accuracy ${num(accuracy)} is below chance (${num(chance)}): predictions compared with the labels the wrong way round?`),
+    cause('training/data-quality', 4, `test accuracy ${compact(accuracy)} is far below chance (${compact(chance)}): the model is systematically wrong, as when training labels do not match the images`),
+    cause('training/validation-testing', 2, `test accuracy ${compact(accuracy)} is below chance (${compact(chance)}): predictions compared with the labels the wrong way round?`),
   ];
 }
 
@@ -195,19 +165,19 @@ function updateSizes(m: Measured): Cause[] {
   const step = prescribedStep(m);
   if (troubled && largest < TINY_UPDATE && step) {
     return [
-      cause('training/loss-function', 1, `no weight moved by more than ${num(largest)} of its size, though ${step}: gradients of a loss scaled far down?`),
-      cause('training/process', 1, `no weight moved by more than ${num(largest)} of its size, though ${step}: updates computed but barely applied?`),
+      cause('training/loss-function', 1, `no weight moved by more than ${compact(largest)} of its size, though ${step}: gradients of a loss scaled far down?`),
+      cause('training/process', 1, `no weight moved by more than ${compact(largest)} of its size, though ${step}: updates computed but barely applied?`),
     ];
   }
   if (troubled && largest < TINY_UPDATE) {
-    return [cause('training/hyperparameters', 3, `over the whole run no weight moved by more than ${num(largest)} of its size: a learning rate far too small?`)];
+    return [cause('training/hyperparameters', 3, `over the whole run no weight moved by more than ${compact(largest)} of its size: a learning rate far too small?`)];
   }
   // A correct run moves its weights by a fraction of their size (the CNN's by 0.2 to 0.9); many times their size is steps far too large.
   if (troubled && largest > HUGE_UPDATE && step) {
-    return [cause('training/loss-function', 1, `a weight moved by ${num(largest, 1)} times its own size, though ${step}: a loss summed where it should be averaged?`)];
+    return [cause('training/loss-function', 1, `a weight moved by ${compact(largest, 1)} times its own size, though ${step}: a loss summed where it should be averaged?`)];
   }
   if (troubled && largest > HUGE_UPDATE) {
-    return [cause('training/hyperparameters', 2, `a weight moved by ${num(largest, 1)} times its own size over the run: steps far too large?`)];
+    return [cause('training/hyperparameters', 2, `a weight moved by ${compact(largest, 1)} times its own size over the run: steps far too large?`)];
   }
   return [];
 }
@@ -228,12 +198,12 @@ function movedButFlat(m: Measured): Cause[] {
   const step = prescribedStep(m);
   if (lossRight && step && !m.failed('overfit-one-batch')) {
     return [
-      cause('training/data-quality', 3, `the weights moved by up to ${num(largest)} of their size and the loss is the grader's cross-entropy, yet it went only from ${num(first)} to ${num(final)} though ${step}: do the labels still belong to their examples?`),
+      cause('training/data-quality', 3, `the weights moved by up to ${compact(largest)} of their size and the loss is the grader's cross-entropy, yet it went only from ${compact(first)} to ${compact(final)} though ${step}: do the labels still belong to their examples?`),
       cause('training/preprocessing', 1, `the loss did not fall though the loss, the step and the model are right: inputs changed or scrambled before the model sees them?`),
     ];
   }
   return [
-    cause('training/loss-function', 2, `the weights moved by up to ${num(largest)} of their size, yet the loss went only from ${num(first)} to ${num(final)}: is the loss given the logits and labels it expects?`),
+    cause('training/loss-function', 2, `the weights moved by up to ${compact(largest)} of their size, yet the loss went only from ${compact(first)} to ${compact(final)}: is the loss given the logits and labels it expects?`),
     cause('training/optimiser', 1, `weights moved but the loss did not fall: updates that do not follow the gradient?`),
   ];
 }
@@ -252,10 +222,10 @@ function tooHighFromTheStart(m: Measured): Cause[] {
   // A first loss the batch size times too large is a sum, which summedLoss names: no weights or inputs to suspect.
   if (summedOverBatch(m)) return [];
   const input = m.figure('probe.largestInput');
-  if (input !== null && input > LARGE_INPUT) return [cause('training/preprocessing', 2, `the untrained model's loss is ${num(start)}, far above ${num(expected)}, and inputs reach ${num(input, 0)}`)];
+  if (input !== null && input > LARGE_INPUT) return [cause('training/preprocessing', 2, `the untrained model's loss is ${compact(start)}, far above ${compact(expected)}, and inputs reach ${compact(input, 0)}`)];
   return [
-    cause('model/type-and-properties', 2, `the untrained model's loss is ${num(start)}, far above ${num(expected)}: logits already large before training; weights initialised with too large a spread?`),
-    ...(m.failed('initial-loss') ? [cause('training/loss-function', 1, `the first loss is far above ${num(expected)}: a loss summed over the batch rather than averaged?`)] : []),
+    cause('model/type-and-properties', 2, `the untrained model's loss is ${compact(start)}, far above ${compact(expected)}: logits already large before training; weights initialised with too large a spread?`),
+    ...(m.failed('initial-loss') ? [cause('training/loss-function', 1, `the first loss is far above ${compact(expected)}: a loss summed over the batch rather than averaged?`)] : []),
   ];
 }
 
@@ -293,7 +263,7 @@ function trainTestGap(m: Measured): Cause[] {
   if (!m.failed('accuracy') || m.failed('loss-curve') || final === null || reference === null || diverged(m)) return [];
   if (final > 1.1 * reference + 0.02) return [];
   return [
-    cause('training/validation-testing', 2, `the training loss ended at ${num(final)} (reference ${num(reference)}) but test accuracy fails: the test data is prepared or scored unlike the training data?`),
+    cause('training/validation-testing', 2, `the training loss ended at ${compact(final)} (reference ${compact(reference)}) but test accuracy fails: the test data is prepared or scored unlike the training data?`),
     cause('training/data-quality', 1, `training went like the reference's yet the test score did not: labels or inputs that differ between training and test?`),
   ];
 }
@@ -312,7 +282,7 @@ function leakSize(m: Measured): [string, Cause[]][] {
     [
       'no-leaks',
       [
-        cause('resources', 1, `${gained} tensors kept after training, ${num(perStep, 2)} per step: made once per epoch or run, not every step`),
+        cause('resources', 1, `${gained} tensors kept after training, ${compact(perStep, 2)} per step: made once per epoch or run, not every step`),
         cause('training/optimiser', 1, 'a few tensors kept per epoch: an optimizer created again for each epoch or step and never disposed?'),
       ],
     ],
@@ -359,9 +329,9 @@ function firstLossMismatch(m: Measured): [string, Cause[]][] {
     [
       'initial-loss',
       [
-        cause('training/loss-function', 2, `your first loss is ${num(first)}, the grader's cross-entropy of your model on that batch ${num(own)}: a loss computed another way?`),
-        cause('training/preprocessing', 1, `your first loss ${num(first)} is not your model's loss on the batch the DataLoader gave (${num(own)}): the batch changed inside the step?`),
-        cause('training/process', 1, `your first loss ${num(first)} is not the loss of the first step (${num(own)}): the number reported is another step's, or another quantity?`),
+        cause('training/loss-function', 2, `your first loss is ${compact(first)}, the grader's cross-entropy of your model on that batch ${compact(own)}: a loss computed another way?`),
+        cause('training/preprocessing', 1, `your first loss ${compact(first)} is not your model's loss on the batch the DataLoader gave (${compact(own)}): the batch changed inside the step?`),
+        cause('training/process', 1, `your first loss ${compact(first)} is not the loss of the first step (${compact(own)}): the number reported is another step's, or another quantity?`),
       ],
     ],
   ];

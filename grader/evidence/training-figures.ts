@@ -4,7 +4,7 @@
 // fail, so a diagnosis can rank causes by what was measured rather than by
 // which check happened to fail.
 import { bucketMeans } from '../curves.ts';
-import type { TrainingRun } from '../checks/training-checks.ts';
+import type { TrainingRun } from '../checks/trace.ts';
 
 const SLICES = 20;
 

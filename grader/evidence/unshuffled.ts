@@ -2,9 +2,10 @@
 // steady loss curve; batches of one class after another give a sawtooth, the
 // loss sinking within a class's run of batches and leaping when the next class
 // starts, and the model ends up giving most examples the class it saw last.
-import type { TrainingRun } from '../checks/training-checks.ts';
+import type { TrainingRun } from '../checks/trace.ts';
 import { cause, type Cause } from '../faults.ts';
-import { diverged, measuredFigures } from './rules.ts';
+import { measuredFigures } from './measured.ts';
+import { diverged } from './rules.ts';
 import { trainingFigures } from './training-figures.ts';
 
 /**

@@ -5,7 +5,7 @@
 // Each lesson's own check instances run on it, so their failure messages run in
 // a test even where no planted bug reaches them (see grade-variants.test.ts).
 import type { Check, CheckFailure, LessonContext } from '../lesson.ts';
-import type { TrainingRun } from '../checks/training-checks.ts';
+import type { TrainingRun } from '../checks/trace.ts';
 import { loadReference } from '../registry.ts';
 
 function faultyRun(): TrainingRun & Record<string, unknown> {

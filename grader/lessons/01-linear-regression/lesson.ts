@@ -8,10 +8,10 @@ import { randomGenerator } from '#lib/seed.ts';
 import { tf } from '#lib/tf.ts';
 import type * as LinearRegression from '../../../solutions/01-linear-regression/linear-regression.ts';
 import { learningRateCheck, type MeasuredRate } from '../../checks/prescriptions.ts';
-import { recordTraining } from '../../checks/trace.ts';
-import { calibrateFrom, lossCurveCheck, metricCheck, noLeakCheck, weightsMovedCheck, type TrainingRun } from '../../checks/training-checks.ts';
+import { recordTraining, type TrainingRun } from '../../checks/trace.ts';
+import { calibrateFrom, lossCurveCheck, metricCheck, noLeakCheck, weightsMovedCheck } from '../../checks/training-checks.ts';
 import { cause, type Cause } from '../../faults.ts';
-import { precise as fmt, shapeText } from '../../format.ts';
+import { precise, shapeText } from '../../format.ts';
 import { CheckFailure, defineLesson, type LessonContext } from '../../lesson.ts';
 
 type Module = typeof LinearRegression;
@@ -182,7 +182,7 @@ function wagesSuspects(run: TrainingRun): Cause[] {
   const causes: Cause[] = [];
   const exact = run.metrics.exactR2;
   if (exact !== undefined && exact < 0) {
-    causes.push(cause('model/layers', 3, `even the exact least-squares fit of your design matrix has a held-out R² of ${fmt(exact, 3)}: without a column of ones the model has no intercept`));
+    causes.push(cause('model/layers', 3, `even the exact least-squares fit of your design matrix has a held-out R² of ${precise(exact, 3)}: without a column of ones the model has no intercept`));
   }
   const losses = run.trace.losses;
   if (losses.some((loss) => !Number.isFinite(loss)) || (losses.length > 1 && losses.at(-1)! > losses[0]!)) {
@@ -335,9 +335,9 @@ export default defineLesson({
           if (!(error <= 1e-4)) {
             const residualRatio = meanSquaredError(X, y, got) / meanSquaredError(X, y, expected);
             throw new CheckFailure(
-              `for X of shape [${rows}, ${p}] your w is [${got.map((v) => fmt(v)).join(', ')}]; the exact solution is ` +
-                `[${expected.map((v) => fmt(v)).join(', ')}] (largest difference ${fmt(error, 3)} relative, at most 1e-4 passes). ` +
-                `Your w's mean squared error is ${fmt(residualRatio, 4)} times the smallest possible. ` +
+              `for X of shape [${rows}, ${p}] your w is [${got.map((v) => precise(v)).join(', ')}]; the exact solution is ` +
+                `[${expected.map((v) => precise(v)).join(', ')}] (largest difference ${precise(error, 3)} relative, at most 1e-4 passes). ` +
+                `Your w's mean squared error is ${precise(residualRatio, 4)} times the smallest possible. ` +
                 'Usual causes: a triangular system solved in the wrong order (each unknown needs the ones already found), ' +
                 'Q and R used the wrong way round, or a transpose missing.',
               figures,
@@ -397,7 +397,7 @@ export default defineLesson({
           figures[`mseRatio${index}`] = Number.isFinite(mse) ? mse / best : null;
           if (got.some((v) => !Number.isFinite(v))) {
             throw new CheckFailure(
-              `on ${name} features leastSquares() returns w = [${got.map((v) => fmt(v)).join(', ')}]: NaN or Infinity instead of a clear error or a finite fit. ` +
+              `on ${name} features leastSquares() returns w = [${got.map((v) => precise(v)).join(', ')}]: NaN or Infinity instead of a clear error or a finite fit. ` +
                 'XᵀX is singular here; in float32 its Cholesky factor or its pivots can become negative or zero. ' +
                 'Check the pivots before dividing by them, or solve in a way that does not square the condition number.',
               figures,
@@ -406,14 +406,14 @@ export default defineLesson({
           }
           if (!(mse <= best * 1.05 + 1e-9)) {
             throw new CheckFailure(
-              `on ${name} features leastSquares() returns w = [${got.map((v) => fmt(v)).join(', ')}], whose mean squared error is ` +
-                `${fmt(mse)}, ${fmt(mse / best, 3)} times the best fit's ${fmt(best)}: rounding errors blown up by the collinear columns. ` +
+              `on ${name} features leastSquares() returns w = [${got.map((v) => precise(v)).join(', ')}], whose mean squared error is ` +
+                `${precise(mse)}, ${precise(mse / best, 3)} times the best fit's ${precise(best)}: rounding errors blown up by the collinear columns. ` +
                 'Either detect the problem and throw a clear error, or solve it stably.',
               figures,
               [cause('training/process', 3, 'the closed-form solve is unstable on collinear features')],
             );
           }
-          outcomes.push(`${name}: a fit within ${fmt(((mse - best) / best) * 100, 2)}% of the best`);
+          outcomes.push(`${name}: a fit within ${precise(((mse - best) / best) * 100, 2)}% of the best`);
         }
         return { message: outcomes.join('; '), figures };
       },
@@ -438,11 +438,11 @@ export default defineLesson({
           const ratio = got / expected;
           const hint =
             Math.abs(ratio - 40) < 0.1 ? 'it is 40 times too large for 40 examples: a sum where the mean is meant?' : Math.abs(ratio - 0.5) < 0.01 ? 'it is half the mean squared error.' : 'is every residual squared, and the mean taken over all examples?';
-          throw new CheckFailure(`for 40 examples your loss is ${fmt(got, 6)}; the mean squared error is ${fmt(expected, 6)}: ${hint}`, figures, [
+          throw new CheckFailure(`for 40 examples your loss is ${precise(got, 6)}; the mean squared error is ${precise(expected, 6)}: ${hint}`, figures, [
             cause('training/loss-function', 3, 'the loss is not the mean squared error'),
           ]);
         }
-        return { message: `${fmt(got, 6)}, the mean squared error`, figures };
+        return { message: `${precise(got, 6)}, the mean squared error`, figures };
       },
     },
     {
@@ -475,13 +475,13 @@ export default defineLesson({
               Math.abs(ratio + 1) < 0.01
                 ? 'it points the opposite way: check the sign of the residual.'
                 : Math.abs(ratio - rows) < 0.01 * rows
-                  ? `it is ${fmt(ratio, 3)} times too large with ${rows} examples: a sum over the examples where the loss takes the mean?`
+                  ? `it is ${precise(ratio, 3)} times too large with ${rows} examples: a sum over the examples where the loss takes the mean?`
                   : Math.abs(ratio - 0.5) < 0.01
                     ? 'it is half of the true gradient: the derivative of a square brings down a factor.'
                     : 'redo the derivation of d(loss)/dw with the chain rule through the residual X w - y.';
             throw new CheckFailure(
-              `your gradient [${got.map((v) => fmt(v)).join(', ')}] differs from tf.grad's [${expected.map((v) => fmt(v)).join(', ')}] ` +
-                `(relative error ${fmt(error, 3)}, at most 1e-4 passes): ${hint}`,
+              `your gradient [${got.map((v) => precise(v)).join(', ')}] differs from tf.grad's [${expected.map((v) => precise(v)).join(', ')}] ` +
+                `(relative error ${precise(error, 3)}, at most 1e-4 passes): ${hint}`,
               figures,
               [
                 Math.abs(ratio - rows) < 0.01 * rows
@@ -490,7 +490,7 @@ export default defineLesson({
               ],
             );
           }
-          return { message: `relative error ${fmt(error, 2)} against tf.grad`, figures };
+          return { message: `relative error ${precise(error, 2)} against tf.grad`, figures };
         } finally {
           tf.dispose([Xt, yt, wt]);
         }
@@ -515,13 +515,13 @@ export default defineLesson({
           const figures = { relativeError: Number.isFinite(error) ? error : null };
           if (got.length !== expected.length || !(error <= 1e-4)) {
             throw new CheckFailure(
-              `autodiffGradient() gives [${got.map((v) => fmt(v)).join(', ')}]; the gradient of the mean squared error is ` +
-                `[${expected.map((v) => fmt(v)).join(', ')}]: is tf.grad taken of mseLoss as a function of w (not of X or y), and is mseLoss right (see mse-loss)?`,
+              `autodiffGradient() gives [${got.map((v) => precise(v)).join(', ')}]; the gradient of the mean squared error is ` +
+                `[${expected.map((v) => precise(v)).join(', ')}]: is tf.grad taken of mseLoss as a function of w (not of X or y), and is mseLoss right (see mse-loss)?`,
               figures,
               [cause('api', 2, 'tf.grad is applied to the wrong function or argument')],
             );
           }
-          return { message: `relative error ${fmt(error, 2)} against the grader's tf.grad`, figures };
+          return { message: `relative error ${precise(error, 2)} against the grader's tf.grad`, figures };
         } finally {
           tf.dispose([Xt, yt, wt]);
         }
@@ -541,14 +541,14 @@ export default defineLesson({
         const figures = { steps: losses.length, firstRise: rise };
         if (rise !== -1) {
           throw new CheckFailure(
-            `the loss rose from ${fmt(losses[rise - 1])} at step ${rise - 1} to ${fmt(losses[rise])} at step ${rise}. Full-batch gradient descent with a ` +
+            `the loss rose from ${precise(losses[rise - 1])} at step ${rise - 1} to ${precise(losses[rise])} at step ${rise}. Full-batch gradient descent with a ` +
               'small enough step on this convex loss goes down every step; it rises when a step overshoots (features on a larger scale than ' +
               'the learning rate was tuned for, a gradient too large) or goes uphill (a sign).',
             figures,
             [cause('training/preprocessing', 2, 'features not standardised: the learning rate is too large for them'), cause('training/optimiser', 2, 'the step goes against the descent direction or is too large')],
           );
         }
-        return { message: `the loss went down at every one of ${losses.length} steps, to ${fmt(losses.at(-1))}`, figures };
+        return { message: `the loss went down at every one of ${losses.length} steps, to ${precise(losses.at(-1))}`, figures };
       },
     },
     {
@@ -564,14 +564,14 @@ export default defineLesson({
         if (!(error <= 1e-3)) {
           const moved = got.some((v) => v !== 0);
           throw new CheckFailure(
-            `after gradient descent on the wages data w = [${got.map((v) => fmt(v)).join(', ')}]; the least-squares solution on the same ` +
-              `design matrix is [${exact.map((v) => fmt(v)).join(', ')}] (relative distance ${fmt(error, 3)}, at most 1e-3 passes). ` +
+            `after gradient descent on the wages data w = [${got.map((v) => precise(v)).join(', ')}]; the least-squares solution on the same ` +
+              `design matrix is [${exact.map((v) => precise(v)).join(', ')}] (relative distance ${precise(error, 3)}, at most 1e-3 passes). ` +
               (moved ? 'It diverged or stopped short: is the step taken along minus the mean gradient, and are the features standardised?' : 'w never moved from 0: is the update written into the weights variable?'),
             figures,
             [moved ? cause('training/optimiser', 2, 'gradient descent does not converge') : cause('training/process', 3, 'the update never reaches the weights')],
           );
         }
-        return { message: `w within ${fmt(error, 2)} (relative) of the least-squares solution`, figures };
+        return { message: `w within ${precise(error, 2)} (relative) of the least-squares solution`, figures };
       },
     },
     learningRateCheck({
@@ -597,11 +597,11 @@ export default defineLesson({
         tf.dispose([yt, pt]);
         const figures = { rSquared: Number.isFinite(got) ? got : null, expected };
         if (!(Math.abs(got - expected) <= 1e-5)) {
-          throw new CheckFailure(`rSquared() gives ${fmt(got, 6)}; 1 - SS_residual / SS_total is ${fmt(expected, 6)} for these predictions`, figures, [
+          throw new CheckFailure(`rSquared() gives ${precise(got, 6)}; 1 - SS_residual / SS_total is ${precise(expected, 6)} for these predictions`, figures, [
             cause('training/validation-testing', 3, 'R² is computed wrongly'),
           ]);
         }
-        return { message: `${fmt(got, 6)}, as expected`, figures };
+        return { message: `${precise(got, 6)}, as expected`, figures };
       },
     },
     metricCheck({

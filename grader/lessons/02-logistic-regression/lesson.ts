@@ -9,19 +9,19 @@ import type { ImageSet } from '#lib/data/image-set.ts';
 import { seedEverything } from '#lib/seed.ts';
 import { tf } from '#lib/tf.ts';
 import type * as Logistic from '../../../solutions/02-logistic-regression/logistic-regression.ts';
-import { recordTraining } from '../../checks/trace.ts';
+import { recordTraining, type TrainingRun } from '../../checks/trace.ts';
 import {
+  calibrateFrom,
   initialLossCheck,
   lossCurveCheck,
   metricCheck,
   noLeakCheck,
   weightsMovedCheck,
   type Suspects,
-  type TrainingRun,
 } from '../../checks/training-checks.ts';
 import { unshuffledClasses } from '../../evidence/unshuffled.ts';
 import { cause, type Cause } from '../../faults.ts';
-import { precise as fmt, shapeText } from '../../format.ts';
+import { precise, shapeText } from '../../format.ts';
 import { metricSpread, requireReference } from '../../reference.ts';
 import { toleranceBound } from '../../tolerance.ts';
 import { CheckFailure, defineLesson, type LessonContext } from '../../lesson.ts';
@@ -164,11 +164,8 @@ export default defineLesson({
     [fashion]: { timeoutMs: 30_000, run: trainFashion },
     [blobs]: { timeoutMs: 15_000, run: trainBlobs },
   },
-  async calibrate(ctx) {
-    const run = await ctx.fixture<ClassifierRun>(fashion);
-    const flat = await ctx.fixture<{ accuracy: number }>(blobs);
-    return { seed: ctx.seed, losses: run.trace.losses, metrics: { ...run.metrics, blobsAccuracy: flat.accuracy } };
-  },
+  // The blobs' accuracy too: the blobs-accuracy check's pass mark comes from it.
+  calibrate: calibrateFrom(fashion, async (ctx) => ({ blobsAccuracy: (await ctx.fixture<{ accuracy: number }>(blobs)).accuracy })),
   checks: [
     {
       id: 'binary-labels',
@@ -203,7 +200,7 @@ export default defineLesson({
         }
         const wrongPixel = gotX.flat().findIndex((value, i) => Math.abs(value - images[i]! / 255) > 1e-6);
         if (wrongPixel !== -1) {
-          throw new CheckFailure(`pixel ${wrongPixel} is ${fmt(gotX.flat()[wrongPixel])}, expected ${fmt(images[wrongPixel]! / 255)} (byte ${images[wrongPixel]} scaled to [0, 1])`, {}, [
+          throw new CheckFailure(`pixel ${wrongPixel} is ${precise(gotX.flat()[wrongPixel])}, expected ${precise(images[wrongPixel]! / 255)} (byte ${images[wrongPixel]} scaled to [0, 1])`, {}, [
             cause('training/preprocessing', 3, 'pixels are not scaled to [0, 1]'),
           ]);
         }
@@ -239,7 +236,7 @@ export default defineLesson({
         if (shapeText(shape) !== '[2, 1]' || got.some((v, i) => Math.abs(v - expected[i]!) > 1e-4)) {
           const squashed = got.every((v) => v >= 0 && v <= 1);
           throw new CheckFailure(
-            `with kernel [1, 2, -1] and bias 0.5 the model outputs [${got.map((v) => fmt(v)).join(', ')}] (shape ${shapeText(shape)}); the logits are [7.5, -6.5]` +
+            `with kernel [1, 2, -1] and bias 0.5 the model outputs [${got.map((v) => precise(v)).join(', ')}] (shape ${shapeText(shape)}); the logits are [7.5, -6.5]` +
               (squashed ? ': the outputs are squashed into [0, 1], so an activation sits at the end of the model while the loss expects logits.' : '.'),
             {},
             [cause(squashed ? 'model/activation-function' : 'model/layers', 3, 'the model does not output logits')],
@@ -266,7 +263,7 @@ export default defineLesson({
         if (outside.length > 0 || got.length !== expected.length || got.some((p, i) => Math.abs(p - expected[i]!) > 1e-5)) {
           const allOne = got.every((p) => Math.abs(p - 1) < 1e-6);
           throw new CheckFailure(
-            `for logits [${logits.join(', ')}] the probabilities are [${got.map((v) => fmt(v, 3)).join(', ')}], expected [${expected.map((v) => fmt(v, 3)).join(', ')}]` +
+            `for logits [${logits.join(', ')}] the probabilities are [${got.map((v) => precise(v, 3)).join(', ')}], expected [${expected.map((v) => precise(v, 3)).join(', ')}]` +
               (outside.length > 0 ? `: ${outside.length} of them lie outside [0, 1].` : allOne ? ': all 1, as a softmax over a single output always is.' : '.'),
             {},
             [cause('model/activation-function', 3, 'the probabilities are not the sigmoid of the logits')],
@@ -293,13 +290,13 @@ export default defineLesson({
         if (!(Math.abs(got - expected) <= 1e-5 * Math.max(1, expected))) {
           const ratio = got / expected;
           throw new CheckFailure(
-            `on 24 random logits your loss is ${fmt(got, 6)}; tf.losses.sigmoidCrossEntropy gives ${fmt(expected, 6)}` +
+            `on 24 random logits your loss is ${precise(got, 6)}; tf.losses.sigmoidCrossEntropy gives ${precise(expected, 6)}` +
               (Math.abs(ratio - 24) < 0.1 ? ': 24 times too large, a sum over the batch where the mean is expected?' : ': is the sigmoid applied to the logits exactly once, and are both the y = 1 and the y = 0 terms there?'),
             figures,
             [cause('training/loss-function', 3, 'the loss is not the binary cross-entropy of the logits')],
           );
         }
-        return { message: `${fmt(got, 6)}, as tf.losses.sigmoidCrossEntropy`, figures };
+        return { message: `${precise(got, 6)}, as tf.losses.sigmoidCrossEntropy`, figures };
       },
     },
     {
@@ -319,14 +316,14 @@ export default defineLesson({
         const figures = { loss: Number.isFinite(got) ? got : null, expected };
         if (!(Math.abs(got - expected) <= 1e-4 * expected)) {
           throw new CheckFailure(
-            `for logits [${zs.join(', ')}] with labels [${ys.join(', ')}] your loss is ${fmt(got, 6)}; it should be ${fmt(expected, 6)}. ` +
+            `for logits [${zs.join(', ')}] with labels [${ys.join(', ')}] your loss is ${precise(got, 6)}; it should be ${precise(expected, 6)}. ` +
               'In float32, sigmoid(40) is exactly 1, so log(1 - sigmoid(z)) is log(0) = -Infinity, and exp(1000) overflows: ' +
               'a loss written as log(sigmoid(z)) breaks for confident predictions, right or wrong.',
             figures,
             [cause('training/loss-function', 3, 'the loss takes the log of a sigmoid that rounds to 0 or 1')],
           );
         }
-        return { message: `${fmt(got, 6)} for logits of ±1000, as expected`, figures };
+        return { message: `${precise(got, 6)} for logits of ±1000, as expected`, figures };
       },
     },
     initialLossCheck({ fixture: fashion, points: 1, expected: Math.log(2), expectedText: 'ln(2) = 0.693 for two classes', band: INITIAL_LOSS_BAND }),
@@ -399,12 +396,12 @@ export default defineLesson({
         const figures = { studentAccuracy: Number.isFinite(yours) ? yours : null, graderAccuracy: grader };
         if (!(Math.abs(yours - grader) <= 1e-6)) {
           throw new CheckFailure(
-            `evaluate() says the accuracy is ${fmt(yours)}; counting test images whose logit is ≥ 0 (probability ≥ 0.5) for the positive class gives ${fmt(grader)}: see decision-threshold.`,
+            `evaluate() says the accuracy is ${precise(yours)}; counting test images whose logit is ≥ 0 (probability ≥ 0.5) for the positive class gives ${precise(grader)}: see decision-threshold.`,
             figures,
             [...probabilityRootCause(await ctx.load<Module>(FILE)), cause('training/validation-testing', 2, 'the evaluation disagrees with the model’s probabilities')],
           );
         }
-        return { message: `evaluate() agrees: ${fmt(yours)}`, figures };
+        return { message: `evaluate() agrees: ${precise(yours)}`, figures };
       },
     },
     {
@@ -421,12 +418,12 @@ export default defineLesson({
         const figures = { accuracy, threshold: bound.value, referenceMean: bound.mean };
         if (!(accuracy >= bound.value)) {
           throw new CheckFailure(
-            `on the 2-D points the trained model classifies ${fmt(100 * accuracy, 3)}% right; correct programs reach ${fmt(100 * bound.mean, 3)}% on average (pass mark ${fmt(100 * bound.value, 3)}%, from ${bound.n} reference runs)`,
+            `on the 2-D points the trained model classifies ${precise(100 * accuracy, 3)}% right; correct programs reach ${precise(100 * bound.mean, 3)}% on average (pass mark ${precise(100 * bound.value, 3)}%, from ${bound.n} reference runs)`,
             figures,
             [],
           );
         }
-        return { message: `${fmt(100 * accuracy, 3)}% of the 2-D points on the right side of the boundary`, figures };
+        return { message: `${precise(100 * accuracy, 3)}% of the 2-D points on the right side of the boundary`, figures };
       },
     },
   ],

@@ -8,18 +8,19 @@ import { layersClassifier, probeLoss } from '../../checks/classifier.ts';
 import { deadReluCheck, deadUnitsOfModel } from '../../checks/dead-relu.ts';
 import { gradientFlowCheck, gradientNorms } from '../../checks/gradient-flow.ts';
 import { overfitCheck, overfitOneBatch } from '../../checks/overfit-one-batch.ts';
-import { recordTraining } from '../../checks/trace.ts';
+import { recordTraining, type TrainingRun } from '../../checks/trace.ts';
 import {
+  calibrateFrom,
   initialLossCheck,
   lossCurveCheck,
   metricCheck,
   noLeakCheck,
   weightsMovedCheck,
   type Suspects,
-  type TrainingRun,
 } from '../../checks/training-checks.ts';
 import { unshuffledClasses } from '../../evidence/unshuffled.ts';
-import type { Cause } from '../../faults.ts';
+import { cause, type Cause } from '../../faults.ts';
+import { fixed, shapeText } from '../../format.ts';
 import { CheckFailure, defineLesson, type Check, type LessonContext } from '../../lesson.ts';
 import { batchSizeCheck, epochsCheck, optimizerCheck } from '../../checks/prescriptions.ts';
 import { fineTuneForGrading, scratchAccuracy, transfer, transferChecks, type TransferRun } from './transfer.ts';
@@ -43,13 +44,13 @@ const architectureCheck: Check = {
     const model = cnn.createModel([28, 28, 1], CLASSES);
     const shapes = model.trainableWeights.map((weight) => weight.shape);
     model.dispose();
-    const text = (list: readonly (readonly (number | null)[])[]) => list.map((shape) => `[${shape.join(', ')}]`).join(' ');
+    const text = (list: readonly (readonly (number | null)[])[]) => list.map(shapeText).join(' ');
     if (text(shapes) !== text(LENET_SHAPES)) {
       throw new CheckFailure(
         'the README asks for LeNet: conv 6 filters 5x5, ReLU, max-pool 2x2, conv 16 filters 5x5, ReLU, max-pool 2x2, flatten, ' +
           `dense 120, ReLU, dense 84, ReLU, dense 10; its weights have the shapes ${text(LENET_SHAPES)}, your model's ${text(shapes)}.`,
         { weights: shapes.length },
-        [{ category: 'model/layers', weight: 3, text: 'a network other than the README’s LeNet' }],
+        [cause('model/layers', 3, 'a network other than the README’s LeNet')],
       );
     }
     return `LeNet's ${shapes.length} weights, with the README's shapes`;
@@ -120,11 +121,7 @@ async function withProbeBatch<R>(ctx: LessonContext, work: (model: tf.LayersMode
 const suspects: Suspects = (run) => {
   const causes: Cause[] = [];
   if (run.probe?.outputsAreProbabilities) {
-    causes.push({
-      category: 'model/activation-function',
-      weight: 3,
-      text: 'the model outputs probabilities (each row sums to 1) while the loss expects logits',
-    });
+    causes.push(cause('model/activation-function', 3, 'the model outputs probabilities (each row sums to 1) while the loss expects logits'));
   }
   const unshuffled = unshuffledClasses(run, run.probe?.largestPredictedShare ?? 0, 0.5);
   if (unshuffled) causes.push(unshuffled);
@@ -141,12 +138,8 @@ export default defineLesson({
     [training]: { timeoutMs: 120_000, run: trainForGrading },
     [transfer]: { timeoutMs: 60_000, run: fineTuneForGrading },
   },
-  async calibrate(ctx) {
-    const run = await ctx.fixture<TrainingRun>(training);
-    const fineTuned = await ctx.fixture<TransferRun>(transfer);
-    const scratch = await scratchAccuracy(ctx);
-    return { seed: ctx.seed, losses: run.trace.losses, metrics: { ...run.metrics, ...fineTuned.metrics, scratchAccuracy: scratch } };
-  },
+  // Part 2's figures too: its checks compare the fine-tuned accuracy with training from scratch.
+  calibrate: calibrateFrom(training, async (ctx) => ({ ...(await ctx.fixture<TransferRun>(transfer)).metrics, scratchAccuracy: await scratchAccuracy(ctx) })),
   checks: [
     {
       id: 'output-shape',
@@ -164,10 +157,10 @@ export default defineLesson({
           output.dispose();
           if (got.length !== 2 || got[0] !== 2 || got[1] !== CLASSES) {
             throw new CheckFailure(
-              `for 2 images of shape [${shape}] the model outputs shape [${got}], not [2, ${CLASSES}]: ` +
+              `for 2 images of shape ${shapeText(shape)} the model outputs shape ${shapeText(got)}, not [2, ${CLASSES}]: ` +
                 'does the last layer have one unit per class, and is the input shape taken from the argument?',
               {},
-              [{ category: 'model/layers', weight: 3, text: 'the model has the wrong number of outputs' }],
+              [cause('model/layers', 3, 'the model has the wrong number of outputs')],
             );
           }
         }
@@ -189,9 +182,9 @@ export default defineLesson({
         tf.dispose([images, labels]);
         if (images.shape.join() !== [count, height, width, channels].join()) {
           throw new CheckFailure(
-            `images have shape [${images.shape}], expected [count, height, width, channels] = [${count}, ${height}, ${width}, ${channels}]`,
+            `images have shape ${shapeText(images.shape)}, expected [count, height, width, channels] = [${count}, ${height}, ${width}, ${channels}]`,
             {},
-            [{ category: 'tensors-and-inputs/wrong-tensor-shape', weight: 3, text: 'the image tensor has the wrong shape' }],
+            [cause('tensors-and-inputs/wrong-tensor-shape', 3, 'the image tensor has the wrong shape')],
           );
         }
         for (let n = 0; n < count; n++)
@@ -207,7 +200,7 @@ export default defineLesson({
                   const expectedValues = Array.from(bytes, (b) => b / 127.5 - 1).sort((a, b) => a - b);
                   const reordered = got.flat(3).sort((a, b) => a - b).every((v, i) => Math.abs(v - expectedValues[i]!) <= 1e-5);
                   throw new CheckFailure(
-                    `pixel [${n}, ${h}, ${w}, ${c}] is ${value.toFixed(4)}, expected ${expected.toFixed(4)} (byte ${byte}): ` +
+                    `pixel [${n}, ${h}, ${w}, ${c}] is ${fixed(value, 4)}, expected ${fixed(expected, 4)} (byte ${byte}): ` +
                       (unscaled
                         ? 'values above 1 remain, so the bytes were not scaled to [-1, 1]'
                         : reordered
@@ -216,8 +209,8 @@ export default defineLesson({
                     {},
                     [
                       unscaled || !reordered
-                        ? { category: 'training/preprocessing', weight: 3, text: 'pixel values are not normalised as the README asks' }
-                        : { category: 'tensors-and-inputs/wrong-tensor-shape', weight: 3, text: 'channel-first data read as channels-last' },
+                        ? cause('training/preprocessing', 3, 'pixel values are not normalised as the README asks')
+                        : cause('tensors-and-inputs/wrong-tensor-shape', 3, 'channel-first data read as channels-last'),
                     ],
                   );
                 }
@@ -271,13 +264,13 @@ export default defineLesson({
         const figures = { studentAccuracy: yours, graderAccuracy: grader };
         if (!(Math.abs(yours - grader) <= 1e-6)) {
           throw new CheckFailure(
-            `evaluate() says the accuracy is ${yours.toFixed(4)}; counting correct predictions gives ${grader.toFixed(4)}: ` +
+            `evaluate() says the accuracy is ${fixed(yours, 4)}; counting correct predictions gives ${fixed(grader, 4)}: ` +
               'compare predicted class indices with label indices, one per image.',
             figures,
-            [{ category: 'training/validation-testing', weight: 3, text: 'the evaluation counts correct predictions wrongly' }],
+            [cause('training/validation-testing', 3, 'the evaluation counts correct predictions wrongly')],
           );
         }
-        return { message: `evaluate() agrees: ${yours.toFixed(4)}`, figures };
+        return { message: `evaluate() agrees: ${fixed(yours, 4)}`, figures };
       },
     },
     ...transferChecks,

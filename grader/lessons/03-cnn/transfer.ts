@@ -4,8 +4,10 @@ import { FINE_TUNING_CLASSES, loadPretrainedModel } from '#lib/models/pretrained
 import { tf } from '#lib/tf.ts';
 import type * as Cnn from '../../../solutions/03-cnn/cnn.ts';
 import type * as Pretrained from '../../../solutions/03-cnn/pretrained.ts';
-import { recordTraining } from '../../checks/trace.ts';
-import { metricCheck, trendOf, type TrainingRun } from '../../checks/training-checks.ts';
+import { recordTraining, type TrainingRun } from '../../checks/trace.ts';
+import { metricCheck, trendOf } from '../../checks/training-checks.ts';
+import { cause } from '../../faults.ts';
+import { fixed } from '../../format.ts';
 import { metricSpread, requireReference } from '../../reference.ts';
 import { CheckFailure, type Check, type LessonContext } from '../../lesson.ts';
 
@@ -71,12 +73,12 @@ export const transferChecks: Check[] = [
           `${missing.length} of ${run.features.length} pretrained feature weights are not in the new model (e.g. ${missing[0]!.name}): ` +
             'build the new model from the pretrained layers rather than new ones.',
           { missing: missing.length },
-          [{ category: 'model/type-and-properties', weight: 3, text: 'the pretrained layers are not reused' }],
+          [cause('model/type-and-properties', 3, 'the pretrained layers are not reused')],
         );
       }
       if (run.outputUnits !== NEW_CLASSES) {
         throw new CheckFailure(`the new model gives ${run.outputUnits} outputs per image, not one per new class (${NEW_CLASSES})`, {}, [
-          { category: 'model/layers', weight: 3, text: 'the new head has the wrong number of units' },
+          cause('model/layers', 3, 'the new head has the wrong number of units'),
         ]);
       }
       return `all ${run.features.length} pretrained feature weights are in the new model, with ${NEW_CLASSES} outputs`;
@@ -95,7 +97,7 @@ export const transferChecks: Check[] = [
           `${changed.length} pretrained weights changed during fine-tuning (${changed.map((f) => f.name).join(', ')}): ` +
             'with 5 images per class, training them too forgets what they learned. Are the convolutional layers frozen?',
           { changed: changed.length },
-          [{ category: 'training/optimiser', weight: 3, text: 'the pretrained layers are trained instead of frozen' }],
+          [cause('training/optimiser', 3, 'the pretrained layers are trained instead of frozen')],
         );
       }
       return `all ${run.features.length} pretrained weights are bit-identical after fine-tuning`;
@@ -142,11 +144,11 @@ export const transferChecks: Check[] = [
       const figures = { transferAccuracy: yours ?? null, bestScratchAccuracy: scratch.max };
       if (yours === undefined || !(yours > scratch.max)) {
         throw new CheckFailure(
-          `fine-tuned accuracy ${yours?.toFixed(3)} is no better than the same network trained from scratch (best ${scratch.max.toFixed(3)}): the pretrained features are not helping.`,
+          `fine-tuned accuracy ${fixed(yours, 3)} is no better than the same network trained from scratch (best ${fixed(scratch.max, 3)}): the pretrained features are not helping.`,
           figures,
         );
       }
-      return { message: `fine-tuned ${yours.toFixed(3)} against ${scratch.max.toFixed(3)} at best from scratch`, figures };
+      return { message: `fine-tuned ${fixed(yours, 3)} against ${fixed(scratch.max, 3)} at best from scratch`, figures };
     },
   },
 ];

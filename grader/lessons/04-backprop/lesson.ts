@@ -13,10 +13,10 @@ import { batchSizeCheck, epochsCheck, learningRateCheck } from '../../checks/pre
 import type * as Backprop from '../../../solutions/04-backprop/backprop.ts';
 import { BUCKETS, bucketMeans } from '../../curves.ts';
 import { deadReluCheck, deadUnits } from '../../checks/dead-relu.ts';
-import { recordTraining } from '../../checks/trace.ts';
-import { calibrateFrom, initialLossCheck, metricCheck, noLeakCheck, type TrainingRun } from '../../checks/training-checks.ts';
+import { recordTraining, type TrainingRun } from '../../checks/trace.ts';
+import { calibrateFrom, initialLossCheck, metricCheck, noLeakCheck } from '../../checks/training-checks.ts';
 import { cause, type Cause } from '../../faults.ts';
-import { precise as fmt, shapeText } from '../../format.ts';
+import { percent, precise, shapeText } from '../../format.ts';
 import { CheckFailure, defineLesson, type LessonContext } from '../../lesson.ts';
 
 type Module = typeof Backprop;
@@ -104,8 +104,6 @@ function whereGradientsGoWrong(wrong: readonly Name[]): string {
   return parts.join(' ') || 'Compare your chain rule for these parameters with the README.';
 }
 
-const percent = (fraction: number) => (100 * fraction >= 10 ? (100 * fraction).toFixed(0) : (100 * fraction).toPrecision(2));
-
 type ForwardVerdict =
   | { problem: undefined; figures: Record<string, number> }
   | { problem: string; figures: Record<string, number>; cause: Cause };
@@ -146,7 +144,7 @@ function compareForward(bp: Module): ForwardVerdict {
       logits: 'the logits should be h1 w2 + b2, with no activation after them',
     }[first];
     return {
-      problem: `forward() differs from relu(x w1 + b1) w2 + b2: relative error of ${wrong.map((key) => `${key} ${fmt(errors[key])}`).join(', ')}. ${meaning}.`,
+      problem: `forward() differs from relu(x w1 + b1) w2 + b2: relative error of ${wrong.map((key) => `${key} ${precise(errors[key])}`).join(', ')}. ${meaning}.`,
       figures,
       cause: cause(first === 'h1' ? 'model/activation-function' : 'model/layers', 3, `forward() computes ${first} wrongly`),
     };
@@ -292,7 +290,7 @@ export default defineLesson({
                   ? 'it has the wrong sign: the loss is minus the log-probability of the true class.'
                   : 'usual causes: the log-probability of a class other than the true one, probabilities where log-probabilities are needed, or a softmax over the wrong axis.';
             throw new CheckFailure(
-              `on random logits [${rows}, ${classes}] your cross-entropy is ${fmt(got, 6)}; tf.losses.softmaxCrossEntropy gives ${fmt(expected, 6)}: ${hint}`,
+              `on random logits [${rows}, ${classes}] your cross-entropy is ${precise(got, 6)}; tf.losses.softmaxCrossEntropy gives ${precise(expected, 6)}: ${hint}`,
               figures,
               [cause('training/loss-function', 3, 'the hand-written cross-entropy differs from tf.losses.softmaxCrossEntropy')],
             );
@@ -327,7 +325,7 @@ export default defineLesson({
         const figures = { loss: Number.isFinite(got) ? got : null, expected };
         if (!Number.isFinite(got)) {
           throw new CheckFailure(
-            `for logits of ±1000 your cross-entropy is ${got}; it should be ${fmt(expected, 6)}. ` +
+            `for logits of ±1000 your cross-entropy is ${got}; it should be ${precise(expected, 6)}. ` +
               'exp(1000) overflows float32 (its largest value is about 3.4e38, exp(89)), so a softmax taken straight from the logits ' +
               'becomes Infinity / Infinity = NaN.',
             figures,
@@ -336,13 +334,13 @@ export default defineLesson({
         }
         if (!(Math.abs(got - expected) <= 1e-4 * expected)) {
           throw new CheckFailure(
-            `for logits of ±1000 your cross-entropy is ${fmt(got, 6)}; it should be ${fmt(expected, 6)}: ` +
+            `for logits of ±1000 your cross-entropy is ${precise(got, 6)}; it should be ${precise(expected, 6)}: ` +
               'large logits lose precision somewhere, e.g. a probability rounded to 0 or 1 before its log is taken.',
             figures,
             [cause('training/loss-function', 3, 'the cross-entropy loses precision for large logits')],
           );
         }
-        return { message: `${fmt(got, 6)} for logits of ±1000, as expected`, figures };
+        return { message: `${precise(got, 6)} for logits of ±1000, as expected`, figures };
       },
     },
     {
@@ -404,18 +402,18 @@ export default defineLesson({
               const where = whereGradientsGoWrong(wrong);
               const scaleText =
                 scaled.length > 0
-                  ? ` The norm of your gradient of ${scaled.join(', ')} is ${scaled.map((name) => fmt(ratios[name])).join(', ')} times autodiff's, with a batch of ${batch}.`
+                  ? ` The norm of your gradient of ${scaled.join(', ')} is ${scaled.map((name) => precise(ratios[name])).join(', ')} times autodiff's, with a batch of ${batch}.`
                   : '';
               throw new CheckFailure(
                 `gradient check failed for ${wrong.join(', ')}: relative error ||yours - autodiff|| / ||autodiff|| is ` +
-                  NAMES.map((name) => `${name} ${fmt(errors[name])}`).join(', ') +
+                  NAMES.map((name) => `${name} ${precise(errors[name])}`).join(', ') +
                   ` (at most ${GRADIENT_TOLERANCE} passes).${scaleText} ${root.length > 0 ? FORWARD_FIRST : where}`,
                 figures,
                 [...root, cause('training/process', root.length > 0 ? 1 : 3, `the hand-written gradient of ${wrong.join(', ')} is wrong`)],
               );
             }
             return {
-              message: `all four gradients match tf.grads (largest relative error ${fmt(Math.max(...Object.values(errors)))})`,
+              message: `all four gradients match tf.grads (largest relative error ${precise(Math.max(...Object.values(errors)))})`,
               figures,
             };
           } finally {
@@ -483,7 +481,7 @@ export default defineLesson({
             });
             const badRule = ruleErrors.filter((r) => !(r.error <= 1e-3));
             const stepText = `after one step with learning rate ${learningRate}, your parameters differ from tf.train.sgd's: ` +
-              `relative error of the step ${NAMES.map((name) => `${name} ${fmt(errors[name])}`).join(', ')}.`;
+              `relative error of the step ${NAMES.map((name) => `${name} ${precise(errors[name])}`).join(', ')}.`;
             if (badRule.length > 0) {
               const r = badRule[0]!;
               const direction =
@@ -491,7 +489,7 @@ export default defineLesson({
                   ? 'it moves the parameters up the gradient, which makes the loss larger'
                   : r.ratio < 1e-6
                     ? 'it does not change the parameters'
-                    : `its step for ${r.name} has ${fmt(r.ratio)} times the optimizer's length, at cosine ${fmt(r.cosine)} to it`;
+                    : `its step for ${r.name} has ${precise(r.ratio)} times the optimizer's length, at cosine ${precise(r.cosine)} to it`;
               throw new CheckFailure(
                 `${stepText} Given autodiff's gradients, your sgdStep still differs for ${badRule.map((b) => b.name).join(', ')}: ${direction}.`,
                 figures,
@@ -508,7 +506,7 @@ export default defineLesson({
           }
           if (loss === undefined || !(Math.abs(loss - expectedLoss) <= 1e-4 * expectedLoss)) {
             throw new CheckFailure(
-              `trainStep returned the loss ${fmt(loss, 6)}; the loss of that batch before the step is ${fmt(expectedLoss, 6)}: ` +
+              `trainStep returned the loss ${precise(loss, 6)}; the loss of that batch before the step is ${precise(expectedLoss, 6)}: ` +
                 'return the cross-entropy computed in the forward pass of this step.',
               figures,
               [cause('training/process', 2, 'trainStep reports the wrong loss')],
@@ -561,7 +559,7 @@ export default defineLesson({
           const root = forwardRootCause(await ctx.load<Module>('backprop.ts'));
           throw new CheckFailure(
             `from the same starting weights over the same batches, autodiff (tf.variableGrads + tf.train.sgd) trains differently: ` +
-              `at ${at}% of training your mean loss is ${fmt(mine[worst.slice])}, autodiff's ${fmt(theirs[worst.slice])} ` +
+              `at ${at}% of training your mean loss is ${precise(mine[worst.slice])}, autodiff's ${precise(theirs[worst.slice])} ` +
               `(${percent(worst.gap)}% apart, 2% allowed). With the same data, batches and start, only the gradients or the update ` +
               'can make the difference: see gradient-check and sgd-step.',
             figures,
@@ -569,7 +567,7 @@ export default defineLesson({
           );
         }
         return {
-          message: `within ${percent(worst.gap)}% of autodiff's curve (final loss ${fmt(figures.finalLoss)}, autodiff ${fmt(figures.autodiffFinalLoss)})`,
+          message: `within ${percent(worst.gap)}% of autodiff's curve (final loss ${precise(figures.finalLoss)}, autodiff ${precise(figures.autodiffFinalLoss)})`,
           figures,
           curve,
         };
