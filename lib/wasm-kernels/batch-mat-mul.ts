@@ -11,7 +11,7 @@
 import type * as tf from '@tensorflow/tfjs';
 import { tfjs } from '../tfjs.ts';
 import { batchedMatmul, simdKernel } from './batched-matmul.ts';
-import { compose } from './compose.ts';
+import { compose, heapFloats, type WasmBackend } from './compose.ts';
 
 /** The permutation that swaps a tensor's last two axes. */
 function swapLastTwo(rank: number): number[] {
@@ -21,11 +21,6 @@ function swapLastTwo(rank: number): number[] {
 }
 
 const size = (shape: number[]) => shape.reduce((product, d) => product * d, 1);
-
-interface WasmBackend extends tf.KernelBackend {
-  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
-  typedArrayFromHeap(info: tf.TensorInfo): Float32Array;
-}
 
 export function batchMatMulConfig(original: tf.KernelConfig): tf.KernelConfig {
   return {
@@ -55,7 +50,7 @@ export function batchMatMulConfig(original: tf.KernelConfig): tf.KernelConfig {
         return k.finish(k.view(product, [...outer, m, n]));
       }
       const out = backend.makeOutput([...outer, m, n], 'float32');
-      batchedMatmul(backend.typedArrayFromHeap(a), backend.typedArrayFromHeap(right), backend.typedArrayFromHeap(out), {
+      batchedMatmul(heapFloats(backend, a), heapFloats(backend, right), heapFloats(backend, out), {
         batches: Math.max(batchesA, batchesB),
         m,
         k: inner,

@@ -31,3 +31,13 @@ export function compose(backend: tf.KernelBackend): Composition {
     },
   };
 }
+
+/** What the kernels written here use of tfjs's wasm backend, beyond a KernelBackend's. */
+export interface WasmBackend extends tf.KernelBackend {
+  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
+  /** A view of the tensor's data in the backend's heap: taken after any makeOutput, which may grow the heap. */
+  typedArrayFromHeap(info: tf.TensorInfo): tf.TypedArray;
+}
+
+/** A float32 tensor's data in the heap. */
+export const heapFloats = (backend: WasmBackend, info: tf.TensorInfo) => backend.typedArrayFromHeap(info) as Float32Array;

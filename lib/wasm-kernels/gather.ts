@@ -4,14 +4,10 @@
 // few elements (a gather along the last axis) stay with wasm's own kernel.
 import type * as tf from '@tensorflow/tfjs';
 import { tfjs } from '../tfjs.ts';
+import type { WasmBackend } from './compose.ts';
 
 /** Below this many elements per slice, a block copy saves nothing. */
 const MIN_SLICE = 8;
-
-interface WasmBackend extends tf.KernelBackend {
-  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
-  typedArrayFromHeap(info: tf.TensorInfo): tf.TypedArray;
-}
 
 export function gatherV2Config(original: tf.KernelConfig): tf.KernelConfig {
   return {

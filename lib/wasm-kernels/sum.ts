@@ -6,11 +6,7 @@
 import type * as tf from '@tensorflow/tfjs';
 import { tfjs } from '../tfjs.ts';
 import { batchedMatmul, simdKernel } from './batched-matmul.ts';
-
-interface WasmBackend extends tf.KernelBackend {
-  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
-  typedArrayFromHeap(info: tf.TensorInfo): Float32Array;
-}
+import { heapFloats, type WasmBackend } from './compose.ts';
 
 let ones = new Float32Array(0);
 
@@ -32,9 +28,9 @@ export function sumConfig(original: tf.KernelConfig): tf.KernelConfig {
       if (ones.length < rows) ones = new Float32Array(rows).fill(1);
       const n = tfjs.util.sizeFromShape(kept);
       if (rows > 0 && n > 0) {
-        batchedMatmul(ones.subarray(0, rows), backend.typedArrayFromHeap(x), backend.typedArrayFromHeap(out), { batches: 1, m: 1, k: rows, n, aRepeated: false, bRepeated: false, aTransposed: false });
+        batchedMatmul(ones.subarray(0, rows), heapFloats(backend, x), heapFloats(backend, out), { batches: 1, m: 1, k: rows, n, aRepeated: false, bRepeated: false, aTransposed: false });
       } else {
-        backend.typedArrayFromHeap(out).fill(0);
+        heapFloats(backend, out).fill(0);
       }
       return out;
     },
