@@ -10,7 +10,8 @@
 // - a transposed b is transposed explicitly first.
 import type * as tf from '@tensorflow/tfjs';
 import { tfjs } from '../tfjs.ts';
-import { batchedMatmul, simdKernel } from './batched-matmul.ts';
+import { batchedMatmul } from './batched-matmul.ts';
+import { simdKernels } from './simd-module.ts';
 import { compose, heapFloats, type WasmBackend } from './compose.ts';
 
 /** The permutation that swaps a tensor's last two axes. */
@@ -39,7 +40,7 @@ export function batchMatMulConfig(original: tf.KernelConfig): tf.KernelConfig {
       const batchesA = size(a.shape.slice(0, -2));
       const batchesB = size(right.shape.slice(0, -2));
       const outer = tfjs.broadcast_util.assertAndGetBroadcastShape(a.shape.slice(0, -2), right.shape.slice(0, -2));
-      const simd = simdKernel() && (batchesA === batchesB || batchesA === 1 || batchesB === 1);
+      const simd = simdKernels() && (batchesA === batchesB || batchesA === 1 || batchesB === 1);
       if (!simd || (batchesB === 1 && batchesA * m >= inner)) {
         const left = transposeA ? k.run('Transpose', { x: a }, { perm: swapLastTwo(a.shape.length) }) : a;
         const plain = { ...args, attrs: { transposeA: false, transposeB: false } };

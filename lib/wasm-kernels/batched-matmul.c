@@ -14,9 +14,10 @@
 // summed in order of k, one product at a time and without fused multiply-add,
 // so the result is the same on every machine.
 //
-// Built by `npm run build-kernels` (clang's wasm32 target; see
-// build-kernels.ts), which also writes the .wasm file beside this one.
+// Built by `npm run build-kernels` (clang's wasm32 target; see build.ts)
+// into kernels.wasm, with the other kernels of this folder.
 #include <wasm_simd128.h>
+#include "kernels.h"
 
 #define COLS 16 // four vectors of four floats: one tile's width
 
@@ -64,7 +65,30 @@ static void tile_4x16(const float *a, int a_row, int a_step, const float *b, flo
   STORE(A, 0) STORE(B, 1) STORE(C, 2) STORE(D, 3)
 }
 
-// The columns past the last full tile, one output element at a time.
+// A 1-row, 4-column tile, for the columns past the last 16-column tile.
+static void tile_1x4(const float *a, int a_step, const float *b, float *out, int k, int n) {
+  v128_t c = wasm_f32x4_splat(0.0f);
+  for (int p = 0; p < k; p++, b += n) c = wasm_f32x4_add(c, wasm_f32x4_mul(wasm_f32x4_splat(a[p * a_step]), wasm_v128_load(b)));
+  wasm_v128_store(out, c);
+}
+
+// A 4-row, 4-column tile.
+static void tile_4x4(const float *a, int a_row, int a_step, const float *b, float *out, int k, int n) {
+  v128_t c0 = wasm_f32x4_splat(0.0f), c1 = c0, c2 = c0, c3 = c0;
+  for (int p = 0; p < k; p++, b += n) {
+    v128_t row = wasm_v128_load(b);
+    c0 = wasm_f32x4_add(c0, wasm_f32x4_mul(wasm_f32x4_splat(a[p * a_step]), row));
+    c1 = wasm_f32x4_add(c1, wasm_f32x4_mul(wasm_f32x4_splat(a[a_row + p * a_step]), row));
+    c2 = wasm_f32x4_add(c2, wasm_f32x4_mul(wasm_f32x4_splat(a[2 * a_row + p * a_step]), row));
+    c3 = wasm_f32x4_add(c3, wasm_f32x4_mul(wasm_f32x4_splat(a[3 * a_row + p * a_step]), row));
+  }
+  wasm_v128_store(out, c0);
+  wasm_v128_store(out + n, c1);
+  wasm_v128_store(out + 2 * n, c2);
+  wasm_v128_store(out + 3 * n, c3);
+}
+
+// The last columns (fewer than 4), one output element at a time.
 static void tail_columns(const float *a, int a_row, int a_step, const float *b, float *out, int m, int k, int n, int from) {
   for (int i = 0; i < m; i++)
     for (int j = from; j < n; j++) {
@@ -74,15 +98,19 @@ static void tail_columns(const float *a, int a_row, int a_step, const float *b, 
     }
 }
 
-static void matmul(const float *a, int a_row, int a_step, const float *b, float *out, int m, int k, int n) {
-  int full = n - n % COLS;
-  for (int j = 0; j < full; j += COLS)
-  {
+void matmul(const float *a, int a_row, int a_step, const float *b, float *out, int m, int k, int n) {
+  int wide = n - n % COLS, narrow = n - n % 4;
+  for (int j = 0; j < wide; j += COLS) {
     int i = 0;
     for (; i + 4 <= m; i += 4) tile_4x16(a + i * a_row, a_row, a_step, b + j, out + i * n + j, k, n);
     for (; i < m; i++) tile_1x16(a + i * a_row, a_step, b + j, out + i * n + j, k, n);
   }
-  tail_columns(a, a_row, a_step, b, out, m, k, n, full);
+  for (int j = wide; j < narrow; j += 4) {
+    int i = 0;
+    for (; i + 4 <= m; i += 4) tile_4x4(a + i * a_row, a_row, a_step, b + j, out + i * n + j, k, n);
+    for (; i < m; i++) tile_1x4(a + i * a_row, a_step, b + j, out + i * n + j, k, n);
+  }
+  tail_columns(a, a_row, a_step, b, out, m, k, n, narrow);
 }
 
 __attribute__((export_name("batched_matmul")))

@@ -1,7 +1,9 @@
 // The input gradient of a 2-D convolution, re-registered for speed: wasm's own
 // Conv2DBackpropInput is a plain loop (about a quarter of a LeNet training
-// step), while the same gradient is a "full" convolution that its XNNPACK
-// Conv2D does several times faster:
+// step). Where WebAssembly has SIMD, conv2d-backprop-input.c computes it as a
+// product and a scatter (see there). Without SIMD, the same gradient is a
+// "full" convolution that wasm's XNNPACK Conv2D does several times faster
+// than its own loop:
 //
 //   dx = conv2d(dy spread apart by the stride, then padded so every input
 //               pixel sees every filter tap that touched it,
@@ -25,7 +27,8 @@
 // Channels-first data still goes to wasm's own kernel.
 import type * as tf from '@tensorflow/tfjs';
 import { tfjs } from '../tfjs.ts';
-import { compose } from './compose.ts';
+import { compose, heapFloats, type WasmBackend } from './compose.ts';
+import { callSimd, PIXELS, simdKernels } from './simd-module.ts';
 import { fullConvolutionInput } from './full-convolution.ts';
 
 type Shape4 = [number, number, number, number];
@@ -41,6 +44,7 @@ export function conv2dBackpropInputConfig(original: tf.KernelConfig): tf.KernelC
       if (dataFormat === 'NCHW') return original.kernelFunc(args);
       const filter = args.inputs.filter!;
       const info = tfjs.backend_util.computeConv2DInfo(inputShape as Shape4, filter.shape as Shape4, strides, 1, pad, dimRoundingMode);
+      if (simdKernels()) return productAndScatter(args.backend as WasmBackend, info, args.inputs.dy!, filter);
       const k = compose(args.backend as tf.KernelBackend);
       const { x, pad: padding } = fullConvolutionInput(k, info, args.inputs.dy!);
       const [fh, fw, inChannels, outChannels] = filter.shape as Shape4;
@@ -58,4 +62,15 @@ export function conv2dBackpropInputConfig(original: tf.KernelConfig): tf.KernelC
       return k.finish(conv);
     },
   };
+}
+
+function productAndScatter(backend: WasmBackend, info: tf.backend_util.Conv2DInfo, dy: tf.TensorInfo, filter: tf.TensorInfo): tf.TensorInfo {
+  const { batchSize: n, inHeight, inWidth, inChannels, outHeight, outWidth, outChannels, filterHeight, filterWidth, strideHeight, strideWidth, padInfo } = info;
+  const dx = backend.makeOutput([n, inHeight, inWidth, inChannels], 'float32');
+  const row = filterHeight * filterWidth * inChannels;
+  const scratch = (outChannels + PIXELS) * row;
+  callSimd([heapFloats(backend, dy), heapFloats(backend, filter)], [heapFloats(backend, dx)], scratch, (kernels, g, f, out, space) =>
+    kernels.conv2d_backprop_input(g!, f!, out!, space!, n, inHeight, inWidth, inChannels, outHeight, outWidth, outChannels, filterHeight, filterWidth, strideHeight, strideWidth, padInfo.top, padInfo.left),
+  );
+  return dx;
 }

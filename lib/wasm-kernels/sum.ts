@@ -5,7 +5,8 @@
 // order: the same sum, one row after another. Other reductions stay with wasm's.
 import type * as tf from '@tensorflow/tfjs';
 import { tfjs } from '../tfjs.ts';
-import { batchedMatmul, simdKernel } from './batched-matmul.ts';
+import { batchedMatmul } from './batched-matmul.ts';
+import { simdKernels } from './simd-module.ts';
 import { heapFloats, type WasmBackend } from './compose.ts';
 
 let ones = new Float32Array(0);
@@ -20,7 +21,7 @@ export function sumConfig(original: tf.KernelConfig): tf.KernelConfig {
       const { axis, keepDims } = args.attrs as unknown as tf.SumAttrs;
       const axes = tfjs.util.parseAxisParam(axis, x.shape).sort((a, b) => a - b);
       const leading = axes.every((a, i) => a === i) && axes.length > 0 && axes.length < x.shape.length;
-      if (x.dtype !== 'float32' || !leading || !simdKernel()) return original.kernelFunc(args);
+      if (x.dtype !== 'float32' || !leading || !simdKernels()) return original.kernelFunc(args);
       const rows = tfjs.util.sizeFromShape(x.shape.slice(0, axes.length));
       const kept = x.shape.slice(axes.length);
       const backend = args.backend as WasmBackend;

@@ -1,4 +1,4 @@
-// The committed batched-matmul.wasm is built from the committed batched-matmul.c.
+// The committed kernels.wasm is built from the committed C sources beside it.
 import { readFileSync } from 'node:fs';
 import { expect } from 'chai';
 import { SOURCE_HASH_SECTION, kernelBinary, sourceHash } from '../../wasm-kernels/build.ts';
@@ -8,6 +8,6 @@ describe('the SIMD kernel binary', () => {
     const module = new WebAssembly.Module(readFileSync(kernelBinary));
     const [section] = WebAssembly.Module.customSections(module, SOURCE_HASH_SECTION);
     expect(section, 'the binary names no source').to.not.equal(undefined);
-    expect(new TextDecoder().decode(section), 'batched-matmul.c changed since batched-matmul.wasm was built').to.equal(sourceHash());
+    expect(new TextDecoder().decode(section), 'a C source changed since kernels.wasm was built').to.equal(sourceHash());
   });
 });

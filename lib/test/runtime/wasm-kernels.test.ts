@@ -5,6 +5,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
 import { randomGenerator, seedEverything } from '../../seed.ts';
+import { simdKernels } from '../../wasm-kernels/simd-module.ts';
 import { tf } from '#lib/tf.ts';
 
 /** Runs `compute` on wasm and on cpu with the same inputs; returns the largest error relative to the largest value. */
@@ -49,7 +50,29 @@ if (!onWasm) {
   });
 }
 
+// Where WebAssembly lacks SIMD, the kernels that have a SIMD version fall
+// back on wasm's own or on compositions of them: their tests, in a child
+// process with the SIMD kernels off.
+if (onWasm && process.env.WASM_SIMD_KERNELS !== 'off') {
+  describe('wasm training kernels without SIMD, in a child process', () => {
+    it('pass there too', function () {
+      this.timeout(900_000);
+      const mocha = join(dirname(createRequire(import.meta.url).resolve('mocha/package.json')), 'bin', 'mocha.js');
+      const grep = 'uses the SIMD kernels|MaxPoolGrad|Conv2DBackpropInput|BatchMatMul|Sum of|GatherV2 of a ';
+      const child = spawnSync(process.execPath, [mocha, '--no-config', '--node-option', 'import=tsx', '--timeout', '300000', '--grep', grep, fileURLToPath(import.meta.url)], {
+        env: { ...process.env, WASM_SIMD_KERNELS: 'off' },
+        encoding: 'utf8',
+      });
+      expect(child.status, `${child.stdout}\n${child.stderr}`).to.equal(0);
+      expect(child.stdout).to.match(/[1-9]\d* passing/).and.not.match(/pending/);
+    });
+  });
+}
+
 describeOnWasm('wasm training kernels', () => {
+  it('uses the SIMD kernels unless WASM_SIMD_KERNELS=off', () => {
+    expect(simdKernels() === null).to.equal(process.env.WASM_SIMD_KERNELS === 'off');
+  });
 
   const random = randomGenerator('conv2d shapes');
   const pick = <T>(options: readonly T[]) => options[Math.floor(random() * options.length)]!;

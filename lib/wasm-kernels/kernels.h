@@ -1,0 +1,9 @@
+// What the C kernels of this folder share; they are built into one module,
+// kernels.wasm, so that one can call another on the same memory.
+
+// out (m x n) = a (m x k) times b (k x n); a's element (i, p) is a[i * a_row + p * a_step].
+void matmul(const float *a, int a_row, int a_step, const float *b, float *out, int m, int k, int n);
+
+// Output pixels handled at a time by the convolution's input gradient: their
+// part of the product stays in the cache until it is scattered.
+#define PIXELS 64
