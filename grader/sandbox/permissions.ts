@@ -159,7 +159,7 @@ function needsWorkers(): boolean {
   return !('registerHooks' in createRequire(import.meta.url)('node:module')) || threads > 1;
 }
 
-/** Whether lib/backend.ts will load tfjs-node, a native addon. */
+/** Whether lib/runtime/backend.ts will load tfjs-node, a native addon. */
 function usesNativeTfjs(): boolean {
   const forced = process.env.TFJS_BACKEND;
   if (forced && forced !== 'node') return false;

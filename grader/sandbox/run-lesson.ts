@@ -22,7 +22,7 @@ const workerFile = fileURLToPath(new URL('./worker.ts', import.meta.url));
 const typescriptLoader = fileURLToPath(new URL('./typescript-loader.mjs', import.meta.url));
 // TensorFlow.js (7 MB of plain JavaScript) loaded before the TypeScript
 // loader's hooks are installed: through them it cost every sandbox a quarter
-// second more CPU time at its start. lib/tfjs.ts's require then finds it loaded.
+// second more CPU time at its start. lib/runtime/tfjs.ts's require then finds it loaded.
 // Only where the hooks run in the loading thread (module.registerHooks, Node
 // 22.15 and later): elsewhere they run in a thread of their own, which would
 // load the preloads a second time (0.2 to 0.3 s more CPU per sandbox on Node
@@ -32,7 +32,7 @@ const preload = (hooksInThread ? ['@tensorflow/tfjs', '@tensorflow/tfjs-backend-
   try {
     return [`--require=${fileURLToPath(import.meta.resolve(name))}`];
   } catch {
-    return []; // Not installed: lib/backend.ts says so and falls back.
+    return []; // Not installed: lib/runtime/backend.ts says so and falls back.
   }
 });
 // The permission model's own warnings would fill the student's stderr tail.

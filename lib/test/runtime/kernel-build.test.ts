@@ -1,7 +1,7 @@
 // The committed kernels.wasm is built from the committed C sources beside it.
 import { readFileSync } from 'node:fs';
 import { expect } from 'chai';
-import { SOURCE_HASH_SECTION, kernelBinary, sourceHash } from '../../wasm-kernels/build.ts';
+import { SOURCE_HASH_SECTION, kernelBinary, sourceHash } from '../../runtime/wasm-kernels/build.ts';
 
 describe('the SIMD kernel binary', () => {
   it('was built from the source beside it (else: npm run build-kernels)', () => {

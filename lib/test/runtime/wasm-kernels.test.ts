@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
 import { randomGenerator, seedEverything } from '../../seed.ts';
-import { simdKernels } from '../../wasm-kernels/simd-module.ts';
+import { simdKernels } from '../../runtime/wasm-kernels/simd-module.ts';
 import { tf } from '#lib/tf.ts';
 
 /** Runs `compute` on wasm and on cpu with the same inputs; returns the largest error relative to the largest value. */
