@@ -12,9 +12,10 @@ import { parseShard, readSubmissionList, type Shard } from '../ta/shard.ts';
 import { UsageError } from '../usage-error.ts';
 import { runCli } from './run-cli.ts';
 
-// Each command imports what it needs when it runs: tfjs, zod, git and the
-// reporters cost a second of processor time to load, which `ta --help` or
-// `ta report` (spawned often by the tests) need not pay for `ta compare`.
+// Each command imports what it needs when it runs: zod, git, the reporters
+// and the grader cost about half a second of processor time to load, which
+// `ta --help`, or `ta report` and `ta merge` (which the tests spawn), need not
+// pay for what `ta compare` uses.
 function positiveNumber(name: string) {
   return (value: string) => {
     const number = Number(value);
