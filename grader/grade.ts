@@ -8,6 +8,7 @@ import { inParallel } from './parallel.ts';
 import { runLesson } from './sandbox/run-lesson.ts';
 import { typeCheck } from './sandbox/type-check.ts';
 import { UsageError } from './target.ts';
+import { DEFAULT_SEED } from './grading-seed.ts';
 import type { LessonTimings } from './timings.ts';
 
 export interface GradeOptions {
@@ -40,7 +41,6 @@ export interface GradeOptions {
   jobs?: number;
 }
 
-export const DEFAULT_SEED = 1;
 
 export async function grade(options: GradeOptions): Promise<Results> {
   const known = lessonIds();

@@ -3,11 +3,12 @@
 import { existsSync, statSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { lessonIds, repoDir } from './registry.ts';
+import { UsageError } from './usage-error.ts';
+
+export { UsageError } from './usage-error.ts';
 
 export const VARIANTS = ['exercise', 'solutions', 'bugs'] as const;
 export type Variant = (typeof VARIANTS)[number];
-
-export class UsageError extends Error {}
 
 /** The lesson folders `dir` has, e.g. ['01-linear-regression', '03-cnn']. */
 export function lessonFoldersIn(dir: string): string[] {
@@ -38,11 +39,4 @@ export function resolveTarget(target: string): string {
     );
   }
   return candidate;
-}
-
-/** `--seed`: a whole number, the same rule for every command. */
-export function parseSeed(value: string): number {
-  const seed = Number(value);
-  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(seed)) throw new UsageError(`--seed must be a whole number (0 or more), not "${value}"`);
-  return seed;
 }

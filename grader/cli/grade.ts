@@ -2,10 +2,11 @@
 import { availableParallelism } from 'node:os';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { explain } from '../diagnosis.ts';
-import { exitCodeFor, grade, DEFAULT_SEED } from '../grade.ts';
+import { exitCodeFor, grade } from '../grade.ts';
+import { DEFAULT_SEED, parseSeed } from '../grading-seed.ts';
 import { detectSource } from '../provenance.ts';
 import { reporters, type ReporterName } from '../reporters/index.ts';
-import { parseSeed, resolveTarget } from '../target.ts';
+import { resolveTarget } from '../target.ts';
 import { formatTimings, type LessonTimings } from '../timings.ts';
 import { watchLessons } from '../watch.ts';
 import { checkFormat, checkOutputs, saveResults, writeResults } from './output.ts';

@@ -5,23 +5,17 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Command, Option } from 'commander';
-import { DEFAULT_SEED, exitCodeFor } from '../grade.ts';
-import { checkOutputFile, writeAtomically } from '../output-files.ts';
-import { lessonIds } from '../registry.ts';
-import { reporters, type ReporterName } from '../reporters/index.ts';
-import { parseResults } from '../results.ts';
-import { parseSeed, UsageError } from '../target.ts';
-import { checkFormat, checkOutputs, saveResults, writeResults } from './output.ts';
-import { branchesMatching, compareSubmissions, DEFAULT_MEMORY_LIMIT_MB, DEFAULT_TIME_LIMIT_MS } from '../ta/compare.ts';
-import { compareOutputOf, readCompareOutput, writeCompareOutput } from '../ta/compare-output.ts';
-import { mergeShards } from '../ta/merge.ts';
+import { DEFAULT_SEED, parseSeed } from '../grading-seed.ts';
+import { REPORTER_NAMES, type ReporterName } from '../reporters/names.ts';
+import { DEFAULT_MEMORY_LIMIT_MB, DEFAULT_TIME_LIMIT_MS } from '../ta/limits.ts';
 import { parseShard, readSubmissionList, type Shard } from '../ta/shard.ts';
-import { publishActionsTemplate, publishBranches } from '../ta/publish.ts';
-import { publishClassroom50 } from '../ta/publish-classroom50.ts';
-import { publishGradescope } from '../ta/publish-gradescope.ts';
-import { combineResults, gradeSubmission } from '../ta/submission.ts';
+import { UsageError } from '../usage-error.ts';
 import { runCli } from './run-cli.ts';
 
+// Each command imports what it needs when it runs: zod, git, the reporters
+// and the grader cost about half a second of processor time to load, which
+// `ta --help`, or `ta report` and `ta merge` (which the tests spawn), need not
+// pay for what `ta compare` uses.
 function positiveNumber(name: string) {
   return (value: string) => {
     const number = Number(value);
@@ -30,7 +24,8 @@ function positiveNumber(name: string) {
   };
 }
 
-function checkLessons(lessons: string[] | undefined): string[] | undefined {
+async function checkLessons(lessons: string[] | undefined): Promise<string[] | undefined> {
+  const { lessonIds } = await import('../registry.ts');
   const known = lessonIds();
   for (const lesson of lessons ?? []) {
     if (!known.includes(lesson)) throw new UsageError(`unknown lesson "${lesson}"; known lessons: ${known.join(', ')}`);
@@ -62,16 +57,19 @@ program
   .addOption(checkOption())
   .addOption(variantOption())
   .addOption(seedOption())
-  .addOption(new Option('-f, --format <name>', 'how to print the results').choices(Object.keys(reporters)).default('terminal'))
+  .addOption(new Option('-f, --format <name>', 'how to print the results').choices(REPORTER_NAMES).default('terminal'))
   .option('--json <file>', 'also write the results document to this file')
   .option('-o, --out <file>', 'write the report to this file instead of standard output')
   .addOption(keepOption())
   .exitOverride()
   .action(async (spec: string, options: { lesson?: string[]; check?: string[]; variant?: ('exercise' | 'bugs')[]; seed: number; format: ReporterName; json?: string; out?: string; keep?: boolean }) => {
+    const { checkFormat, checkOutputs, saveResults, writeResults } = await import('./output.ts');
+    const { gradeSubmission } = await import('../ta/submission.ts');
+    const { exitCodeFor } = await import('../grade.ts');
     checkFormat(options.format);
     checkOutputs(options);
     const report = await gradeSubmission(spec, {
-      lessons: checkLessons(options.lesson),
+      lessons: await checkLessons(options.lesson),
       checks: options.check,
       variants: options.variant,
       seed: options.seed,
@@ -115,13 +113,16 @@ program
       submissions: string[],
       options: { branches?: string; list?: string; shard?: Shard; lesson?: string[]; check?: string[]; variant?: ('exercise' | 'bugs')[]; seed: number; jobs: number; timeLimit: number; memoryLimit: number; out: string; title: string; keep?: boolean },
     ) => {
+      const { checkOutputFile, writeAtomically } = await import('../output-files.ts');
+      const { branchesMatching, compareSubmissions } = await import('../ta/compare.ts');
+      const { compareOutputOf, writeCompareOutput } = await import('../ta/compare-output.ts');
       const items = [...submissions, ...(options.list ? readSubmissionList(options.list) : []), ...(options.branches ? await branchesMatching(options.branches) : [])];
       const started = Date.now();
       const out = resolve(options.out);
       mkdirSync(join(out, 'results'), { recursive: true });
       checkOutputFile(join(out, 'compare.html'), '--out');
       const reports = await compareSubmissions(items, {
-        lessons: checkLessons(options.lesson),
+        lessons: await checkLessons(options.lesson),
         checks: options.check,
         variants: options.variant,
         seed: options.seed,
@@ -156,7 +157,9 @@ program
   .option('-o, --out <dir>', 'where to write compare.html, compare.csv and results/', 'out/compare')
   .option('--title <text>', "title of the report (default: the shards' title)")
   .exitOverride()
-  .action((folders: string[], options: { out: string; title?: string }) => {
+  .action(async (folders: string[], options: { out: string; title?: string }) => {
+    const { mergeShards } = await import('../ta/merge.ts');
+    const { readCompareOutput, writeCompareOutput } = await import('../ta/compare-output.ts');
     const merged = mergeShards(folders.map(readCompareOutput), options.title);
     const html = writeCompareOutput(resolve(options.out), merged);
     const failed = merged.submissions.filter((entry) => entry.report.error);
@@ -170,11 +173,13 @@ program
     'Render saved results documents in another format without grading again; several files (e.g. exercise and bugs) become one document.',
   )
   .argument('<results...>', 'results .json files written by npm run grade -- --json')
-  .addOption(new Option('-f, --format <name>', 'output format').choices(Object.keys(reporters)).default('terminal'))
+  .addOption(new Option('-f, --format <name>', 'output format').choices(REPORTER_NAMES).default('terminal'))
   .option('-o, --out <file>', 'write to this file instead of standard output')
   .option('--name <text>', 'what to call the submission when several files are combined', 'submission')
   .exitOverride()
-  .action((files: string[], options: { format: ReporterName; out?: string; name: string }) => {
+  .action(async (files: string[], options: { format: ReporterName; out?: string; name: string }) => {
+    const { parseResults } = await import('../results.ts');
+    const { writeResults } = await import('./output.ts');
     const docs = files.map((file) => {
       let text: string;
       try {
@@ -184,7 +189,8 @@ program
       }
       return parseResults(text, file);
     });
-    const results = docs.length === 1 ? docs[0]! : combineResults(options.name, docs);
+    // Combining several documents is the graded submissions' code, which loads the grader.
+    const results = docs.length === 1 ? docs[0]! : (await import('../ta/submission.ts')).combineResults(options.name, docs);
     writeResults(results, options);
   });
 
@@ -207,20 +213,24 @@ program
     if (!options.branches && !options.classroom50 && !options.gradescope && !options.actions) {
       throw new UsageError('publish needs --branches <dir>, --classroom50 <dir>, --gradescope <zip> or --actions <dir>');
     }
-    const grading = { lessons: checkLessons(options.lesson), checks: options.check, variants: options.variant };
+    const grading = { lessons: await checkLessons(options.lesson), checks: options.check, variants: options.variant };
     if (options.branches) {
+      const { publishBranches } = await import('../ta/publish.ts');
       const branches = await publishBranches(resolve(options.branches));
       console.log(`wrote ${resolve(options.branches)} with branches ${branches.join(', ')}`);
     }
     if (options.classroom50) {
+      const { publishClassroom50 } = await import('../ta/publish-classroom50.ts');
       const written = await publishClassroom50(resolve(options.classroom50), { assignment: options.assignment, ...grading });
       console.log(`wrote ${written.template} (the template repository) and ${written.config} (for the classroom50 repository); see its README.md`);
     }
     if (options.actions) {
+      const { publishActionsTemplate } = await import('../ta/publish.ts');
       const count = await publishActionsTemplate(resolve(options.actions));
       console.log(`wrote the template ${resolve(options.actions)} (${count} files, graded by .github/workflows/grade.yml)`);
     }
     if (options.gradescope) {
+      const { publishGradescope } = await import('../ta/publish-gradescope.ts');
       const bytes = await publishGradescope(resolve(options.gradescope), grading);
       console.log(`wrote ${resolve(options.gradescope)} (${(bytes / 1e6).toFixed(1)} MB)`);
     }

@@ -4,7 +4,10 @@ import { classroom50Identity, classroom50Result } from './classroom50.ts';
 import { gradescopeReport } from './gradescope.ts';
 import { htmlReport, svgReport } from './html.ts';
 import { markdownReport } from './markdown.ts';
+import type { ReporterName } from './names.ts';
 import { terminalReport } from './terminal.ts';
+
+export type { ReporterName } from './names.ts';
 
 export const reporters = {
   terminal: terminalReport,
@@ -19,6 +22,4 @@ export const reporters = {
   markdown: markdownReport,
   html: htmlReport,
   svg: svgReport,
-} satisfies Record<string, (results: Results) => string>;
-
-export type ReporterName = keyof typeof reporters;
+} satisfies Record<ReporterName, (results: Results) => string>;

@@ -37,6 +37,7 @@ export function hardenSandbox(): void {
   freezeHmac();
   guardProcess();
   guardWorkers();
+  guardModuleHooks();
   lockdown({
     // Keep V8's stacks: the grader points at the student's line with them.
     errorTaming: 'unsafe',
@@ -152,6 +153,30 @@ function guardWorkers(): void {
   // `import { Worker } from 'node:worker_threads'` reads the exports as they were at the first import.
   syncBuiltinESMExports();
   Object.freeze(workerThreads);
+}
+
+/**
+ * module.register() runs a loader's hooks in a thread of their own, whose
+ * process.kill is not guarded (on Node 20 the sandbox may start threads, for
+ * its own loader, and as the grader's user that thread could end the
+ * grader); module.registerHooks() would let student code rewrite the modules
+ * loaded after it. The sandbox's own loader is registered by now, through
+ * --import (typescript-loader.mjs).
+ */
+function guardModuleHooks(): void {
+  const nodeModule = require('node:module') as Record<string, unknown>;
+  for (const name of ['register', 'registerHooks']) {
+    if (typeof nodeModule[name] !== 'function') continue;
+    Object.defineProperty(nodeModule, name, {
+      value: () => {
+        throw new TypeError(`module.${name} is not available while grading`);
+      },
+      writable: false,
+      configurable: false,
+    });
+  }
+  // `import { register } from 'node:module'` reads the exports as they were at the first import.
+  syncBuiltinESMExports();
 }
 
 /**

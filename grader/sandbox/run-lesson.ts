@@ -17,6 +17,7 @@ import type { FromSandbox, SandboxOptions, Start } from './protocol.ts';
 import { graderSideFunction } from './grader-side.ts';
 import { decodeNumbers, encodeNumbers } from './json-numbers.ts';
 import { newKey, signReply, unseal } from './seal.ts';
+import { dieWithGrader } from './reaper.ts';
 
 const workerFile = fileURLToPath(new URL('./worker.ts', import.meta.url));
 const typescriptLoader = fileURLToPath(new URL('./typescript-loader.mjs', import.meta.url));
@@ -83,7 +84,7 @@ export interface RunLessonOptions extends SandboxOptions {
 
 export async function runLesson(lesson: LessonDefinition, options: RunLessonOptions): Promise<LessonRun> {
   const { timeScale = 1, memoryLimitMb = MEMORY_LIMIT_MB, execPath = process.execPath, ...sandboxOptions } = options;
-  const sandbox = new Sandbox(sandboxOptions, timeScale, memoryLimitMb, execPath);
+  const sandbox = new Sandbox(sandboxOptions, timeScale, memoryLimitMb, execPath, lifetimeLimitMs(lesson, timeScale));
   const poisoned = new Map<string, string>();
   const checks: CheckResult[] = [];
   let curve: Curve | undefined;
@@ -115,6 +116,18 @@ export async function runLesson(lesson: LessonDefinition, options: RunLessonOpti
   }
 }
 
+/**
+ * The longest one sandbox of this lesson may live: twice its start and every
+ * check's and fixture's limit, the most the grader could give it, with room
+ * for the grader's own pauses between checks. Past it the reaper kills the
+ * sandbox, should the grader's own timers not have (reaper.ts).
+ */
+function lifetimeLimitMs(lesson: LessonDefinition, timeScale: number): number {
+  const checks = lesson.checks.reduce((sum, check) => sum + (check.timeoutMs ?? DEFAULT_CHECK_TIMEOUT_MS), 0);
+  const fixtures = Object.values(lesson.fixtures).reduce((sum, fixture) => sum + fixture.timeoutMs, 0);
+  return 2 * (STARTUP_TIMEOUT_MS + timeScale * (checks + fixtures));
+}
+
 function blockedBy(check: Check, poisoned: Map<string, string>): string | undefined {
   for (const [phase, reason] of poisoned) {
     if (phase.startsWith('load:')) return reason;
@@ -141,12 +154,15 @@ class Sandbox {
   private notes: string[] = [];
   /** Set when the grader killed the sandbox for its memory: the exit is then explained by that. */
   private overMemory = false;
+  /** When the running sandbox started, on the clock the reaper's lifetime limit runs on. */
+  private startedAt = 0;
 
   constructor(
     private readonly options: SandboxOptions,
     private readonly timeScale: number,
     private readonly memoryLimitMb: number,
     private readonly execPath: string,
+    private readonly lifetimeMs: number,
   ) {}
 
   async run(check: Check, lesson: LessonDefinition, poisoned: Map<string, string>) {
@@ -211,6 +227,9 @@ class Sandbox {
     if (/heap limit|heap out of memory|Array buffer allocation failed|RangeError: .*(memory|out of bounds)/i.test(this.stderrTail)) {
       return `the lesson used more than ${formatMb(this.memoryLimitMb)} of memory while running this check`;
     }
+    if (signal === 'SIGKILL' && performance.now() - this.startedAt >= this.lifetimeMs) {
+      return `the lesson's process ran for more than ${Math.round(this.lifetimeMs / 1000)} s in all, the longest the grader allows this lesson, and was stopped`;
+    }
     const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
     const tail = this.stderrTail.trim().split('\n').map((line) => line.trim()).filter(Boolean).join(' | ');
     return `the lesson's process ${how} while running this check${tail ? `: ${tail}` : ''} (process.exit in student code?)`;
@@ -246,6 +265,9 @@ class Sandbox {
     });
     this.child = child;
     this.launch = launch;
+    this.startedAt = performance.now();
+    // Before any student code runs: a sandbox stuck in a loop outlives no grader.
+    dieWithGrader(child, this.lifetimeMs);
     const verbose = process.env.GRADER_VERBOSE === '1';
     // Student stdout is never parsed: whatever it prints, in any format, is only shown when asked.
     child.stdout!.on('data', (chunk: Buffer) => verbose && process.stderr.write(chunk));

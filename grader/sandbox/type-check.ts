@@ -13,6 +13,7 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { repoDir } from '../registry.ts';
+import { dieWithGrader } from './reaper.ts';
 import { TypeErrorSchema, type TypeError } from '../results.ts';
 
 const childFile = fileURLToPath(new URL('./type-check-child.mjs', import.meta.url));
@@ -99,6 +100,7 @@ function runChild(input: string): Promise<z.infer<typeof OutputSchema> | undefin
   const none = undefined;
   return new Promise((resolve) => {
     const child = fork(childFile, [input], { execArgv: [`--max-old-space-size=${MEMORY_LIMIT_MB}`], stdio: ['ignore', 'pipe', 'ignore', 'ipc'], serialization: 'json' });
+    dieWithGrader(child, 2 * TIME_LIMIT_MS);
     let output = '';
     child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
     const timer = setTimeout(() => child.kill('SIGKILL'), TIME_LIMIT_MS);

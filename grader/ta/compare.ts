@@ -14,6 +14,7 @@ import { repoDir } from '../registry.ts';
 import { parseResults, type Results } from '../results.ts';
 import { UsageError } from '../target.ts';
 import { safeName } from './checkout.ts';
+import { DEFAULT_MEMORY_LIMIT_MB, DEFAULT_TIME_LIMIT_MS } from './limits.ts';
 import { onCleanup } from './cleanup.ts';
 import { shardPlaces, type Shard } from './shard.ts';
 import { combineResults, STUDENT_VARIANTS, type GradeSubmissionOptions, type SubmissionReport } from './submission.ts';
@@ -36,8 +37,6 @@ export interface CompareOptions extends Pick<GradeSubmissionOptions, 'lessons' |
   onReport?: (report: SubmissionReport) => void;
 }
 
-export const DEFAULT_TIME_LIMIT_MS = 15 * 60_000;
-export const DEFAULT_MEMORY_LIMIT_MB = 6144;
 
 /** Local branches matching a glob such as 'student/*'. */
 export async function branchesMatching(glob: string): Promise<string[]> {

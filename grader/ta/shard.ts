@@ -3,7 +3,7 @@
 // a submission falls in depends only on its place in the list, so every shard
 // agrees on it without talking to the others.
 import { readFileSync } from 'node:fs';
-import { UsageError } from '../target.ts';
+import { UsageError } from '../usage-error.ts';
 
 export interface Shard {
   /** 1-based: shard 1 of 3 is the first. */

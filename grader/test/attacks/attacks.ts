@@ -153,6 +153,8 @@ await attempt(() => (process as any)._debugProcess(process.ppid));
 await attempt(async () => { const inspector = await import('node:inspector'); const session = new inspector.Session(); session.connect(); });
 await attempt(() => process.kill(-process.ppid, 'SIGKILL'));
 await attempt(async () => new (await import('node:worker_threads')).Worker('process.kill(process.ppid, "SIGKILL")', { eval: true }));
+// A module loader's hooks run in a thread of their own (Node 20 to 22.14, and module.register on any version), with a process.kill of its own.
+await attempt(async () => (await import('node:module')).register('data:text/javascript,process.kill(process.ppid, "SIGKILL")'));
 `,
 
   'stdout and stderr in the results format': `
