@@ -38,8 +38,10 @@ const RULES: ErrorRule[] = [
     causes: (quote) => [cause('tensors-and-inputs/wrong-input', 2, `a tensor of the wrong type (${quote})`)],
   },
   {
-    // The loss or a gradient with nothing to differentiate: tfjs's wording for a loss not computed from the variables.
-    pattern: /gradient|variableGrads|Cannot compute|is not differentiable|must return a scalar|returned a Tensor of rank/i,
+    // The loss or a gradient with nothing to differentiate: tfjs's wording for a loss not computed from the variables
+    // ("Cannot find a connection between any variable and the result of the loss function": the forward pass ran
+    // outside the function given to variableGrads or minimize, so nothing the loss depends on was recorded).
+    pattern: /gradient|variableGrads|Cannot compute|Cannot find a connection|is not differentiable|must return a scalar|returned a Tensor of rank/i,
     causes: (quote) => [
       cause('training/process', 2, `the gradient could not be taken (${quote}): is the loss computed from the weights inside the function given to the optimizer?`),
       cause('api', 1, `a gradient API used in a way it does not support (${quote})`),
@@ -96,7 +98,12 @@ export function errorCauses(message: string): Cause[] {
   return [...said, cause(category, weight, `the error was thrown in ${place.name}(), ${part}`)];
 }
 
-/** The same exception reported by several checks (a shared run that failed) is one symptom: the text without that prefix. */
+/**
+ * The same exception reported by several checks is one symptom: the text
+ * without the shared run's prefix, and without the callers after the
+ * innermost function, since checks that call the model from different places
+ * meet the same throw through different chains of callers.
+ */
 export function errorKey(message: string): string {
-  return message.replace(/^the shared run "[^"]*" failed: /, '');
+  return message.replace(/^the shared run "[^"]*" failed: /, '').replace(/ < [^)]*\)\s*$/, ')');
 }

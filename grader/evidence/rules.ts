@@ -42,6 +42,35 @@ export function diverged(m: Measured): string | undefined {
 /** Checks that a hand-written update step is right: the hand-derived gradient, one whole step against tf.train.sgd's. */
 const STEP_CHECKS = ['gradient-formula', 'gradient-check', 'sgd-step'];
 
+/** The hand-written gradient and update were checked and are right. */
+function stepsChecked(m: Measured): boolean {
+  return STEP_CHECKS.some((id) => m.ran(id)) && !STEP_CHECKS.some((id) => m.failed(id));
+}
+
+/**
+ * The hand-written gradient and step are right (their checks pass), yet from
+ * the same start over the same batches the run's curve differs from autodiff's
+ * with the hyperparameters' learning rate: what differs is how the loop calls
+ * them, and a curve that stays finite and ends above or below autodiff's is
+ * steps of another size, a learning rate other than the one declared (e.g.
+ * divided by the batch size). The check's own guess, wrong gradients, is
+ * refuted by the step checks.
+ */
+function loopUnlikeAutodiff(m: Measured): [string, Cause[]][] {
+  const [yours, autodiff] = [m.figureOf('training-curve', 'finalLoss'), m.figureOf('training-curve', 'autodiffFinalLoss')];
+  if (!m.failed('training-curve') || !stepsChecked(m) || yours === null || autodiff === null || diverged(m)) return [];
+  const how = yours > autodiff ? 'smaller' : 'larger';
+  return [
+    [
+      'training-curve',
+      [
+        cause('training/hyperparameters', 3, `your gradients and step are right, yet over the same batches your loss ends at ${compact(yours)} and autodiff's at ${compact(autodiff)}: the loop steps with a ${how} learning rate than the one declared?`),
+        cause('training/process', 1, `your gradients and step are right, yet training ends at ${compact(yours)} against autodiff's ${compact(autodiff)}: steps skipped, repeated or taken on other batches?`),
+      ],
+    ],
+  ];
+}
+
 /**
  * Whether the run stepped with the README's learning rate on a right gradient,
  * as the prescription checks measured it: a tfjs optimizer with the README's
@@ -53,8 +82,9 @@ const STEP_CHECKS = ['gradient-formula', 'gradient-check', 'sgd-step'];
 export function prescribedStep(m: Measured): string | undefined {
   if (m.ran('optimizer') && !m.failed('optimizer') && (m.figure('optimizers') ?? 0) > 0) return 'the optimizer and its learning rate are the README’s';
   const rate = m.figure('learningRate');
-  const stepChecked = STEP_CHECKS.some((id) => m.ran(id)) && !STEP_CHECKS.some((id) => m.failed(id));
-  if (m.ran('learning-rate') && !m.failed('learning-rate') && rate !== null && stepChecked) {
+  // The rate measured is the one declared; a training curve unlike autodiff's with that rate shows the loop used another.
+  if (m.failed('training-curve')) return undefined;
+  if (m.ran('learning-rate') && !m.failed('learning-rate') && rate !== null && stepsChecked(m)) {
     return `the learning rate is the README’s (${compact(rate)}) and the update step checks pass`;
   }
   return undefined;
@@ -324,7 +354,7 @@ function firstLossMismatch(m: Measured): [string, Cause[]][] {
   const batch = m.figure('batchSize');
   const summed = ratio > 4 && ((batch !== null && Math.abs(ratio - batch) < 0.2 * batch) || Math.abs(ratio - Math.round(ratio)) < 0.05);
   if (summed) return [];
-  if (first < 0.1 * own) return [];
+  if (first < 0.1 * own) return nearZeroFirstLoss(m, first, own);
   return [
     [
       'initial-loss',
@@ -332,6 +362,28 @@ function firstLossMismatch(m: Measured): [string, Cause[]][] {
         cause('training/loss-function', 2, `your first loss is ${compact(first)}, the grader's cross-entropy of your model on that batch ${compact(own)}: a loss computed another way?`),
         cause('training/preprocessing', 1, `your first loss ${compact(first)} is not your model's loss on the batch the DataLoader gave (${compact(own)}): the batch changed inside the step?`),
         cause('training/process', 1, `your first loss ${compact(first)} is not the loss of the first step (${compact(own)}): the number reported is another step's, or another quantity?`),
+      ],
+    ],
+  ];
+}
+
+/**
+ * A first loss near 0 is the check's sign of a last layer with one unit (a
+ * softmax over one class is 1, its cross-entropy 0). But when the grader's own
+ * cross-entropy of the same untrained model on the same batch is about chance
+ * level, the model gives one score per class: the number near 0 comes from the
+ * loss, one made for another problem (a squared error against one-hot labels
+ * starts near 0.1).
+ */
+function nearZeroFirstLoss(m: Measured, first: number, own: number): [string, Cause[]][] {
+  const expected = m.figureOf('initial-loss', 'expected');
+  if (expected === null || own < 0.5 * expected || own > 2 * expected) return [];
+  return [
+    [
+      'initial-loss',
+      [
+        cause('training/loss-function', 3, `your first loss is ${compact(first)}, though the grader's cross-entropy of your untrained model on that batch is ${compact(own)}, about chance level: the model has its outputs, so the loss is computed another way (a loss for another problem, e.g. squared error)?`),
+        cause('training/process', 1, `your first loss ${compact(first)} is not your model's cross-entropy on that batch (${compact(own)}): the number reported is another quantity?`),
       ],
     ],
   ];
@@ -359,6 +411,6 @@ export function evidence(lesson: LessonResult): Evidence {
   return {
     causes: [...divergence(m), ...negativeLoss(m), ...belowChance(m), ...tooHighFromTheStart(m), ...updateSizes(m), ...movedButFlat(m), ...rebound(m), ...trainTestGap(m), ...optimizerRestarts(m), ...dataByElimination(m), ...summedLoss(m)],
     // Later entries win: a dead-relu explained by a blow-up counts for nothing, whatever its own causes.
-    explains: new Map([...thrown(lesson), ...firstLossMismatch(m), ...refutedStepGuesses(m, lesson), ...leakSize(m), ...leakOfRestartedOptimizers(m), ...deadAfterDivergence(m), ...partialEpochs(lesson, m)]),
+    explains: new Map([...thrown(lesson), ...firstLossMismatch(m), ...refutedStepGuesses(m, lesson), ...leakSize(m), ...leakOfRestartedOptimizers(m), ...deadAfterDivergence(m), ...partialEpochs(lesson, m), ...loopUnlikeAutodiff(m)]),
   };
 }

@@ -182,6 +182,11 @@ describe('the diagnosis weighs what the prescription and first-loss checks measu
     // The check's own cause, and the measured ratio of the batch size named by its rule.
     expect(diagnose(summed).causes[0]).to.include({ category: 'training/loss-function', score: 6 });
     expect(diagnose(summed).causes[0]!.reasons.join()).to.include('32.0 times');
+    // A loss near 0 from a model whose own cross-entropy is at chance level has its outputs: the loss is another one.
+    const layers = [{ category: 'model/layers' as const, weight: 3, text: 'a loss of about 0: one unit?' }];
+    const nearZero = (own: number) => lesson(failing('initial-loss', { initialLoss: 0.105, expected: 2.303, graderLossOnFirstBatch: own }, layers));
+    expect(diagnose(nearZero(2.298)).causes[0]).to.include({ category: 'training/loss-function', score: 3 });
+    expect(diagnose(nearZero(0)).causes[0]).to.include({ category: 'model/layers' });
     const other = lesson(failing('initial-loss', { initialLoss: 2.9, graderLossOnFirstBatch: 2.303 }, loss(3)), batch);
     expect(diagnose(other).causes.map((c) => [c.category, c.score])).to.deep.equal([
       ['training/loss-function', 2],
@@ -201,6 +206,20 @@ describe('the diagnosis weighs the loop’s shape and the curve’s start', () =
     expect(top(lesson(failing('training-length', { epochs: 1 }, fewer)))).to.equal('training/hyperparameters');
     const awaitMissing = failing('loss-curve', {}, [{ category: 'api', weight: 3, text: 'a Promise not awaited' }]);
     expect(diagnose(lesson(awaitMissing, failing('training-length', { epochs: 0.3 }, fewer))).causes.map((c) => c.category)).to.deep.equal(['api']);
+  });
+
+  it('reads right step functions with a curve unlike autodiff’s over the same batches as the loop’s learning rate', () => {
+    const unlike = [{ category: 'training/process' as const, weight: 2, text: 'the hand-written gradients or update differ from autodiff' }];
+    const result = (stepRight: boolean) =>
+      lesson(
+        check('gradient-check', stepRight),
+        check('sgd-step', true),
+        failing('training-curve', { finalLoss: 1.84, autodiffFinalLoss: 0.57 }, unlike),
+        check('learning-rate', true, [], [], { learningRate: 0.1 }),
+        failing('accuracy', { accuracy: 0.59, chance: 0.1, lossFirst: 2.3, lossFinal: 1.86, lossMax: 2.3 }),
+      );
+    expect(top(result(true))).to.equal('training/hyperparameters');
+    expect(top(result(false))).to.equal('training/process');
   });
 
   it('reads a curve that starts far above chance level as large logits before training: weights, or unscaled inputs', () => {
@@ -246,6 +265,7 @@ describe('the diagnosis reads what an exception says', () => {
     expect(top('Operands could not be broadcast together with shapes 32,10 and 32.')).to.equal('tensors-and-inputs/wrong-tensor-shape');
     expect(top('Tensor is disposed.')).to.equal('resources');
     expect(top('model.fitt is not a function')).to.equal('api');
+    expect(top('Cannot find a connection between any variable and the result of the loss function y=f(x).')).to.equal('training/process');
     expect(top('the lesson used more than 4 GB of memory')).to.equal('resources');
     expect(errorCauses('not implemented: the loss')).to.deep.equal([]);
     expect(errorCauses('something nobody has seen')).to.deep.equal([]);
@@ -263,6 +283,13 @@ describe('the diagnosis reads what an exception says', () => {
     const shared = 'the shared run "training" failed: Tensor is disposed.';
     const result = lesson(errored('loss-curve', shared), errored('accuracy', shared), errored('no-leaks', shared));
     expect(diagnose(result).causes[0]).to.include({ category: 'resources', score: 2 });
+    // Reached through different callers, one throw in one place is still one symptom.
+    const inner = 'Tensor is disposed. (at cnn.ts:118 in evaluate)';
+    const callers = lesson(errored('accuracy', inner), errored('transfer', 'Tensor is disposed. (at cnn.ts:118 in evaluate < fineTune)'));
+    expect(diagnose(callers).causes.map((c) => [c.category, c.score])).to.deep.equal([
+      ['resources', 2],
+      ['training/validation-testing', 2],
+    ]);
   });
 
   it('puts an erroring check’s causes into the diagnosis', () => {
