@@ -272,12 +272,23 @@ describe('the diagnosis reads what an exception says', () => {
   });
 
   it('weighs the skeleton function that threw, and counts one exception reported by several checks once', () => {
-    const causes = errorCauses('Operands could not be broadcast together with shapes 10 and 2000. (at cnn.ts:118 in evaluate)');
+    const causes = errorCauses('Operands could not be broadcast together with shapes 10 and 2000. (at backprop.ts:99 in sgdStep)');
     expect(causes.map((c) => [c.category, c.weight])).to.deep.equal([
       ['tensors-and-inputs/wrong-tensor-shape', 3],
-      ['training/validation-testing', 2],
+      ['training/optimiser', 2],
     ]);
     expect(errorCauses('Operands could not be broadcast together with shapes 10 and 2000. (at cnn.ts:50 in createModel)')[1]).to.include({ category: 'model/layers', weight: 1 });
+    // Evaluation runs last, on what training used without error: shapes that do not meet there are made there.
+    expect(errorCauses('Operands could not be broadcast together with shapes 10 and 2000. (at cnn.ts:118 in evaluate)').map((c) => [c.category, c.weight])).to.deep.equal([
+      ['training/validation-testing', 3],
+      ['tensors-and-inputs/wrong-tensor-shape', 2],
+    ]);
+    // An operation tfjs does not support is the code that called it.
+    const unsupported = 'Softmax along a non-last dimension is not yet supported. Logits was rank 4 and dim was 2 (at transformer.ts:178 in attention)';
+    expect(errorCauses(unsupported).map((c) => [c.category, c.weight])).to.deep.equal([
+      ['model/layers', 3],
+      ['api', 1],
+    ]);
     expect(errorCauses('Operands could not be broadcast together with shapes 10 and 2000. (at cnn.ts:50 in helper)')).to.have.length(1);
     const errored = (id: string, message: string): CheckResult => ({ ...check(id, false), status: 'error', message });
     const shared = 'the shared run "training" failed: Tensor is disposed.';
