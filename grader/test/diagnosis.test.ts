@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { diagnose, explain, SHOWN_CAUSES } from '../diagnosis.ts';
 import { errorCauses } from '../evidence/errors.ts';
 import { reboundOf } from '../evidence/training-figures.ts';
+import { judgeFeedForward } from '../lessons/05-transformer/reference-math.ts';
 import { lessonIds, loadLesson } from '../registry.ts';
 import type { CheckResult, LessonResult } from '../results.ts';
 
@@ -309,3 +310,15 @@ describe('the diagnosis reads what an exception says', () => {
   });
 });
 
+
+describe('the encoder block’s causes measure its feed-forward network alone', () => {
+  // Two inputs, two hidden units, one output: hidden = x, out = h1 - h2, so ReLU or none tells on negative inputs.
+  const ff = { hidden: { w: [[1, 0], [0, 1]], b: [0, 0] }, output: { w: [[1], [-1]], b: [0] } };
+  const rows = [[-1, 2], [3, -4]];
+
+  it('tells the reference (linear, ReLU, linear) from the same layers with no activation', () => {
+    expect(judgeFeedForward(ff, rows, [-2, 3])).to.include({ diff: 0 });
+    expect(judgeFeedForward(ff, rows, [-3, 7])).to.include({ withoutActivation: 0 });
+    expect(judgeFeedForward(ff, rows, [-3, 7]).diff).to.equal(4);
+  });
+});
