@@ -95,16 +95,18 @@ const OUTCOME_CHECKS = ['loss-curve', 'accuracy', 'dead-relu', 'held-out-r2', 't
 
 /**
  * By elimination: the step is the README's, the model can learn (it overfits
- * one batch when the grader trains it) and nothing blew up, yet the run ends
- * worse than the reference's. What is left is what the model is given: how the
- * data is prepared and which of it reaches the steps.
+ * one batch when the grader trains it; lessons without that probe leave it
+ * open) and nothing blew up, yet the run ends worse than the reference's. What
+ * is left is what the model is given: how the data is prepared and which of
+ * it reaches the steps.
  */
 function dataByElimination(m: Measured): Cause[] {
   const step = prescribedStep(m);
   const outcome = m.failed('loss-curve') || m.failed('accuracy');
-  if (!step || !outcome || diverged(m) || (m.ran('overfit-one-batch') && m.failed('overfit-one-batch'))) return [];
+  if (!step || !outcome || diverged(m) || m.failed('overfit-one-batch')) return [];
+  const learns = m.ran('overfit-one-batch') ? ' and the model can learn' : '';
   return [
-    cause('training/preprocessing', 1, `the run ends worse than the reference's though ${step} and the model can learn: is the data prepared as for the reference (scale, order, shuffling)?`),
+    cause('training/preprocessing', 1, `the run ends worse than the reference's though ${step}${learns}: is the data prepared as for the reference (scale, order, shuffling)?`),
     cause('training/process', 0.5, `the run ends worse than the reference's though ${step}: does every batch reach a step?`),
   ];
 }

@@ -3,6 +3,7 @@ import { diagnose, explain, SHOWN_CAUSES } from '../diagnosis.ts';
 import { errorCauses } from '../evidence/errors.ts';
 import { reboundOf } from '../evidence/training-figures.ts';
 import { judgeFeedForward } from '../lessons/05-transformer/reference-math.ts';
+import { startedUniform } from '../checks/trace.ts';
 import { lessonIds, loadLesson } from '../registry.ts';
 import type { CheckResult, LessonResult } from '../results.ts';
 
@@ -320,5 +321,15 @@ describe('the encoder block’s causes measure its feed-forward network alone', 
     expect(judgeFeedForward(ff, rows, [-2, 3])).to.include({ diff: 0 });
     expect(judgeFeedForward(ff, rows, [-3, 7])).to.include({ withoutActivation: 0 });
     expect(judgeFeedForward(ff, rows, [-3, 7]).diff).to.equal(4);
+  });
+});
+
+describe('dead units from the start', () => {
+  it('reads a weight matrix that started all equal, tfjs-named or hand-named, as a uniform start; a zero bias not', () => {
+    const start = (name: string, before: number[]) => startedUniform({ name, before: new Float32Array(before), after: new Float32Array(before) });
+    expect(start('conv2d_Conv2D1/kernel', [0, 0, 0])).to.equal(true);
+    expect(start('w1', [0, 0, 0])).to.equal(true);
+    expect(start('w1', [0.1, -0.2, 0])).to.equal(false);
+    expect(start('b1', [0, 0, 0])).to.equal(false);
   });
 });
