@@ -9,6 +9,7 @@ import { compact } from '../format.ts';
 import type { LessonResult } from '../results.ts';
 import { errorCauses, errorKey } from './errors.ts';
 import { partialEpochs, summedLoss, summedOverBatch } from './loop-rules.ts';
+import { isUnshuffledGuess } from './unshuffled.ts';
 import { measured, type Measured } from './measured.ts';
 
 export interface Evidence {
@@ -51,21 +52,25 @@ function stepsChecked(m: Measured): boolean {
  * The hand-written gradient and step are right (their checks pass), yet from
  * the same start over the same batches the run's curve differs from autodiff's
  * with the hyperparameters' learning rate: what differs is how the loop calls
- * them, and a curve that stays finite and ends above or below autodiff's is
- * steps of another size, a learning rate other than the one declared (e.g.
- * divided by the batch size). The check's own guess, wrong gradients, is
- * refuted by the step checks.
+ * them. The check's own guess, wrong gradients, is refuted by the step checks;
+ * what is left is the rate the loop passes (other than the one declared, e.g.
+ * divided by the batch size), the batches it passes (changed inside the loop),
+ * or the steps it takes. Causes the check found at the root are kept.
  */
-function loopUnlikeAutodiff(m: Measured): [string, Cause[]][] {
+function loopUnlikeAutodiff(m: Measured, lesson: LessonResult): [string, Cause[]][] {
   const [yours, autodiff] = [m.figureOf('training-curve', 'finalLoss'), m.figureOf('training-curve', 'autodiffFinalLoss')];
   if (!m.failed('training-curve') || !stepsChecked(m) || yours === null || autodiff === null || diverged(m)) return [];
+  const own = lesson.checks.find((check) => check.id === 'training-curve')?.causes ?? [];
   const how = yours > autodiff ? 'smaller' : 'larger';
+  const ends = `your gradients and step are right, yet over the same batches your loss ends at ${compact(yours)} and autodiff's at ${compact(autodiff)}`;
   return [
     [
       'training-curve',
       [
-        cause('training/hyperparameters', 3, `your gradients and step are right, yet over the same batches your loss ends at ${compact(yours)} and autodiff's at ${compact(autodiff)}: the loop steps with a ${how} learning rate than the one declared?`),
-        cause('training/process', 1, `your gradients and step are right, yet training ends at ${compact(yours)} against autodiff's ${compact(autodiff)}: steps skipped, repeated or taken on other batches?`),
+        ...own.filter((c) => c.category !== 'training/process'),
+        cause('training/hyperparameters', 2, `${ends}: the loop steps with a ${how} learning rate than the one declared?`),
+        cause('training/preprocessing', 1, `${ends}: the batches changed inside the loop before they reach the step?`),
+        cause('training/process', 1, `${ends}: steps skipped or repeated?`),
       ],
     ],
   ];
@@ -89,6 +94,7 @@ export function prescribedStep(m: Measured): string | undefined {
   }
   return undefined;
 }
+
 
 /** Checks of the run's outcome, whose own causes guess at the learning rate when the curve or score is off. */
 const OUTCOME_CHECKS = ['loss-curve', 'accuracy', 'dead-relu', 'held-out-r2', 'training-curve'];
@@ -392,6 +398,20 @@ function nearZeroFirstLoss(m: Measured, first: number, own: number): [string, Ca
 }
 
 /**
+ * The unshuffled-classes detector reads leaps of the loss as batches of one
+ * class after another, assuming steps of the README's size. When the optimizer
+ * check measured steps of another optimizer or other settings, those steps
+ * explain a jumpy curve (and a model pushed to one class) directly: the guess
+ * about the data's order is dropped from the checks that carry it.
+ */
+function leapsOfOtherSteps(m: Measured, lesson: LessonResult): [string, Cause[]][] {
+  if (!m.ran('optimizer') || !m.failed('optimizer') || (m.figureOf('optimizer', 'differing') ?? 0) === 0) return [];
+  return lesson.checks
+    .filter((check) => check.status !== 'pass' && check.causes.some(isUnshuffledGuess))
+    .map((check) => [check.id, check.causes.filter((c) => !isUnshuffledGuess(c))]);
+}
+
+/**
  * A check that errored names no causes; what its exception says does
  * (errors.ts). One exception that several checks report, because the run they
  * share failed, is one symptom and counts once.
@@ -413,6 +433,6 @@ export function evidence(lesson: LessonResult): Evidence {
   return {
     causes: [...divergence(m), ...negativeLoss(m), ...belowChance(m), ...tooHighFromTheStart(m), ...updateSizes(m), ...movedButFlat(m), ...rebound(m), ...trainTestGap(m), ...optimizerRestarts(m), ...dataByElimination(m), ...summedLoss(m)],
     // Later entries win: a dead-relu explained by a blow-up counts for nothing, whatever its own causes.
-    explains: new Map([...thrown(lesson), ...firstLossMismatch(m), ...refutedStepGuesses(m, lesson), ...leakSize(m), ...leakOfRestartedOptimizers(m), ...deadAfterDivergence(m), ...partialEpochs(lesson, m), ...loopUnlikeAutodiff(m)]),
+    explains: new Map([...thrown(lesson), ...leapsOfOtherSteps(m, lesson), ...firstLossMismatch(m), ...refutedStepGuesses(m, lesson), ...leakSize(m), ...leakOfRestartedOptimizers(m), ...deadAfterDivergence(m), ...partialEpochs(lesson, m), ...loopUnlikeAutodiff(m, lesson)]),
   };
 }

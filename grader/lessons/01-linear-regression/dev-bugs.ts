@@ -67,7 +67,7 @@ export default [
     lesson,
     file,
     title: "column of ones put after the features",
-    category: 'model/layers',
+    category: 'tensors-and-inputs/wrong-input',
     symptom: "The intercept is the last weight, not w[0].",
     catches: ["bias-column"],
     hint: "Where does the README put the column of ones?",

@@ -341,7 +341,11 @@ export default defineLesson({
                 'Usual causes: a triangular system solved in the wrong order (each unknown needs the ones already found), ' +
                 'Q and R used the wrong way round, or a transpose missing.',
               figures,
-              [cause('training/process', 3, 'the closed-form solve is wrong')],
+              // The message's causes, each named: the order of the solve, and matrices the wrong way round or untransposed.
+              [
+                cause('training/process', 3, 'the closed-form solve is wrong: a triangular system solved in the wrong order?'),
+                cause('tensors-and-inputs/wrong-tensor-shape', 1, 'Q and R used the wrong way round, or a transpose missing?'),
+              ],
             );
           }
         }
