@@ -171,6 +171,18 @@ describe('the diagnosis weighs what the prescription and first-loss checks measu
   const failing = (id: string, figures: CheckResult['figures'], causes: CheckResult['causes'] = []) => check(id, false, causes, [], figures);
   const loss = (weight: number) => [{ category: 'training/loss-function' as const, weight, text: 'a loss for another problem' }];
 
+  it('reads a jumpy curve under steps other than the README’s as those steps, not as unshuffled classes', () => {
+    const unshuffled = { category: 'training/preprocessing' as const, weight: 3, text: 'the loss leapt up 5 times ...: does it see the classes in order, unshuffled?' };
+    const other = [{ category: 'training/optimiser' as const, weight: 3, text: 'an optimizer other than the README’s' }];
+    const result = (optimizerRight: boolean) =>
+      lesson(
+        failing('loss-curve', { referenceFinalLoss: 0.37 }, [unshuffled]),
+        optimizerRight ? check('optimizer', true, [], [], { optimizers: 1, differing: 0 }) : failing('optimizer', { optimizers: 1, differing: 1, otherClass: 1 }, other),
+      );
+    expect(diagnose(result(false)).causes.map((c) => c.category)).to.deep.equal(['training/optimiser']);
+    expect(diagnose(result(true)).causes[0]).to.include({ category: 'training/preprocessing' });
+  });
+
   it('reads several optimizers stepping in one run as optimizer state restarted', () => {
     const result = lesson(failing('loss-curve', { referenceFinalLoss: 0.6 }), check('optimizer', true, [], [], { optimizers: 96, differing: 0 }));
     expect(diagnose(result).causes[0]).to.include({ category: 'training/process' });
