@@ -95,7 +95,6 @@ export function prescribedStep(m: Measured): string | undefined {
   return undefined;
 }
 
-
 /** Checks of the run's outcome, whose own causes guess at the learning rate when the curve or score is off. */
 const OUTCOME_CHECKS = ['loss-curve', 'accuracy', 'dead-relu', 'held-out-r2', 'training-curve'];
 
