@@ -233,10 +233,14 @@ export default defineLesson({
           );
         }
         if (got.some((row, i) => row.some((value, j) => Math.abs(value - expected[i]![j]!) > 1e-6))) {
+          // A column of ones elsewhere still gives an intercept: the layout is wrong. No column of ones gives none.
+          const ones = [0, 1, 2].some((j) => got.every((row) => Math.abs(row[j]! - 1) <= 1e-6));
           throw new CheckFailure(
             `addBiasColumn([[3, -1], [0.5, 2], [7, 4]]) gives ${JSON.stringify(got)}; expected the ones in the first column, then the features unchanged`,
             {},
-            [cause('tensors-and-inputs/wrong-input', 3, 'the design matrix is assembled wrongly')],
+            ones
+              ? [cause('tensors-and-inputs/wrong-input', 3, 'the design matrix is assembled wrongly'), cause('model/layers', 1, 'the intercept is not w[0]')]
+              : [cause('model/layers', 3, 'the design matrix has no column of ones: no intercept'), cause('tensors-and-inputs/wrong-input', 1, 'the design matrix is assembled wrongly')],
           );
         }
         return 'a column of ones, then the features';
