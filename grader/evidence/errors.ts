@@ -35,7 +35,8 @@ const RULES: ErrorRule[] = [
   {
     // tfjs's own limits ("Softmax along a non-last dimension is not yet supported"): an operation called with
     // arguments tfjs has no kernel for, such as the wrong axis. The mistake is in the code that made that call.
-    pattern: /not (yet )?supported/i,
+    // (A kernel missing from the backend, "not yet implemented or not found in the registry", is no such call.)
+    pattern: /is not yet supported/i,
     causes: (quote) => [cause('api', 1, `an operation called in a way tfjs does not support (${quote}): the wrong axis or arguments?`)],
     locates: () => true,
   },
