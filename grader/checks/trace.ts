@@ -47,9 +47,10 @@ export interface TrainingRun {
   deadUnits?: DeadUnits[];
 }
 
-/** A LayersModel kernel whose values all started equal (e.g. zeros): its units compute the same thing. */
+/** A weight matrix whose values all started equal (e.g. zeros): its units compute the same thing. */
 export function startedUniform({ name, before }: WeightChange): boolean {
-  return /kernel/i.test(name) && before.every((value) => value === before[0]);
+  // tfjs layers name their weight matrices "kernel"; a hand-written network (lesson 4) names them w1, w2.
+  return /kernel|^w\d*$/i.test(name) && before.every((value) => value === before[0]);
 }
 
 interface Weighted {

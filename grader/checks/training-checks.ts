@@ -70,6 +70,8 @@ export function initialLossCheck(options: {
             : [
                 cause('training/loss-function', 3, 'a loss function made for another kind of problem?'),
                 cause('model/layers', 1, 'a last layer with the wrong number of units?'),
+                // The message's last usual cause, named too: probabilities given to a loss that applies its own softmax.
+                cause('model/activation-function', 1, 'an activation applied to outputs the loss expects as logits?'),
               ];
         const against =
           own !== undefined && Number.isFinite(own)

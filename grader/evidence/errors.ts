@@ -10,6 +10,11 @@ interface ErrorRule {
   /** What the message says, as tfjs and JavaScript word it. */
   pattern: RegExp;
   causes: (quote: string) => Cause[];
+  /**
+   * Whether the mistake lies in the skeleton function that threw (given its
+   * role), so that the place outweighs what the message says: see errorCauses.
+   */
+  locates?: (role: FaultCategory) => boolean;
 }
 
 // First match wins: the more specific kinds before the general ones.
@@ -28,18 +33,31 @@ const RULES: ErrorRule[] = [
     causes: (quote) => [cause('resources', 2, `a tensor was used after it was freed (${quote}): disposed or left a tf.tidy too early?`)],
   },
   {
+    // tfjs's own limits ("Softmax along a non-last dimension is not yet supported"): an operation called with
+    // arguments tfjs has no kernel for, such as the wrong axis. The mistake is in the code that made that call.
+    // (A kernel missing from the backend, "not yet implemented or not found in the registry", is no such call.)
+    pattern: /is not yet supported/i,
+    causes: (quote) => [cause('api', 1, `an operation called in a way tfjs does not support (${quote}): the wrong axis or arguments?`)],
+    locates: () => true,
+  },
+  {
     // tfjs: "Operands could not be broadcast together with shapes", "Error in matMul: inner shapes (..) and (..) must match",
     // "Error when checking input: expected dense_input to have shape [null,784]", "rank", "Size(..) must match the product of shape".
     pattern: /shape|rank|dimension|broadcast|must match|incompatible|product of|axis|out of range|\bsize\b/i,
     causes: (quote) => [cause('tensors-and-inputs/wrong-tensor-shape', 3, `tensors of the wrong shape met (${quote})`)],
+    // Elsewhere shapes that do not meet were often made upstream (a wrong gradient fails in the update). Evaluation
+    // runs last, on a model and data that training already used without error: shapes made wrong there are its own.
+    locates: (role) => role === 'training/validation-testing',
   },
   {
     pattern: /dtype|int32|float32|bool\b|string tensor/i,
     causes: (quote) => [cause('tensors-and-inputs/wrong-input', 2, `a tensor of the wrong type (${quote})`)],
   },
   {
-    // The loss or a gradient with nothing to differentiate: tfjs's wording for a loss not computed from the variables.
-    pattern: /gradient|variableGrads|Cannot compute|is not differentiable|must return a scalar|returned a Tensor of rank/i,
+    // The loss or a gradient with nothing to differentiate: tfjs's wording for a loss not computed from the variables
+    // ("Cannot find a connection between any variable and the result of the loss function": the forward pass ran
+    // outside the function given to variableGrads or minimize, so nothing the loss depends on was recorded).
+    pattern: /gradient|variableGrads|Cannot compute|Cannot find a connection|is not differentiable|must return a scalar|returned a Tensor of rank/i,
     causes: (quote) => [
       cause('training/process', 2, `the gradient could not be taken (${quote}): is the loss computed from the weights inside the function given to the optimizer?`),
       cause('api', 1, `a gradient API used in a way it does not support (${quote})`),
@@ -87,16 +105,26 @@ export function errorCauses(message: string): Cause[] {
   // The quote keeps the message short and without the file position the sandbox appends.
   const text = message.replace(/\s*\(at [^)]*\)\s*$/, '');
   const quote = text.length > 80 ? `${text.slice(0, 77)}...` : text;
-  const said = RULES.find((rule) => rule.pattern.test(text))?.causes(`“${quote}”`) ?? [];
+  const rule = RULES.find(({ pattern }) => pattern.test(text));
+  const said = rule?.causes(`“${quote}”`) ?? [];
   if (said.length === 0) return said;
-  // Where it was thrown: the innermost of the student's functions with a known role; weaker than what the message says.
+  // Where it was thrown: the innermost of the student's functions with a known role; weaker than what the message says,
+  // unless the rule locates the mistake there: then the place is named first and the message's kind second.
   const place = thrownIn(message).map((name) => ({ name, role: ROLES.find(([pattern]) => pattern.test(name)) })).find(({ role }) => role);
   if (!place?.role) return said;
   const [, category, part, weight] = place.role;
+  if (rule?.locates?.(category)) {
+    return [cause(category, 3, `the error was thrown in ${place.name}(), ${part}: an error of this kind is made where it is thrown`), ...said.map((c) => ({ ...c, weight: Math.min(c.weight, 2) }))];
+  }
   return [...said, cause(category, weight, `the error was thrown in ${place.name}(), ${part}`)];
 }
 
-/** The same exception reported by several checks (a shared run that failed) is one symptom: the text without that prefix. */
+/**
+ * The same exception reported by several checks is one symptom: the text
+ * without the shared run's prefix, and without the callers after the
+ * innermost function, since checks that call the model from different places
+ * meet the same throw through different chains of callers.
+ */
 export function errorKey(message: string): string {
-  return message.replace(/^the shared run "[^"]*" failed: /, '');
+  return message.replace(/^the shared run "[^"]*" failed: /, '').replace(/ < [^)]*\)\s*$/, ')');
 }

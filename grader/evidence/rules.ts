@@ -9,6 +9,7 @@ import { compact } from '../format.ts';
 import type { LessonResult } from '../results.ts';
 import { errorCauses, errorKey } from './errors.ts';
 import { partialEpochs, summedLoss, summedOverBatch } from './loop-rules.ts';
+import { isUnshuffledGuess } from './unshuffled.ts';
 import { measured, type Measured } from './measured.ts';
 
 export interface Evidence {
@@ -42,6 +43,39 @@ export function diverged(m: Measured): string | undefined {
 /** Checks that a hand-written update step is right: the hand-derived gradient, one whole step against tf.train.sgd's. */
 const STEP_CHECKS = ['gradient-formula', 'gradient-check', 'sgd-step'];
 
+/** The hand-written gradient and update were checked and are right. */
+function stepsChecked(m: Measured): boolean {
+  return STEP_CHECKS.some((id) => m.ran(id)) && !STEP_CHECKS.some((id) => m.failed(id));
+}
+
+/**
+ * The hand-written gradient and step are right (their checks pass), yet from
+ * the same start over the same batches the run's curve differs from autodiff's
+ * with the hyperparameters' learning rate: what differs is how the loop calls
+ * them. The check's own guess, wrong gradients, is refuted by the step checks;
+ * what is left is the rate the loop passes (other than the one declared, e.g.
+ * divided by the batch size), the batches it passes (changed inside the loop),
+ * or the steps it takes. Causes the check found at the root are kept.
+ */
+function loopUnlikeAutodiff(m: Measured, lesson: LessonResult): [string, Cause[]][] {
+  const [yours, autodiff] = [m.figureOf('training-curve', 'finalLoss'), m.figureOf('training-curve', 'autodiffFinalLoss')];
+  if (!m.failed('training-curve') || !stepsChecked(m) || yours === null || autodiff === null || diverged(m)) return [];
+  const own = lesson.checks.find((check) => check.id === 'training-curve')?.causes ?? [];
+  const how = yours > autodiff ? 'smaller' : 'larger';
+  const ends = `your gradients and step are right, yet over the same batches your loss ends at ${compact(yours)} and autodiff's at ${compact(autodiff)}`;
+  return [
+    [
+      'training-curve',
+      [
+        ...own.filter((c) => c.category !== 'training/process'),
+        cause('training/hyperparameters', 2, `${ends}: the loop steps with a ${how} learning rate than the one declared?`),
+        cause('training/preprocessing', 1, `${ends}: the batches changed inside the loop before they reach the step?`),
+        cause('training/process', 1, `${ends}: steps skipped or repeated?`),
+      ],
+    ],
+  ];
+}
+
 /**
  * Whether the run stepped with the README's learning rate on a right gradient,
  * as the prescription checks measured it: a tfjs optimizer with the README's
@@ -53,8 +87,9 @@ const STEP_CHECKS = ['gradient-formula', 'gradient-check', 'sgd-step'];
 export function prescribedStep(m: Measured): string | undefined {
   if (m.ran('optimizer') && !m.failed('optimizer') && (m.figure('optimizers') ?? 0) > 0) return 'the optimizer and its learning rate are the README’s';
   const rate = m.figure('learningRate');
-  const stepChecked = STEP_CHECKS.some((id) => m.ran(id)) && !STEP_CHECKS.some((id) => m.failed(id));
-  if (m.ran('learning-rate') && !m.failed('learning-rate') && rate !== null && stepChecked) {
+  // The rate measured is the one declared; a training curve unlike autodiff's with that rate shows the loop used another.
+  if (m.failed('training-curve')) return undefined;
+  if (m.ran('learning-rate') && !m.failed('learning-rate') && rate !== null && stepsChecked(m)) {
     return `the learning rate is the README’s (${compact(rate)}) and the update step checks pass`;
   }
   return undefined;
@@ -65,16 +100,18 @@ const OUTCOME_CHECKS = ['loss-curve', 'accuracy', 'dead-relu', 'held-out-r2', 't
 
 /**
  * By elimination: the step is the README's, the model can learn (it overfits
- * one batch when the grader trains it) and nothing blew up, yet the run ends
- * worse than the reference's. What is left is what the model is given: how the
- * data is prepared and which of it reaches the steps.
+ * one batch when the grader trains it; lessons without that probe leave it
+ * open) and nothing blew up, yet the run ends worse than the reference's. What
+ * is left is what the model is given: how the data is prepared and which of
+ * it reaches the steps.
  */
 function dataByElimination(m: Measured): Cause[] {
   const step = prescribedStep(m);
   const outcome = m.failed('loss-curve') || m.failed('accuracy');
-  if (!step || !outcome || diverged(m) || (m.ran('overfit-one-batch') && m.failed('overfit-one-batch'))) return [];
+  if (!step || !outcome || diverged(m) || m.failed('overfit-one-batch')) return [];
+  const learns = m.ran('overfit-one-batch') ? ' and the model can learn' : '';
   return [
-    cause('training/preprocessing', 1, `the run ends worse than the reference's though ${step} and the model can learn: is the data prepared as for the reference (scale, order, shuffling)?`),
+    cause('training/preprocessing', 1, `the run ends worse than the reference's though ${step}${learns}: is the data prepared as for the reference (scale, order, shuffling)?`),
     cause('training/process', 0.5, `the run ends worse than the reference's though ${step}: does every batch reach a step?`),
   ];
 }
@@ -324,7 +361,7 @@ function firstLossMismatch(m: Measured): [string, Cause[]][] {
   const batch = m.figure('batchSize');
   const summed = ratio > 4 && ((batch !== null && Math.abs(ratio - batch) < 0.2 * batch) || Math.abs(ratio - Math.round(ratio)) < 0.05);
   if (summed) return [];
-  if (first < 0.1 * own) return [];
+  if (first < 0.1 * own) return nearZeroFirstLoss(m, first, own);
   return [
     [
       'initial-loss',
@@ -335,6 +372,42 @@ function firstLossMismatch(m: Measured): [string, Cause[]][] {
       ],
     ],
   ];
+}
+
+/**
+ * A first loss near 0 is the check's sign of a last layer with one unit (a
+ * softmax over one class is 1, its cross-entropy 0). But when the grader's own
+ * cross-entropy of the same untrained model on the same batch is about chance
+ * level, the model gives one score per class: the number near 0 comes from the
+ * loss, one made for another problem (a squared error against one-hot labels
+ * starts near 0.1).
+ */
+function nearZeroFirstLoss(m: Measured, first: number, own: number): [string, Cause[]][] {
+  const expected = m.figureOf('initial-loss', 'expected');
+  if (expected === null || own < 0.5 * expected || own > 2 * expected) return [];
+  return [
+    [
+      'initial-loss',
+      [
+        cause('training/loss-function', 3, `your first loss is ${compact(first)}, though the grader's cross-entropy of your untrained model on that batch is ${compact(own)}, about chance level: the model has its outputs, so the loss is computed another way (a loss for another problem, e.g. squared error)?`),
+        cause('training/process', 1, `your first loss ${compact(first)} is not your model's cross-entropy on that batch (${compact(own)}): the number reported is another quantity?`),
+      ],
+    ],
+  ];
+}
+
+/**
+ * The unshuffled-classes detector reads leaps of the loss as batches of one
+ * class after another, assuming steps of the README's size. When the optimizer
+ * check measured steps of another optimizer or other settings, those steps
+ * explain a jumpy curve (and a model pushed to one class) directly: the guess
+ * about the data's order is dropped from the checks that carry it.
+ */
+function leapsOfOtherSteps(m: Measured, lesson: LessonResult): [string, Cause[]][] {
+  if (!m.ran('optimizer') || !m.failed('optimizer') || (m.figureOf('optimizer', 'differing') ?? 0) === 0) return [];
+  return lesson.checks
+    .filter((check) => check.status !== 'pass' && check.causes.some(isUnshuffledGuess))
+    .map((check) => [check.id, check.causes.filter((c) => !isUnshuffledGuess(c))]);
 }
 
 /**
@@ -359,6 +432,6 @@ export function evidence(lesson: LessonResult): Evidence {
   return {
     causes: [...divergence(m), ...negativeLoss(m), ...belowChance(m), ...tooHighFromTheStart(m), ...updateSizes(m), ...movedButFlat(m), ...rebound(m), ...trainTestGap(m), ...optimizerRestarts(m), ...dataByElimination(m), ...summedLoss(m)],
     // Later entries win: a dead-relu explained by a blow-up counts for nothing, whatever its own causes.
-    explains: new Map([...thrown(lesson), ...firstLossMismatch(m), ...refutedStepGuesses(m, lesson), ...leakSize(m), ...leakOfRestartedOptimizers(m), ...deadAfterDivergence(m), ...partialEpochs(lesson, m)]),
+    explains: new Map([...thrown(lesson), ...leapsOfOtherSteps(m, lesson), ...firstLossMismatch(m), ...refutedStepGuesses(m, lesson), ...leakSize(m), ...leakOfRestartedOptimizers(m), ...deadAfterDivergence(m), ...partialEpochs(lesson, m), ...loopUnlikeAutodiff(m, lesson)]),
   };
 }

@@ -33,6 +33,13 @@ export function unshuffledClasses(run: TrainingRun, oneClassShare: number, limit
     'training/preprocessing',
     3,
     `the loss leapt up ${leaps} times between consecutive steps and the model gives one class to ${Math.round(100 * oneClassShare)}% ` +
-      'of the test examples: does it see the classes in order, unshuffled?',
+      `of the test examples: ${QUESTION}`,
   );
+}
+
+const QUESTION = 'does it see the classes in order, unshuffled?';
+
+/** Whether a cause is this detector's (a check carries it among its own causes). */
+export function isUnshuffledGuess(c: Cause): boolean {
+  return c.category === 'training/preprocessing' && c.text.endsWith(QUESTION);
 }

@@ -2,6 +2,8 @@ import { expect } from 'chai';
 import { diagnose, explain, SHOWN_CAUSES } from '../diagnosis.ts';
 import { errorCauses } from '../evidence/errors.ts';
 import { reboundOf } from '../evidence/training-figures.ts';
+import { judgeFeedForward } from '../lessons/05-transformer/reference-math.ts';
+import { startedUniform } from '../checks/trace.ts';
 import { lessonIds, loadLesson } from '../registry.ts';
 import type { CheckResult, LessonResult } from '../results.ts';
 
@@ -169,6 +171,18 @@ describe('the diagnosis weighs what the prescription and first-loss checks measu
   const failing = (id: string, figures: CheckResult['figures'], causes: CheckResult['causes'] = []) => check(id, false, causes, [], figures);
   const loss = (weight: number) => [{ category: 'training/loss-function' as const, weight, text: 'a loss for another problem' }];
 
+  it('reads a jumpy curve under steps other than the README’s as those steps, not as unshuffled classes', () => {
+    const unshuffled = { category: 'training/preprocessing' as const, weight: 3, text: 'the loss leapt up 5 times ...: does it see the classes in order, unshuffled?' };
+    const other = [{ category: 'training/optimiser' as const, weight: 3, text: 'an optimizer other than the README’s' }];
+    const result = (optimizerRight: boolean) =>
+      lesson(
+        failing('loss-curve', { referenceFinalLoss: 0.37 }, [unshuffled]),
+        optimizerRight ? check('optimizer', true, [], [], { optimizers: 1, differing: 0 }) : failing('optimizer', { optimizers: 1, differing: 1, otherClass: 1 }, other),
+      );
+    expect(diagnose(result(false)).causes.map((c) => c.category)).to.deep.equal(['training/optimiser']);
+    expect(diagnose(result(true)).causes[0]).to.include({ category: 'training/preprocessing' });
+  });
+
   it('reads several optimizers stepping in one run as optimizer state restarted', () => {
     const result = lesson(failing('loss-curve', { referenceFinalLoss: 0.6 }), check('optimizer', true, [], [], { optimizers: 96, differing: 0 }));
     expect(diagnose(result).causes[0]).to.include({ category: 'training/process' });
@@ -182,6 +196,11 @@ describe('the diagnosis weighs what the prescription and first-loss checks measu
     // The check's own cause, and the measured ratio of the batch size named by its rule.
     expect(diagnose(summed).causes[0]).to.include({ category: 'training/loss-function', score: 6 });
     expect(diagnose(summed).causes[0]!.reasons.join()).to.include('32.0 times');
+    // A loss near 0 from a model whose own cross-entropy is at chance level has its outputs: the loss is another one.
+    const layers = [{ category: 'model/layers' as const, weight: 3, text: 'a loss of about 0: one unit?' }];
+    const nearZero = (own: number) => lesson(failing('initial-loss', { initialLoss: 0.105, expected: 2.303, graderLossOnFirstBatch: own }, layers));
+    expect(diagnose(nearZero(2.298)).causes[0]).to.include({ category: 'training/loss-function', score: 3 });
+    expect(diagnose(nearZero(0)).causes[0]).to.include({ category: 'model/layers' });
     const other = lesson(failing('initial-loss', { initialLoss: 2.9, graderLossOnFirstBatch: 2.303 }, loss(3)), batch);
     expect(diagnose(other).causes.map((c) => [c.category, c.score])).to.deep.equal([
       ['training/loss-function', 2],
@@ -201,6 +220,20 @@ describe('the diagnosis weighs the loop’s shape and the curve’s start', () =
     expect(top(lesson(failing('training-length', { epochs: 1 }, fewer)))).to.equal('training/hyperparameters');
     const awaitMissing = failing('loss-curve', {}, [{ category: 'api', weight: 3, text: 'a Promise not awaited' }]);
     expect(diagnose(lesson(awaitMissing, failing('training-length', { epochs: 0.3 }, fewer))).causes.map((c) => c.category)).to.deep.equal(['api']);
+  });
+
+  it('reads right step functions with a curve unlike autodiff’s over the same batches as the loop’s learning rate', () => {
+    const unlike = [{ category: 'training/process' as const, weight: 2, text: 'the hand-written gradients or update differ from autodiff' }];
+    const result = (stepRight: boolean) =>
+      lesson(
+        check('gradient-check', stepRight),
+        check('sgd-step', true),
+        failing('training-curve', { finalLoss: 1.84, autodiffFinalLoss: 0.57 }, unlike),
+        check('learning-rate', true, [], [], { learningRate: 0.1 }),
+        failing('accuracy', { accuracy: 0.59, chance: 0.1, lossFirst: 2.3, lossFinal: 1.86, lossMax: 2.3 }),
+      );
+    expect(top(result(true))).to.equal('training/hyperparameters');
+    expect(top(result(false))).to.equal('training/process');
   });
 
   it('reads a curve that starts far above chance level as large logits before training: weights, or unscaled inputs', () => {
@@ -246,23 +279,42 @@ describe('the diagnosis reads what an exception says', () => {
     expect(top('Operands could not be broadcast together with shapes 32,10 and 32.')).to.equal('tensors-and-inputs/wrong-tensor-shape');
     expect(top('Tensor is disposed.')).to.equal('resources');
     expect(top('model.fitt is not a function')).to.equal('api');
+    expect(top('Cannot find a connection between any variable and the result of the loss function y=f(x).')).to.equal('training/process');
     expect(top('the lesson used more than 4 GB of memory')).to.equal('resources');
     expect(errorCauses('not implemented: the loss')).to.deep.equal([]);
     expect(errorCauses('something nobody has seen')).to.deep.equal([]);
   });
 
   it('weighs the skeleton function that threw, and counts one exception reported by several checks once', () => {
-    const causes = errorCauses('Operands could not be broadcast together with shapes 10 and 2000. (at cnn.ts:118 in evaluate)');
+    const causes = errorCauses('Operands could not be broadcast together with shapes 10 and 2000. (at backprop.ts:99 in sgdStep)');
     expect(causes.map((c) => [c.category, c.weight])).to.deep.equal([
       ['tensors-and-inputs/wrong-tensor-shape', 3],
-      ['training/validation-testing', 2],
+      ['training/optimiser', 2],
     ]);
     expect(errorCauses('Operands could not be broadcast together with shapes 10 and 2000. (at cnn.ts:50 in createModel)')[1]).to.include({ category: 'model/layers', weight: 1 });
+    // Evaluation runs last, on what training used without error: shapes that do not meet there are made there.
+    expect(errorCauses('Operands could not be broadcast together with shapes 10 and 2000. (at cnn.ts:118 in evaluate)').map((c) => [c.category, c.weight])).to.deep.equal([
+      ['training/validation-testing', 3],
+      ['tensors-and-inputs/wrong-tensor-shape', 2],
+    ]);
+    // An operation tfjs does not support is the code that called it.
+    const unsupported = 'Softmax along a non-last dimension is not yet supported. Logits was rank 4 and dim was 2 (at transformer.ts:178 in attention)';
+    expect(errorCauses(unsupported).map((c) => [c.category, c.weight])).to.deep.equal([
+      ['model/layers', 3],
+      ['api', 1],
+    ]);
     expect(errorCauses('Operands could not be broadcast together with shapes 10 and 2000. (at cnn.ts:50 in helper)')).to.have.length(1);
     const errored = (id: string, message: string): CheckResult => ({ ...check(id, false), status: 'error', message });
     const shared = 'the shared run "training" failed: Tensor is disposed.';
     const result = lesson(errored('loss-curve', shared), errored('accuracy', shared), errored('no-leaks', shared));
     expect(diagnose(result).causes[0]).to.include({ category: 'resources', score: 2 });
+    // Reached through different callers, one throw in one place is still one symptom.
+    const inner = 'Tensor is disposed. (at cnn.ts:118 in evaluate)';
+    const callers = lesson(errored('accuracy', inner), errored('transfer', 'Tensor is disposed. (at cnn.ts:118 in evaluate < fineTune)'));
+    expect(diagnose(callers).causes.map((c) => [c.category, c.score])).to.deep.equal([
+      ['resources', 2],
+      ['training/validation-testing', 2],
+    ]);
   });
 
   it('puts an erroring check’s causes into the diagnosis', () => {
@@ -271,3 +323,25 @@ describe('the diagnosis reads what an exception says', () => {
   });
 });
 
+
+describe('the encoder block’s causes measure its feed-forward network alone', () => {
+  // Two inputs, two hidden units, one output: hidden = x, out = h1 - h2, so ReLU or none tells on negative inputs.
+  const ff = { hidden: { w: [[1, 0], [0, 1]], b: [0, 0] }, output: { w: [[1], [-1]], b: [0] } };
+  const rows = [[-1, 2], [3, -4]];
+
+  it('tells the reference (linear, ReLU, linear) from the same layers with no activation', () => {
+    expect(judgeFeedForward(ff, rows, [-2, 3])).to.include({ diff: 0 });
+    expect(judgeFeedForward(ff, rows, [-3, 7])).to.include({ withoutActivation: 0 });
+    expect(judgeFeedForward(ff, rows, [-3, 7]).diff).to.equal(4);
+  });
+});
+
+describe('dead units from the start', () => {
+  it('reads a weight matrix that started all equal, tfjs-named or hand-named, as a uniform start; a zero bias not', () => {
+    const start = (name: string, before: number[]) => startedUniform({ name, before: new Float32Array(before), after: new Float32Array(before) });
+    expect(start('conv2d_Conv2D1/kernel', [0, 0, 0])).to.equal(true);
+    expect(start('w1', [0, 0, 0])).to.equal(true);
+    expect(start('w1', [0.1, -0.2, 0])).to.equal(false);
+    expect(start('b1', [0, 0, 0])).to.equal(false);
+  });
+});

@@ -233,10 +233,14 @@ export default defineLesson({
           );
         }
         if (got.some((row, i) => row.some((value, j) => Math.abs(value - expected[i]![j]!) > 1e-6))) {
+          // A column of ones elsewhere still gives an intercept: the layout is wrong. No column of ones gives none.
+          const ones = [0, 1, 2].some((j) => got.every((row) => Math.abs(row[j]! - 1) <= 1e-6));
           throw new CheckFailure(
             `addBiasColumn([[3, -1], [0.5, 2], [7, 4]]) gives ${JSON.stringify(got)}; expected the ones in the first column, then the features unchanged`,
             {},
-            [cause('tensors-and-inputs/wrong-input', 3, 'the design matrix is assembled wrongly')],
+            ones
+              ? [cause('tensors-and-inputs/wrong-input', 3, 'the design matrix is assembled wrongly'), cause('model/layers', 1, 'the intercept is not w[0]')]
+              : [cause('model/layers', 3, 'the design matrix has no column of ones: no intercept'), cause('tensors-and-inputs/wrong-input', 1, 'the design matrix is assembled wrongly')],
           );
         }
         return 'a column of ones, then the features';
@@ -341,7 +345,11 @@ export default defineLesson({
                 'Usual causes: a triangular system solved in the wrong order (each unknown needs the ones already found), ' +
                 'Q and R used the wrong way round, or a transpose missing.',
               figures,
-              [cause('training/process', 3, 'the closed-form solve is wrong')],
+              // The message's causes, each named: the order of the solve, and matrices the wrong way round or untransposed.
+              [
+                cause('training/process', 3, 'the closed-form solve is wrong: a triangular system solved in the wrong order?'),
+                cause('tensors-and-inputs/wrong-tensor-shape', 1, 'Q and R used the wrong way round, or a transpose missing?'),
+              ],
             );
           }
         }

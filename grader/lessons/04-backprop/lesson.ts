@@ -493,7 +493,11 @@ export default defineLesson({
               throw new CheckFailure(
                 `${stepText} Given autodiff's gradients, your sgdStep still differs for ${badRule.map((b) => b.name).join(', ')}: ${direction}.`,
                 figures,
-                [cause('training/optimiser', 3, 'the update rule is not plain gradient descent')],
+                // No parameter moving at all is an update computed and never written back (assign missing), not
+                // another rule; some parameters left out is the update's rule (the optimizer's part), as elsewhere.
+                ruleErrors.every((e) => e.ratio < 1e-6)
+                  ? [cause('training/process', 3, 'the new values are computed but never assigned to the parameters'), cause('training/optimiser', 1, 'the update rule is not plain gradient descent')]
+                  : [cause('training/optimiser', 3, 'the update rule is not plain gradient descent')],
               );
             }
             const root = forwardRootCause(bp);

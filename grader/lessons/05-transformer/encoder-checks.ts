@@ -2,12 +2,14 @@
 // block against the reference, the shapes each stage gives, what positions
 // change, mean pooling, and scores that padding does not move.
 import { tf } from '#lib/tf.ts';
-import { cause } from '../../faults.ts';
+import { cause, type Cause } from '../../faults.ts';
 import { fixed, scientific, shapeText } from '../../format.ts';
-import { CheckFailure, type Check } from '../../lesson.ts';
+import { CheckFailure, type Check, type LessonContext } from '../../lesson.ts';
 import { ATT_MASK } from './attention-checks.ts';
 import * as ref from './fixed-numbers.ts';
-import { blockValues, CLASSES, expectShape, load, reference, SMALL, withSmallModel } from './student-model.ts';
+import type { BlockValues } from './reference-math.ts';
+import { blockValues, CLASSES, expectShape, load, reference, SMALL, withSmallModel, type Module } from './student-model.ts';
+import type * as T from '../../../solutions/05-transformer/transformer.ts';
 
 export const layerNormCheck: Check = {
   id: 'layer-norm',
@@ -56,7 +58,8 @@ export const encoderBlockReference: Check = {
       const out = t.encoderBlock(model.blocks[0]!, tf.tensor3d(xValues, [batch, length, d]), tf.tensor2d(ATT_MASK), SMALL.heads);
       expectShape('the encoder block output', out.shape, [batch, length, d]);
       const got = out.dataSync();
-      const { diff, index, expected } = await reference(ctx).judgeEncoderBlock(blockValues(model.blocks[0]!), xValues, [batch, length, d], ATT_MASK, SMALL.heads, got);
+      const values = blockValues(model.blocks[0]!);
+      const { diff, index, expected } = await reference(ctx).judgeEncoderBlock(values, xValues, [batch, length, d], ATT_MASK, SMALL.heads, got);
       if (!(diff <= 1e-3)) {
         throw new CheckFailure(
           `the block's output at [${ref.unflatten(index, [batch, length, d])}] is ${fixed(got[index]!, 4)}, the reference gives ${fixed(expected, 4)} ` +
@@ -64,17 +67,39 @@ export const encoderBlockReference: Check = {
             'Usual causes: a residual connection missing, layer norm over the wrong axis, the norms or the ReLU in the wrong place, ' +
             'or a mistake in the attention checked above.',
           { largestDifference: diff },
-          [
-            cause('model/layers', 3, 'the block differs from attention, residual, norm, feed-forward, residual, norm'),
-            // Its parts are checked apart but for the feed-forward network, whose ReLU is the block's one activation.
-            cause('model/activation-function', 1, 'the feed-forward network’s ReLU missing or elsewhere'),
-          ],
+          await blockCauses(ctx, t, model.blocks[0]!, values),
         );
       }
       return { message: `equals the reference (largest difference ${scientific(diff)})`, figures: { largestDifference: diff } };
     });
   },
 };
+
+/**
+ * Why a block differs, when its attention and layer norm are checked apart:
+ * the one part left unchecked is the feed-forward network, so it is measured
+ * alone. Right, the fault is how the block joins its parts (residuals, norms);
+ * equal to its two layers with no activation, the ReLU is missing; otherwise
+ * its activation is most likely another or elsewhere (its layers are linear()).
+ */
+async function blockCauses(ctx: LessonContext, t: Module, block: T.BlockWeights, values: BlockValues): Promise<Cause[]> {
+  const assembly = cause('model/layers', 3, 'the block differs from attention, residual, norm, feed-forward, residual, norm');
+  const rows = [0, 1, 2].map((r) => ref.fixedValues([SMALL.dModel], 11 + r, 2));
+  let ff: { diff: number; withoutActivation: number };
+  try {
+    const got = tf.tidy(() => t.feedForward(block.feedForward, tf.tensor3d([rows])).dataSync() as Float32Array);
+    ff = await reference(ctx).judgeFeedForward(values.feedForward, rows, got);
+  } catch {
+    // The feed-forward network alone failed to run (or has another shape): the measurement says nothing.
+    return [assembly, cause('model/activation-function', 1, 'the feed-forward network’s ReLU missing or elsewhere')];
+  }
+  if (ff.diff <= 1e-3) return [cause('model/layers', 3, 'the feed-forward network equals the reference’s: the block joins its parts differently (residuals, norms)')];
+  if (ff.withoutActivation <= 1e-3) return [cause('model/activation-function', 3, 'the feed-forward network equals its two linear layers with no activation between them: the ReLU is missing')];
+  return [
+    cause('model/activation-function', 2, 'the feed-forward network differs from linear, ReLU, linear: another activation, or the ReLU elsewhere?'),
+    cause('model/layers', 1, 'the feed-forward network’s layers differ from the reference’s'),
+  ];
+}
 
 export const shapes: Check = {
   id: 'output-shapes',

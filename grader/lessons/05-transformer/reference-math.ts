@@ -202,6 +202,19 @@ export function judgeLayerNorm(rows: Matrix, gain: number[], bias: number[], got
   return compare(got, layerNorm(rows, gain, bias).flat());
 }
 
+/**
+ * The feed-forward network (linear, ReLU, linear) of each row against the
+ * reference, and against the same two layers with no activation between them.
+ */
+export function judgeFeedForward(ff: BlockValues['feedForward'], rows: Matrix, got: ArrayLike<number>): { diff: number; withoutActivation: number } {
+  const hidden = addBias(matmul(rows, ff.hidden.w), ff.hidden.b);
+  const out = (h: Matrix) => addBias(matmul(h, ff.output.w), ff.output.b).flat();
+  return {
+    diff: largestDifference(got, out(hidden.map((row) => row.map((value) => Math.max(0, value))))).diff,
+    withoutActivation: largestDifference(got, out(hidden)).diff,
+  };
+}
+
 /** An encoder block against the reference. */
 export function judgeEncoderBlock(block: BlockValues, x: number[], shape: [number, number, number], mask: number[][], heads: number, got: ArrayLike<number>): Comparison {
   return compare(got, sequences(x, shape).flatMap((sequence, b) => encoderBlock(block, sequence, mask[b]!, heads).flat()));
