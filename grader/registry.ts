@@ -1,5 +1,5 @@
 // Finds the lessons the grader knows: every folder under grader/lessons with a
-// lesson.ts. Adding a lesson means adding a folder; nothing here changes.
+// checks.ts. Adding a lesson means adding a folder; nothing here changes.
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -13,7 +13,7 @@ const lessonsDir = join(graderDir, 'lessons');
 
 export function lessonIds(): string[] {
   return readdirSync(lessonsDir, { withFileTypes: true })
-    .filter((entry) => entry.isDirectory() && existsSync(join(lessonsDir, entry.name, 'lesson.ts')))
+    .filter((entry) => entry.isDirectory() && existsSync(join(lessonsDir, entry.name, 'checks.ts')))
     .map((entry) => entry.name)
     .sort();
 }
@@ -27,7 +27,7 @@ export async function loadLesson(id: string): Promise<LessonDefinition> {
 
 /** loadLesson without listing the lessons first: the sandbox may not list grader/lessons/. */
 export async function importLesson(id: string): Promise<LessonDefinition> {
-  const module = (await import(pathToFileURL(join(lessonsDir, id, 'lesson.ts')).href)) as {
+  const module = (await import(pathToFileURL(join(lessonsDir, id, 'checks.ts')).href)) as {
     default: LessonDefinition;
   };
   return module.default;

@@ -70,7 +70,7 @@ process.send!('x'.repeat(100_000));
   'writing into the grader: reference.json, a lesson file, a check': `
 await attempt(() => nodeFs.writeFileSync(repo + 'grader/lessons/04-backprop/reference.json', '{'));
 await attempt(() => nodeFs.writeFileSync(repo + 'grader/lessons/01-linear-regression/reference.json', '{"lesson":"x"}'));
-await attempt(() => nodeFs.appendFileSync(repo + 'grader/lessons/01-linear-regression/lesson.ts', '\\nexport const hacked = 1;\\n'));
+await attempt(() => nodeFs.appendFileSync(repo + 'grader/lessons/01-linear-regression/checks.ts', '\\nexport const hacked = 1;\\n'));
 await attempt(() => nodeFs.writeFileSync(repo + 'grader/checks/trace.ts', ''));
 await attempt(() => nodeFs.rmSync(repo + 'grader/registry.ts'));
 `,

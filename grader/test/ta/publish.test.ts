@@ -120,7 +120,7 @@ console.log(JSON.stringify(results.lessons[0].checks.map((check) => [check.id, c
     it('has exercise/, bugs/, the grader with its references, and none of the course\'s own workflows', async () => {
       for (const [path, text] of await expectedVariants()) expect(readFileSync(join(dir, path), 'utf8'), path).to.equal(text);
       expect(existsSync(join(dir, '.github'))).to.equal(false);
-      expect(existsSync(join(dir, 'grader', 'lessons', '03-cnn', 'lesson.ts'))).to.equal(true);
+      expect(existsSync(join(dir, 'grader', 'lessons', '03-cnn', 'checks.ts'))).to.equal(true);
       expect(existsSync(join(dir, 'grader', 'lessons', '03-cnn', 'reference.json'))).to.equal(existsSync(join(repoDir, 'grader', 'lessons', '03-cnn', 'reference.json')));
       expect(readFileSync(join(dir, 'README.md'), 'utf8')).to.include('including\nfiles you add there yourself');
       expect(git(dir, 'log', '--oneline').trim().split('\n')).to.have.length(1);
