@@ -164,7 +164,8 @@ export function gradientDescent(weights: tf.Variable, X: tf.Tensor2D, y: tf.Tens
   progress.start(settings.steps);
   for (let step = 0; step < settings.steps; step++) {
     const loss = tf.tidy(() => {
-      const value = mseLoss(X, y, weights as tf.Tensor2D);
+      // The cost J(w) = 1/(2m) Σ (Xw - y)²
+      const value = X.matMul(weights).sub(y).square().mean().div(2);
       const gradient = mseGradient(X, y, weights as tf.Tensor2D);
       let current: tf.Tensor = weights;
       current = current.sub(gradient.mul(settings.learningRate));

@@ -392,7 +392,7 @@ export async function evaluate(model: Transformer, data: Tensors): Promise<numbe
       const labels = data.labels.slice([start], [size]);
       return classify(model, ids).argMax(1).equal(labels).sum();
     });
-    correct += (await hits.data())[0]!;
+    correct = (await hits.data())[0]!;
     hits.dispose();
   }
   return correct / count;

@@ -6,6 +6,7 @@ import { tf } from '#lib/tf.ts';
 import type * as Cnn from '../../../solutions/03-cnn/cnn.ts';
 import { layersClassifier, probeLoss } from '../../checks/classifier.ts';
 import { deadReluCheck, deadUnitsOfModel } from '../../checks/dead-relu.ts';
+import { evaluationCheck, type EvaluatedRun } from '../../checks/evaluation.ts';
 import { gradientFlowCheck, gradientNorms } from '../../checks/gradient-flow.ts';
 import { overfitCheck, overfitOneBatch } from '../../checks/overfit-one-batch.ts';
 import { recordTraining, type TrainingRun } from '../../checks/trace.ts';
@@ -23,6 +24,7 @@ import { cause, type Cause } from '../../faults.ts';
 import { fixed, shapeText } from '../../format.ts';
 import { CheckFailure, defineLesson, type Check, type LessonContext } from '../../lesson.ts';
 import { batchSizeCheck, epochsCheck, optimizerCheck } from '../../checks/prescriptions.ts';
+import { reluCheck } from './relu-check.ts';
 import { fineTuneForGrading, scratchAccuracy, transfer, transferChecks, type TransferRun } from './transfer.ts';
 
 /** Grading trains on this many images of each class (the data arrives sorted by class). */
@@ -69,7 +71,7 @@ const PROBE_PER_CLASS = 2;
  */
 const INITIAL_LOSS_BAND = { low: 1.8, high: 4.95 };
 
-async function trainForGrading(ctx: LessonContext): Promise<TrainingRun & { studentAccuracy: number }> {
+async function trainForGrading(ctx: LessonContext): Promise<EvaluatedRun> {
   const cnn = await ctx.load<typeof Cnn>('cnn.ts');
   const data = await loadFashionMnistSubset();
   const train = cnn.toTensors(firstPerClassSortedByClass(data.train, TRAIN_PER_CLASS));
@@ -242,6 +244,7 @@ export default defineLesson({
     }),
     batchSizeCheck({ fixture: training, points: 1, batchSize: README.batchSize }),
     architectureCheck,
+    reluCheck,
     metricCheck({
       id: 'accuracy',
       title: 'test accuracy close to the reference',
@@ -253,26 +256,7 @@ export default defineLesson({
       causes: 'Look at the failing checks above first; if they all pass, compare your hyperparameters with the lesson README.',
       suspects,
     }),
-    {
-      id: 'evaluation-agrees',
-      title: 'your evaluation agrees with the grader’s',
-      points: 1,
-      needs: [training],
-      async run(ctx) {
-        const run = await ctx.fixture<TrainingRun & { studentAccuracy: number }>(training);
-        const [yours, grader] = [run.studentAccuracy, run.metrics.accuracy!];
-        const figures = { studentAccuracy: yours, graderAccuracy: grader };
-        if (!(Math.abs(yours - grader) <= 1e-6)) {
-          throw new CheckFailure(
-            `evaluate() says the accuracy is ${fixed(yours, 4)}; counting correct predictions gives ${fixed(grader, 4)}: ` +
-              'compare predicted class indices with label indices, one per image.',
-            figures,
-            [cause('training/validation-testing', 3, 'the evaluation counts correct predictions wrongly')],
-          );
-        }
-        return { message: `evaluate() agrees: ${fixed(yours, 4)}`, figures };
-      },
-    },
+    evaluationCheck({ fixture: training, points: 1 }),
     ...transferChecks,
   ],
 });
