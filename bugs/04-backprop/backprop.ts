@@ -69,7 +69,7 @@ export type Gradients = Record<ParameterName, tf.Tensor>;
 export function initParameters(inputs: number, hidden: number, classes: number): Parameters {
   return {
     // He initialisation: keeps the scale of the hidden layer's inputs through the ReLU.
-    w1: tf.variable(tf.randomNormal([inputs, hidden], 0, Math.sqrt(2 / inputs))),
+    w1: tf.variable(tf.randomUniform([inputs, hidden])),
     b1: tf.variable(tf.zeros([hidden])),
     // Small output weights: the first predictions are near uniform, so the first loss is near ln(classes).
     w2: tf.variable(tf.randomNormal([hidden, classes], 0, 0.1 * Math.sqrt(2 / hidden))),
