@@ -175,10 +175,11 @@ function lossesAroundFirstUpdate(student: Module, X: tf.Tensor2D, y: tf.Tensor2D
 }
 
 /**
- * The same relative tolerance as mse-loss: a float32 mean of some 400 squared
- * residuals is within about 1e-6 of the double-precision value (the solution
- * and every alternate: see the comment at the check), while the first update
- * at the README's learning rate lowers the loss by far more.
+ * The same relative tolerance as mse-loss. Measured: the solution and every
+ * alternate report a first loss 1.0e-7 (relative) from the grader's
+ * double-precision one, on seeds 0 to 2 (`npm run mutants -- --alternates
+ * --seeds 0-2 -l 01-linear-regression`); the first update at the README's
+ * learning rate lowers the loss by 34%.
  */
 const FIRST_LOSS_TOLERANCE = 1e-4;
 
