@@ -1,0 +1,40 @@
+// Every variant of a lesson keeps its contract (lib/contracts/NN-name.ts): the
+// exports the grader relies on, with their types. `npm run typecheck` proves
+// it through the type assertions below; the test proves the names exist at run time.
+import { expect } from 'chai';
+import type { Cnn, Pretrained } from '#lib/contracts/03-cnn.ts';
+import type * as CnnBugs from '../../bugs/03-cnn/cnn.ts';
+import type * as PretrainedBugs from '../../bugs/03-cnn/pretrained.ts';
+import type * as CnnExercise from '../../exercise/03-cnn/cnn.ts';
+import type * as PretrainedExercise from '../../exercise/03-cnn/pretrained.ts';
+import type * as CnnSolution from '../../solutions/03-cnn/cnn.ts';
+import type * as PretrainedSolution from '../../solutions/03-cnn/pretrained.ts';
+
+/** Fails to type-check unless `Module` has every export of `Contract`, with a compatible type. */
+type Keeps<Contract, Module extends Contract> = [Contract, Module];
+
+export type Kept = [
+  Keeps<Cnn, typeof CnnSolution>,
+  Keeps<Cnn, typeof CnnExercise>,
+  Keeps<Cnn, typeof CnnBugs>,
+  Keeps<Pretrained, typeof PretrainedSolution>,
+  Keeps<Pretrained, typeof PretrainedExercise>,
+  Keeps<Pretrained, typeof PretrainedBugs>,
+];
+
+/** The contracts' exports by lesson file, as the grader loads them. */
+const EXPORTS: Record<string, (keyof Cnn | keyof Pretrained)[]> = {
+  '03-cnn/cnn.ts': ['hyperparameters', 'loadData', 'toTensors', 'createModel', 'lossFunction', 'createOptimizer', 'train', 'evaluate', 'main'],
+  '03-cnn/pretrained.ts': ['fineTuningHyperparameters', 'IMAGES_PER_CLASS', 'newClassData', 'buildTransferModel', 'fineTune', 'main'],
+};
+
+describe('lesson contracts', () => {
+  for (const variant of ['solutions', 'exercise', 'bugs']) {
+    for (const [file, names] of Object.entries(EXPORTS)) {
+      it(`${variant}/${file} exports what its contract declares`, async () => {
+        const module = (await import(`../../${variant}/${file}`)) as Record<string, unknown>;
+        expect(names.filter((name) => module[name] === undefined)).to.deep.equal([]);
+      });
+    }
+  }
+});
