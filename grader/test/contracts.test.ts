@@ -2,7 +2,11 @@
 // exports the grader relies on, with their types. `npm run typecheck` proves
 // it through the type assertions below; the test proves the names exist at run time.
 import { expect } from 'chai';
+import type { LogisticRegression } from '#lib/contracts/02-logistic-regression.ts';
 import type { Cnn, Pretrained } from '#lib/contracts/03-cnn.ts';
+import type * as LogisticBugs from '../../bugs/02-logistic-regression/logistic-regression.ts';
+import type * as LogisticExercise from '../../exercise/02-logistic-regression/logistic-regression.ts';
+import type * as LogisticSolution from '../../solutions/02-logistic-regression/logistic-regression.ts';
 import type * as CnnBugs from '../../bugs/03-cnn/cnn.ts';
 import type * as PretrainedBugs from '../../bugs/03-cnn/pretrained.ts';
 import type * as CnnExercise from '../../exercise/03-cnn/cnn.ts';
@@ -14,6 +18,9 @@ import type * as PretrainedSolution from '../../solutions/03-cnn/pretrained.ts';
 type Keeps<Contract, Module extends Contract> = [Contract, Module];
 
 export type Kept = [
+  Keeps<LogisticRegression, typeof LogisticSolution>,
+  Keeps<LogisticRegression, typeof LogisticExercise>,
+  Keeps<LogisticRegression, typeof LogisticBugs>,
   Keeps<Cnn, typeof CnnSolution>,
   Keeps<Cnn, typeof CnnExercise>,
   Keeps<Cnn, typeof CnnBugs>,
@@ -23,7 +30,8 @@ export type Kept = [
 ];
 
 /** The contracts' exports by lesson file, as the grader loads them. */
-const EXPORTS: Record<string, (keyof Cnn | keyof Pretrained)[]> = {
+const EXPORTS: Record<string, (keyof LogisticRegression | keyof Cnn | keyof Pretrained)[]> = {
+  '02-logistic-regression/logistic-regression.ts': ['hyperparameters', 'NEGATIVE_CLASS', 'POSITIVE_CLASS', 'toBinaryTensors', 'makeBlobs', 'createModel', 'predictProbabilities', 'binaryCrossEntropy', 'train', 'predictClasses', 'evaluate', 'main'],
   '03-cnn/cnn.ts': ['hyperparameters', 'loadData', 'toTensors', 'createModel', 'lossFunction', 'createOptimizer', 'train', 'evaluate', 'main'],
   '03-cnn/pretrained.ts': ['fineTuningHyperparameters', 'IMAGES_PER_CLASS', 'newClassData', 'buildTransferModel', 'fineTune', 'main'],
 };
