@@ -2,8 +2,12 @@
 // exports the grader relies on, with their types. `npm run typecheck` proves
 // it through the type assertions below; the test proves the names exist at run time.
 import { expect } from 'chai';
+import type { LinearRegression } from '#lib/contracts/01-linear-regression.ts';
 import type { LogisticRegression } from '#lib/contracts/02-logistic-regression.ts';
 import type { Cnn, Pretrained } from '#lib/contracts/03-cnn.ts';
+import type * as LinearBugs from '../../bugs/01-linear-regression/linear-regression.ts';
+import type * as LinearExercise from '../../exercise/01-linear-regression/linear-regression.ts';
+import type * as LinearSolution from '../../solutions/01-linear-regression/linear-regression.ts';
 import type * as LogisticBugs from '../../bugs/02-logistic-regression/logistic-regression.ts';
 import type * as LogisticExercise from '../../exercise/02-logistic-regression/logistic-regression.ts';
 import type * as LogisticSolution from '../../solutions/02-logistic-regression/logistic-regression.ts';
@@ -18,6 +22,9 @@ import type * as PretrainedSolution from '../../solutions/03-cnn/pretrained.ts';
 type Keeps<Contract, Module extends Contract> = [Contract, Module];
 
 export type Kept = [
+  Keeps<LinearRegression, typeof LinearSolution>,
+  Keeps<LinearRegression, typeof LinearExercise>,
+  Keeps<LinearRegression, typeof LinearBugs>,
   Keeps<LogisticRegression, typeof LogisticSolution>,
   Keeps<LogisticRegression, typeof LogisticExercise>,
   Keeps<LogisticRegression, typeof LogisticBugs>,
@@ -30,7 +37,8 @@ export type Kept = [
 ];
 
 /** The contracts' exports by lesson file, as the grader loads them. */
-const EXPORTS: Record<string, (keyof LogisticRegression | keyof Cnn | keyof Pretrained)[]> = {
+const EXPORTS: Record<string, (keyof LinearRegression | keyof LogisticRegression | keyof Cnn | keyof Pretrained)[]> = {
+  '01-linear-regression/linear-regression.ts': ['hyperparameters', 'WAGE_FEATURES', 'makeSyntheticData', 'loadWages', 'standardize', 'addBiasColumn', 'prepareFeatures', 'leastSquares', 'mseLoss', 'mseGradient', 'autodiffGradient', 'initWeights', 'gradientDescent', 'rSquared', 'main'],
   '02-logistic-regression/logistic-regression.ts': ['hyperparameters', 'NEGATIVE_CLASS', 'POSITIVE_CLASS', 'toBinaryTensors', 'makeBlobs', 'createModel', 'predictProbabilities', 'binaryCrossEntropy', 'train', 'predictClasses', 'evaluate', 'main'],
   '03-cnn/cnn.ts': ['hyperparameters', 'loadData', 'toTensors', 'createModel', 'lossFunction', 'createOptimizer', 'train', 'evaluate', 'main'],
   '03-cnn/pretrained.ts': ['fineTuningHyperparameters', 'IMAGES_PER_CLASS', 'newClassData', 'buildTransferModel', 'fineTune', 'main'],

@@ -3,10 +3,10 @@
 // The grader solves every least-squares problem itself in double precision,
 // differentiates the mean squared error with tf.grad, and computes R² on a
 // held-out split of the CPS 1985 wages that the student's code never chooses.
+import type { LinearRegression } from '#lib/contracts/01-linear-regression.ts';
 import { loadCps1985Wages } from '#lib/data/wages.ts';
 import { randomGenerator } from '#lib/seed.ts';
 import { tf } from '#lib/tf.ts';
-import type * as LinearRegression from '../../../solutions/01-linear-regression/linear-regression.ts';
 import { learningRateCheck, type MeasuredRate } from '../../checks/prescriptions.ts';
 import { recordTraining, type TrainingRun } from '../../checks/trace.ts';
 import { calibrateFrom, lossCurveCheck, metricCheck, noLeakCheck, weightsMovedCheck } from '../../checks/training-checks.ts';
@@ -14,7 +14,7 @@ import { cause, type Cause } from '../../faults.ts';
 import { precise, shapeText } from '../../format.ts';
 import { CheckFailure, defineLesson, type LessonContext } from '../../lesson.ts';
 
-type Module = typeof LinearRegression;
+type Module = LinearRegression;
 const FILE = 'linear-regression.ts';
 
 // ---------------------------------------------------------------------------
@@ -118,13 +118,13 @@ async function fitWages(ctx: LessonContext): Promise<WagesRun> {
   const features = student.prepareFeatures(train.x, test.x);
   const weights = student.initWeights(features.train.shape[1]);
   const model = { trainableWeights: [{ name: 'w', read: () => weights as tf.Tensor }] };
-  // w at the first two reports: between two consecutive reports lies exactly one update, whether onStep is called before or after it.
+  // w at the first two reports: between two consecutive reports lies exactly one update, whether report is called before or after it.
   const snapshots: number[][] = [];
-  const trace = await recordTraining(model, async (onStep) =>
+  const trace = await recordTraining(model, async (report) =>
     student.gradientDescent(weights, features.train, train.y, {
-      onStep: (loss) => {
+      report: (loss) => {
         if (snapshots.length < 2) snapshots.push(column(weights));
-        onStep(loss);
+        report(loss);
       },
     }),
   );
@@ -544,7 +544,7 @@ export default defineLesson({
       async run(ctx) {
         const { trace } = await ctx.fixture<WagesRun>(wages);
         const losses = trace.losses;
-        if (losses.length < 2) throw new CheckFailure(`gradient descent reported ${losses.length} losses; call options.onStep(loss) after every step`);
+        if (losses.length < 2) throw new CheckFailure(`gradient descent reported ${losses.length} losses; call options.report(loss) after every step`);
         const rise = losses.findIndex((loss, i) => i > 0 && !(loss <= losses[i - 1]! * (1 + 1e-5) + 1e-7));
         const figures = { steps: losses.length, firstRise: rise };
         if (rise !== -1) {
