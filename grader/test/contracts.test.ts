@@ -11,6 +11,10 @@ import type * as LinearSolution from '../../solutions/01-linear-regression/linea
 import type * as LogisticBugs from '../../bugs/02-logistic-regression/logistic-regression.ts';
 import type * as LogisticExercise from '../../exercise/02-logistic-regression/logistic-regression.ts';
 import type * as LogisticSolution from '../../solutions/02-logistic-regression/logistic-regression.ts';
+import type { Backprop } from '#lib/contracts/04-backprop.ts';
+import type * as BackpropBugs from '../../bugs/04-backprop/backprop.ts';
+import type * as BackpropExercise from '../../exercise/04-backprop/backprop.ts';
+import type * as BackpropSolution from '../../solutions/04-backprop/backprop.ts';
 import type * as CnnBugs from '../../bugs/03-cnn/cnn.ts';
 import type * as PretrainedBugs from '../../bugs/03-cnn/pretrained.ts';
 import type * as CnnExercise from '../../exercise/03-cnn/cnn.ts';
@@ -34,14 +38,18 @@ export type Kept = [
   Keeps<Pretrained, typeof PretrainedSolution>,
   Keeps<Pretrained, typeof PretrainedExercise>,
   Keeps<Pretrained, typeof PretrainedBugs>,
+  Keeps<Backprop, typeof BackpropSolution>,
+  Keeps<Backprop, typeof BackpropExercise>,
+  Keeps<Backprop, typeof BackpropBugs>,
 ];
 
 /** The contracts' exports by lesson file, as the grader loads them. */
-const EXPORTS: Record<string, (keyof LinearRegression | keyof LogisticRegression | keyof Cnn | keyof Pretrained)[]> = {
+const EXPORTS: Record<string, (keyof LinearRegression | keyof LogisticRegression | keyof Cnn | keyof Pretrained | keyof Backprop)[]> = {
   '01-linear-regression/linear-regression.ts': ['hyperparameters', 'WAGE_FEATURES', 'makeSyntheticData', 'loadWages', 'standardize', 'addBiasColumn', 'prepareFeatures', 'leastSquares', 'mseLoss', 'mseGradient', 'autodiffGradient', 'initWeights', 'gradientDescent', 'rSquared', 'main'],
   '02-logistic-regression/logistic-regression.ts': ['hyperparameters', 'NEGATIVE_CLASS', 'POSITIVE_CLASS', 'toBinaryTensors', 'makeBlobs', 'createModel', 'predictProbabilities', 'binaryCrossEntropy', 'train', 'predictClasses', 'evaluate', 'main'],
   '03-cnn/cnn.ts': ['hyperparameters', 'loadData', 'toTensors', 'createModel', 'lossFunction', 'createOptimizer', 'train', 'evaluate', 'main'],
   '03-cnn/pretrained.ts': ['fineTuningHyperparameters', 'IMAGES_PER_CLASS', 'newClassData', 'buildTransferModel', 'fineTune', 'main'],
+  '04-backprop/backprop.ts': ['hyperparameters', 'parameterNames', 'toTensors', 'initParameters', 'forward', 'logSoftmax', 'crossEntropy', 'backward', 'sgdStep', 'trainStep', 'train', 'evaluate', 'main'],
 };
 
 describe('lesson contracts', () => {
