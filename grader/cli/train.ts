@@ -35,9 +35,7 @@ await runCli(async () => {
   if (typeof module.main !== 'function') throw new UsageError(`${file} exports no main(args, report) function`);
   const bar = progressBar(lessonId);
   try {
-    // Lessons not yet on the contract still call progress.start/step/log/stop.
-    const report = Object.assign((loss: number) => bar.report(loss), { start() {}, step: bar.report, log: (line: string) => console.log(line), stop() {} });
-    await module.main(lessonArgs, report);
+    await module.main(lessonArgs, bar.report);
   } finally {
     bar.stop();
   }

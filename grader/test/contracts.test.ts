@@ -15,6 +15,13 @@ import type { Backprop } from '#lib/contracts/04-backprop.ts';
 import type * as BackpropBugs from '../../bugs/04-backprop/backprop.ts';
 import type * as BackpropExercise from '../../exercise/04-backprop/backprop.ts';
 import type * as BackpropSolution from '../../solutions/04-backprop/backprop.ts';
+import type { Encoder, FineTuning } from '#lib/contracts/05-transformer.ts';
+import type * as FineTuneBugs from '../../bugs/05-transformer/fine-tune.ts';
+import type * as EncoderBugs from '../../bugs/05-transformer/transformer.ts';
+import type * as FineTuneExercise from '../../exercise/05-transformer/fine-tune.ts';
+import type * as EncoderExercise from '../../exercise/05-transformer/transformer.ts';
+import type * as FineTuneSolution from '../../solutions/05-transformer/fine-tune.ts';
+import type * as EncoderSolution from '../../solutions/05-transformer/transformer.ts';
 import type * as CnnBugs from '../../bugs/03-cnn/cnn.ts';
 import type * as PretrainedBugs from '../../bugs/03-cnn/pretrained.ts';
 import type * as CnnExercise from '../../exercise/03-cnn/cnn.ts';
@@ -41,15 +48,23 @@ export type Kept = [
   Keeps<Backprop, typeof BackpropSolution>,
   Keeps<Backprop, typeof BackpropExercise>,
   Keeps<Backprop, typeof BackpropBugs>,
+  Keeps<Encoder, typeof EncoderSolution>,
+  Keeps<Encoder, typeof EncoderExercise>,
+  Keeps<Encoder, typeof EncoderBugs>,
+  Keeps<FineTuning, typeof FineTuneSolution>,
+  Keeps<FineTuning, typeof FineTuneExercise>,
+  Keeps<FineTuning, typeof FineTuneBugs>,
 ];
 
 /** The contracts' exports by lesson file, as the grader loads them. */
-const EXPORTS: Record<string, (keyof LinearRegression | keyof LogisticRegression | keyof Cnn | keyof Pretrained | keyof Backprop)[]> = {
+const EXPORTS: Record<string, (keyof LinearRegression | keyof LogisticRegression | keyof Cnn | keyof Pretrained | keyof Backprop | keyof Encoder | keyof FineTuning)[]> = {
   '01-linear-regression/linear-regression.ts': ['hyperparameters', 'WAGE_FEATURES', 'makeSyntheticData', 'loadWages', 'standardize', 'addBiasColumn', 'prepareFeatures', 'leastSquares', 'mseLoss', 'mseGradient', 'autodiffGradient', 'initWeights', 'gradientDescent', 'rSquared', 'main'],
   '02-logistic-regression/logistic-regression.ts': ['hyperparameters', 'NEGATIVE_CLASS', 'POSITIVE_CLASS', 'toBinaryTensors', 'makeBlobs', 'createModel', 'predictProbabilities', 'binaryCrossEntropy', 'train', 'predictClasses', 'evaluate', 'main'],
   '03-cnn/cnn.ts': ['hyperparameters', 'loadData', 'toTensors', 'createModel', 'lossFunction', 'createOptimizer', 'train', 'evaluate', 'main'],
   '03-cnn/pretrained.ts': ['fineTuningHyperparameters', 'IMAGES_PER_CLASS', 'newClassData', 'buildTransferModel', 'fineTune', 'main'],
   '04-backprop/backprop.ts': ['hyperparameters', 'parameterNames', 'toTensors', 'initParameters', 'forward', 'logSoftmax', 'crossEntropy', 'backward', 'sgdStep', 'trainStep', 'train', 'evaluate', 'main'],
+  '05-transformer/transformer.ts': ['hyperparameters', 'PAD', 'UNK', 'loadData', 'words', 'buildVocabulary', 'encodeText', 'toTensors', 'paddingMask', 'createModel', 'parameters', 'linear', 'positionalEncoding', 'embed', 'attention', 'multiHeadAttention', 'layerNorm', 'feedForward', 'encoderBlock', 'encode', 'meanPool', 'classify', 'lossFunction', 'train', 'evaluate', 'main'],
+  '05-transformer/fine-tune.ts': ['fineTuningHyperparameters', 'fewLabels', 'bodyVariables', 'loadTokenizer', 'loadPretrained', 'tokenize', 'toExamples', 'collate', 'classify', 'parameterGroups', 'learningRateAt', 'shuffledBatches', 'fineTune', 'f1Score', 'predict', 'evaluate', 'main'],
 };
 
 describe('lesson contracts', () => {
