@@ -31,9 +31,9 @@ export function progressBar(label: string): ProgressBar {
   const stopObserving = observeBatches((_batch, loader) => {
     if (epoch?.loader !== loader || epoch.number !== loader.epoch) epoch = { loader, number: loader.epoch, drawn: false };
   });
-  // A plain console.log would tear the bar: the lessons' periodic loss lines go above it.
+  // Once a bar is drawn, a plain console.log would tear it: the lessons' lines go above it.
   const log = console.log;
-  console.log = (...args: unknown[]) => bars.log(`${format(...args)}\n`);
+  console.log = (...args: unknown[]) => (bar ? bars.log(`${format(...args)}\n`) : log(...args));
   return {
     report(loss) {
       // A bar starts at an epoch's first reported loss, so loaders that only evaluate draw none.
@@ -48,6 +48,7 @@ export function progressBar(label: string): ProgressBar {
     },
     stop() {
       stopObserving();
+      bars.update(); // prints the lines logged since the last redraw
       bars.stop();
       console.log = log;
     },
