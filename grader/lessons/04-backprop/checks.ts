@@ -187,7 +187,7 @@ function autodiffTraining(initial: Values, data: Backprop.Tensors, settings: Bac
   for (let epoch = 0; epoch < settings.epochs; epoch++) {
     for (const [images, labels] of loader) {
       const loss = tf.tidy(() => {
-        const { value, grads } = tf.variableGrads(() => referenceLoss(byName, images as tf.Tensor2D, labels as tf.Tensor1D), variables);
+        const { value, grads } = tf.variableGrads(() => referenceLoss(byName, images, labels), variables);
         optimizer.applyGradients(grads);
         return value;
       });
