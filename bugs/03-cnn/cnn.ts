@@ -91,7 +91,7 @@ export async function train(model: tf.LayersModel, data: Tensors, options: Train
     seed: options.seed,
   });
   for (let epoch = 0; epoch < settings.epochs; epoch++) {
-    trainOneEpoch(model, optimizer, loader, epoch, options.report);
+    trainOneEpoch(model, optimizer, loader, epoch, options);
   }
   optimizer.dispose();
 }
@@ -101,7 +101,7 @@ async function trainOneEpoch(
   optimizer: tf.Optimizer,
   loader: DataLoader<[tf.Tensor4D, tf.Tensor1D]>,
   epoch: number,
-  report: Report,
+  options: TrainOptions,
 ): Promise<void> {
   const parameters = model.layers.at(-1)!.trainableWeights.map((weight) => weight.read() as tf.Variable);
   let runningLoss = 0;
@@ -118,7 +118,7 @@ async function trainOneEpoch(
     const lossValue = (await loss.data())[0]!;
     loss.dispose();
 
-    report(lossValue);
+    options.report(lossValue);
     runningLoss += lossValue;
     batchIndex += 1;
     if (batchIndex % 100 === 0) {

@@ -85,7 +85,7 @@ async function trainOneEpoch(
   optimizer: tf.Optimizer,
   loader: DataLoader<[tf.Tensor4D, tf.Tensor1D]>,
   epoch: number,
-  report: Report,
+  options: TrainOptions,
 ): Promise<void> {
   // TODO: one epoch: per batch, forward, loss, gradients, step; report the loss
   throw new Error("not implemented: one epoch: per batch, forward, loss, gradients, step; report the loss");

@@ -100,7 +100,7 @@ export async function train(model: tf.LayersModel, data: Tensors, options: Train
     seed: options.seed,
   });
   for (let epoch = 0; epoch < settings.epochs; epoch++) {
-    await trainOneEpoch(model, optimizer, loader, epoch, options.report);
+    await trainOneEpoch(model, optimizer, loader, epoch, options);
   }
   optimizer.dispose();
   // <<< student
@@ -111,7 +111,7 @@ async function trainOneEpoch(
   optimizer: tf.Optimizer,
   loader: DataLoader<[tf.Tensor4D, tf.Tensor1D]>,
   epoch: number,
-  report: Report,
+  options: TrainOptions,
 ): Promise<void> {
   // >>> student: one epoch: per batch, forward, loss, gradients, step; report the loss
   const parameters = model.trainableWeights.map((weight) => weight.read() as tf.Variable);
@@ -129,7 +129,7 @@ async function trainOneEpoch(
     const lossValue = (await loss.data())[0]!;
     tf.dispose([images, labels, loss]);
 
-    report(lossValue);
+    options.report(lossValue);
     runningLoss += lossValue;
     batchIndex += 1;
     if (batchIndex % 100 === 0) {
