@@ -38,7 +38,7 @@ export function lossPeakCheck(options: {
       const run = await ctx.fixture<TrainingRun>(options.fixture);
       const losses = run.trace.losses;
       const peak = lossPeak(losses, options.classes);
-      if (peak === null) throw new CheckFailure('training reported no finite loss: call options.onStep(loss) after every step');
+      if (peak === null) throw new CheckFailure('training reported no finite loss: call options.report(loss) after every step');
       const finite = losses.filter(Number.isFinite);
       const highest = Math.max(...finite);
       const step = losses.indexOf(highest);

@@ -11,6 +11,7 @@ import { loadFashionMnistSubset } from '#lib/data/fashion-mnist.ts';
 import { firstPerClassSortedByClass } from '#lib/data/image-set-ops.ts';
 import { seedEverything } from '#lib/seed.ts';
 import { tf } from '#lib/tf.ts';
+import type { Parameters } from '#lib/contracts/04-backprop.ts';
 import * as Backprop from '../../solutions/04-backprop/backprop.ts';
 import { lossPeak } from '../checks/loss-peak.ts';
 import { toleranceBound } from '../tolerance.ts';
@@ -21,13 +22,13 @@ const CLASSES = 10;
 async function backprop(seeds: number): Promise<Map<string, number[]>> {
   const train = Backprop.toTensors(firstPerClassSortedByClass(loadFashionMnistSubset().train, 400));
   const [inputs, hidden] = [train.images.shape[1], Backprop.hyperparameters.hiddenSize];
-  const layers = (sd1: number, sd2: number): Backprop.Parameters => ({
+  const layers = (sd1: number, sd2: number): Parameters => ({
     w1: tf.variable(tf.randomNormal([inputs, hidden], 0, sd1)),
     b1: tf.variable(tf.zeros([hidden])),
     w2: tf.variable(tf.randomNormal([hidden, CLASSES], 0, sd2)),
     b2: tf.variable(tf.zeros([CLASSES])),
   });
-  const draws: Record<string, () => Backprop.Parameters> = {
+  const draws: Record<string, () => Parameters> = {
     'the lesson’s initParameters': () => Backprop.initParameters(inputs, hidden, CLASSES),
     'He normal on both layers': () => layers(Math.sqrt(2 / inputs), Math.sqrt(2 / hidden)),
     'Glorot normal on both layers': () => layers(Math.sqrt(2 / (inputs + hidden)), Math.sqrt(2 / (hidden + CLASSES))),
@@ -39,7 +40,7 @@ async function backprop(seeds: number): Promise<Map<string, number[]>> {
       seedEverything(seed);
       const params = draw();
       const losses: number[] = [];
-      await Backprop.train(params, train, { seed, onStep: (loss) => losses.push(loss) });
+      await Backprop.train(params, train, { seed, report: (loss) => losses.push(loss) });
       tf.dispose({ ...params });
       peaks.set(name, [...(peaks.get(name) ?? []), lossPeak(losses, CLASSES) ?? Infinity]);
     }

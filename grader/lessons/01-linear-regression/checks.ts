@@ -3,10 +3,10 @@
 // The grader solves every least-squares problem itself in double precision,
 // differentiates the mean squared error with tf.grad, and computes R² on a
 // held-out split of the CPS 1985 wages that the student's code never chooses.
+import type { LinearRegression } from '#lib/contracts/01-linear-regression.ts';
 import { loadCps1985Wages } from '#lib/data/wages.ts';
 import { randomGenerator } from '#lib/seed.ts';
 import { tf } from '#lib/tf.ts';
-import type * as LinearRegression from '../../../solutions/01-linear-regression/linear-regression.ts';
 import { learningRateCheck, type MeasuredRate } from '../../checks/prescriptions.ts';
 import { recordTraining, type TrainingRun } from '../../checks/trace.ts';
 import { calibrateFrom, lossCurveCheck, metricCheck, noLeakCheck, weightsMovedCheck } from '../../checks/training-checks.ts';
@@ -14,7 +14,7 @@ import { cause, type Cause } from '../../faults.ts';
 import { precise, shapeText } from '../../format.ts';
 import { CheckFailure, defineLesson, type Check, type LessonContext } from '../../lesson.ts';
 
-type Module = typeof LinearRegression;
+type Module = LinearRegression;
 const FILE = 'linear-regression.ts';
 
 // ---------------------------------------------------------------------------
@@ -121,13 +121,13 @@ async function fitWages(ctx: LessonContext): Promise<WagesRun> {
   const weights = student.initWeights(features.train.shape[1]);
   const start = column(weights);
   const model = { trainableWeights: [{ name: 'w', read: () => weights as tf.Tensor }] };
-  // w at the first two reports: between two consecutive reports lies exactly one update, whether onStep is called before or after it.
+  // w at the first two reports: between two consecutive reports lies exactly one update, whether report is called before or after it.
   const snapshots: number[][] = [];
-  const trace = await recordTraining(model, async (onStep) =>
+  const trace = await recordTraining(model, async (report) =>
     student.gradientDescent(weights, features.train, train.y, {
-      onStep: (loss) => {
+      report: (loss) => {
         if (snapshots.length < 2) snapshots.push(column(weights));
-        onStep(loss);
+        report(loss);
       },
     }),
   );
@@ -157,7 +157,7 @@ interface FirstLoss {
 function lossesAroundFirstUpdate(student: Module, X: tf.Tensor2D, y: tf.Tensor2D, start: number[], snapshots: number[][]): FirstLoss {
   const rows = rowsOf(X);
   const targets = column(y);
-  // Whether onStep runs before or after the update, the first w unlike the start is the one after the first update.
+  // Whether report runs before or after the update, the first w unlike the start is the one after the first update.
   const updated = snapshots.find((w) => w.some((value, i) => value !== start[i]));
   let studentsAtStart: number | null = null;
   try {
@@ -185,7 +185,7 @@ const FIRST_LOSS_TOLERANCE = 1e-4;
 
 const sameLoss = (a: number | null, b: number | null) => a !== null && b !== null && Math.abs(a - b) <= FIRST_LOSS_TOLERANCE * Math.max(Math.abs(b), 1e-12);
 
-/** gradientDescent's first reported loss is the loss of w before the first update, as GradientDescentOptions.onStep says. */
+/** gradientDescent's first reported loss is the loss of w before the first update, as the contract's report says. */
 const firstLossCheck = (fixture: string): Check => ({
   id: 'first-loss',
   title: 'the first loss reported is the mean squared error of w before the first update',
@@ -195,7 +195,7 @@ const firstLossCheck = (fixture: string): Check => ({
   async run(ctx) {
     const { trace, firstLoss } = await ctx.fixture<WagesRun>(fixture);
     const reported = trace.losses[0];
-    if (reported === undefined) throw new CheckFailure('gradient descent reported no loss: call options.onStep(loss) after every step');
+    if (reported === undefined) throw new CheckFailure('gradient descent reported no loss: call options.report(loss) after every step');
     const { atStart, studentsAtStart, afterFirstUpdate } = firstLoss;
     const figures = { reported, atStart, studentsAtStart, afterFirstUpdate };
     if (sameLoss(reported, atStart) || sameLoss(reported, studentsAtStart)) {
@@ -622,7 +622,7 @@ export default defineLesson({
       async run(ctx) {
         const { trace } = await ctx.fixture<WagesRun>(wages);
         const losses = trace.losses;
-        if (losses.length < 2) throw new CheckFailure(`gradient descent reported ${losses.length} losses; call options.onStep(loss) after every step`);
+        if (losses.length < 2) throw new CheckFailure(`gradient descent reported ${losses.length} losses; call options.report(loss) after every step`);
         const rise = losses.findIndex((loss, i) => i > 0 && !(loss <= losses[i - 1]! * (1 + 1e-5) + 1e-7));
         const figures = { steps: losses.length, firstRise: rise };
         if (rise !== -1) {

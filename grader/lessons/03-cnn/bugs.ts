@@ -202,8 +202,8 @@ export default [
     catches: ['loss-curve'],
     hint: 'Which calls in the training loop return a Promise, and does the loop wait for them?',
     patch: {
-      find: '    await trainOneEpoch(model, optimizer, loader, epoch, { ...options, progress });',
-      replace: '    trainOneEpoch(model, optimizer, loader, epoch, { ...options, progress });',
+      find: '    await trainOneEpoch(model, optimizer, loader, epoch, options);',
+      replace: '    trainOneEpoch(model, optimizer, loader, epoch, options);',
     },
   },
   {

@@ -8,7 +8,7 @@
 import { loadFashionMnistSubset } from '#lib/data/fashion-mnist.ts';
 import { firstPerClassSortedByClass } from '#lib/data/image-set-ops.ts';
 import { tf } from '#lib/tf.ts';
-import type * as Cnn from '../../../solutions/03-cnn/cnn.ts';
+import type { Cnn } from '#lib/contracts/03-cnn.ts';
 import { cause } from '../../faults.ts';
 import { fixed } from '../../format.ts';
 import { CheckFailure, type Check } from '../../lesson.ts';
@@ -64,7 +64,7 @@ export const reluCheck: Check = {
   // The ReLUs are looked for between the layers `architecture` recognises.
   buildsOn: ['architecture'],
   async run(ctx) {
-    const cnn = await ctx.load<typeof Cnn>('cnn.ts');
+    const cnn = await ctx.load<Cnn>('cnn.ts');
     const model = cnn.createModel([28, 28, 1], 10);
     const images = probeImages();
     let measured: LayerInput[];

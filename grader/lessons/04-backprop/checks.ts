@@ -5,12 +5,12 @@
 // tf.grads, a training step with tf.train.sgd, and the whole training run with
 // an autodiff run from the same starting weights over the same batches.
 import { DataLoader } from '#lib/batches.ts';
+import type * as Backprop from '#lib/contracts/04-backprop.ts';
 import { loadFashionMnistSubset } from '#lib/data/fashion-mnist.ts';
 import { firstPerClassSortedByClass } from '#lib/data/image-set-ops.ts';
 import { tf } from '#lib/tf.ts';
 import { probeLoss } from '../../checks/classifier.ts';
 import { batchSizeCheck, epochsCheck, learningRateCheck } from '../../checks/prescriptions.ts';
-import type * as Backprop from '../../../solutions/04-backprop/backprop.ts';
 import { BUCKETS, bucketMeans } from '../../curves.ts';
 import { deadReluCheck, deadUnits } from '../../checks/dead-relu.ts';
 import { lossPeakCheck } from '../../checks/loss-peak.ts';
@@ -20,7 +20,7 @@ import { cause, type Cause } from '../../faults.ts';
 import { percent, precise, shapeText } from '../../format.ts';
 import { CheckFailure, defineLesson, type LessonContext } from '../../lesson.ts';
 
-type Module = typeof Backprop;
+type Module = Backprop.Backprop;
 type Name = Backprop.ParameterName;
 type Values = Record<Name, tf.Tensor>;
 
@@ -188,7 +188,7 @@ function autodiffTraining(initial: Values, data: Backprop.Tensors, settings: Bac
   for (let epoch = 0; epoch < settings.epochs; epoch++) {
     for (const [images, labels] of loader) {
       const loss = tf.tidy(() => {
-        const { value, grads } = tf.variableGrads(() => referenceLoss(byName, images as tf.Tensor2D, labels as tf.Tensor1D), variables);
+        const { value, grads } = tf.variableGrads(() => referenceLoss(byName, images, labels), variables);
         optimizer.applyGradients(grads);
         return value;
       });
@@ -212,7 +212,7 @@ async function trainForGrading(ctx: LessonContext): Promise<BackpropRun> {
   const weighted = { trainableWeights: NAMES.map((name) => ({ name, read: () => params[name] as tf.Tensor })) };
   const trace = await recordTraining(
     weighted,
-    (onStep) => bp.train(params, train, { seed: ctx.seed, onStep }),
+    (report) => bp.train(params, train, { seed: ctx.seed, report }),
     ([images, labels]) => tf.tidy(() => probeLoss(referenceActivations(params, images as tf.Tensor2D).logits, labels as tf.Tensor1D).dataSync()[0]!),
   );
   const accuracy = tf.tidy(() => referenceActivations(params, test.images).logits.argMax(1).equal(test.labels).mean().dataSync()[0]!);
@@ -559,7 +559,7 @@ export default defineLesson({
         if (yours.length !== autodiff.length) {
           throw new CheckFailure(
             `training reported ${yours.length} losses; the same loader with your hyperparameters gives ${autodiff.length} steps: ` +
-              'call options.onStep(loss) once after every step.',
+              'call options.report(loss) once after every step.',
             figures,
             [cause('training/process', 2, 'training does not report one loss per step')],
           );

@@ -56,7 +56,7 @@ async function trainForGrading(ctx: LessonContext): Promise<EvaluatedRun> {
   const weighted = { trainableWeights: variablesOf(model).map(({ name, variable }) => ({ name, read: () => variable })) };
   const trace = await recordTraining(
     weighted,
-    (onStep) => t.train(model, train, { seed: ctx.seed, onStep }),
+    (report) => t.train(model, train, { seed: ctx.seed, report }),
     ([ids, labels]) => tf.tidy(() => probeLoss(t.classify(model, ids as tf.Tensor2D), labels as tf.Tensor1D).dataSync()[0]!),
   );
   // The grader counts correct predictions itself, in batches, with the trained model.
