@@ -108,4 +108,15 @@ export default [
   return tf.model({ inputs: input, outputs: logit });`,
     },
   },
+  {
+    id: 'logreg-labels-int32',
+    lesson,
+    file,
+    title: 'labels kept as int32 zeros and ones',
+    why: 'tfjs promotes int32 to float32 in every operation with a float tensor, so the loss and its gradients are those of float labels (a script comparing the two gave the same loss and gradients).',
+    patch: {
+      find: "const y = labels.equal(positive).cast('float32') as tf.Tensor2D;",
+      replace: "const y = labels.equal(positive).cast('int32') as tf.Tensor2D;",
+    },
+  },
 ] satisfies AlternateInput[];

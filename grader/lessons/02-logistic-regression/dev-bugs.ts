@@ -170,15 +170,4 @@ export default [
     hint: "Which optimizer does the README ask for?",
     patch: { find: "const optimizer = tf.train.sgd(settings.learningRate);", replace: "const optimizer = tf.train.adam(settings.learningRate);" },
   },
-  {
-    id: 'dev-logreg-labels-int',
-    lesson,
-    file,
-    title: "labels cast to int32",
-    category: 'tensors-and-inputs/wrong-input',
-    symptom: "The loss multiplies float logits by int labels.",
-    catches: ["binary-labels"],
-    hint: "What type does the loss expect its labels to have?",
-    patch: { find: "const y = labels.equal(positive).cast('float32') as tf.Tensor2D;", replace: "const y = labels.equal(positive).cast('int32') as tf.Tensor2D;" },
-  },
 ] satisfies BugInput[];

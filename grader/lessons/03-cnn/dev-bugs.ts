@@ -172,20 +172,6 @@ export default [
     patch: { find: 'return predicted.equal(data.labels).mean();', replace: 'return predicted.equal(data.labels).sum();' },
   },
   {
-    id: 'dev-cnn-last-layer-wide-initialiser',
-    lesson,
-    file,
-    title: 'last layer initialised with standard deviation 1',
-    category: 'model/type-and-properties',
-    symptom: 'The first logits are in the tens; the first loss is far above ln(10).',
-    catches: ['initial-loss'],
-    hint: 'What loss does an untrained model start at, and what does yours start at?',
-    patch: {
-      find: 'tf.layers.dense({ units: numClasses }),',
-      replace: 'tf.layers.dense({ units: numClasses, kernelInitializer: tf.initializers.randomNormal({ mean: 0, stddev: 1 }) }),',
-    },
-  },
-  {
     id: 'dev-cnn-forward-outside-gradient',
     lesson,
     file,
