@@ -81,7 +81,7 @@ export interface LessonDefinition {
   title: string;
   /**
    * The student's files in the lesson folder, e.g. ['cnn.ts']. The first one
-   * exports `main(args: string[], progress: Progress)`, which `npm run train` calls.
+   * exports `main(args: string[], report: Report)` (lib/contracts/training.ts), which `npm run train` calls.
    */
   files: readonly string[];
   fixtures: Record<string, Fixture>;

@@ -9,23 +9,16 @@
 //   4. Evaluate: R² on held-out data
 import asciichart from 'asciichart';
 import { parseArgs } from 'node:util';
+import type { Hyperparameters, Regression, Report, TrainOptions } from '#lib/contracts/01-linear-regression.ts';
 import { loadCps1985Wages } from '#lib/data/wages.ts';
-import { silentProgress, type Progress } from '#lib/progress.ts';
 import { randomGenerator, seedEverything } from '#lib/seed.ts';
 import { tf } from '#lib/tf.ts';
 
-export const hyperparameters = {
+export const hyperparameters: Hyperparameters = {
   /** Tuned for standardised features. */
   learningRate: 0.01,
   steps: 100,
 };
-export type Hyperparameters = typeof hyperparameters;
-
-/** Examples as rows: x is [count, features], y is [count, 1]. */
-export interface Regression {
-  x: tf.Tensor2D;
-  y: tf.Tensor2D;
-}
 
 // ---------------------------------------------------------------------------
 // 1. The data
@@ -149,22 +142,13 @@ export function initWeights(parameters: number): tf.Variable {
   return tf.variable(tf.zeros([parameters, 1]), true, 'w');
 }
 
-export interface GradientDescentOptions {
-  /** Called after every step with the loss before that step's update (the grader records these). */
-  onStep?: (loss: number) => void;
-  progress?: Progress;
-  /** Defaults to this file's hyperparameters. */
-  hyperparameters?: Hyperparameters;
-}
-
 /** Full-batch gradient descent on mseLoss with the hand-derived gradient, updating `weights` in place. */
-export function gradientDescent(weights: tf.Variable, X: tf.Tensor2D, y: tf.Tensor2D, options: GradientDescentOptions = {}): void {
+export function gradientDescent(weights: tf.Variable, X: tf.Tensor2D, y: tf.Tensor2D, options: TrainOptions): void {
   const settings = options.hyperparameters ?? hyperparameters;
-  const progress = options.progress ?? silentProgress;
-  progress.start(settings.steps);
   for (let step = 0; step < settings.steps; step++) {
     const loss = tf.tidy(() => {
-      const value = mseLoss(X, y, weights as tf.Tensor2D);
+      // The cost J(w) = 1/(2m) Σ (Xw - y)²
+      const value = X.matMul(weights).sub(y).square().mean().div(2);
       const gradient = mseGradient(X, y, weights as tf.Tensor2D);
       let current: tf.Tensor = weights;
       current = current.sub(gradient.mul(settings.learningRate));
@@ -172,10 +156,8 @@ export function gradientDescent(weights: tf.Variable, X: tf.Tensor2D, y: tf.Tens
     });
     const lossValue = loss.dataSync()[0]!;
     loss.dispose();
-    options.onStep?.(lossValue);
-    progress.step(lossValue);
+    options.report(lossValue);
   }
-  progress.stop();
 }
 
 // ---------------------------------------------------------------------------
@@ -197,7 +179,7 @@ export function rSquared(y: tf.Tensor2D, predictions: tf.Tensor2D): number {
 
 const row = (values: ArrayLike<number>) => Array.from(values, (value) => value.toFixed(4).padStart(9)).join(' ');
 
-export async function main(args: string[], progress: Progress): Promise<void> {
+export async function main(args: string[], report: Report): Promise<void> {
   const { values } = parseArgs({ args, options: { seed: { type: 'string', default: '0' } } });
   const seed = Number(values.seed);
   seedEverything(seed);
@@ -209,7 +191,7 @@ export async function main(args: string[], progress: Progress): Promise<void> {
   const X = addBiasColumn(synthetic.x);
   const closedForm = leastSquares(X, synthetic.y);
   const weights = initWeights(X.shape[1]);
-  gradientDescent(weights, X, synthetic.y);
+  gradientDescent(weights, X, synthetic.y, { report });
   console.log('synthetic data     intercept, then one weight per feature');
   console.log(`  true parameters  ${row([trueBias, ...trueWeights])}`);
   console.log(`  least squares    ${row(closedForm.dataSync())}`);
@@ -222,7 +204,12 @@ export async function main(args: string[], progress: Progress): Promise<void> {
   const exact = leastSquares(features.train, train.y);
   const learnt = initWeights(features.train.shape[1]);
   const losses: number[] = [];
-  gradientDescent(learnt, features.train, train.y, { progress, onStep: (loss) => losses.push(loss) });
+  gradientDescent(learnt, features.train, train.y, {
+    report: (loss) => {
+      losses.push(loss);
+      report(loss);
+    },
+  });
   console.log(`\nCPS 1985 wages: log(wage) on standardised ${WAGE_FEATURES.join(' and ')}, ${train.x.shape[0]} train, ${test.x.shape[0]} test`);
   console.log(`  least squares    ${row(exact.dataSync())}`);
   console.log(`  gradient descent ${row(learnt.dataSync())}`);

@@ -10,29 +10,21 @@
 //   5. Predict classes with a threshold, and test the model
 import { parseArgs } from 'node:util';
 import { DataLoader } from '#lib/batches.ts';
+import type { Hyperparameters, Report, Tensors, TrainOptions } from '#lib/contracts/02-logistic-regression.ts';
 import { FASHION_MNIST_CLASS_NAMES, loadFashionMnistSubset } from '#lib/data/fashion-mnist.ts';
 import type { ImageSet } from '#lib/data/image-set.ts';
-import { silentProgress, type Progress } from '#lib/progress.ts';
 import { seedEverything } from '#lib/seed.ts';
 import { tf } from '#lib/tf.ts';
 
-export const hyperparameters = {
+export const hyperparameters: Hyperparameters = {
   batchSize: 32,
   epochs: 5,
   learningRate: 0.05,
 };
-export type Hyperparameters = typeof hyperparameters;
 
 /** Fashion-MNIST classes told apart: T-shirt/top (0) against shirt (6), the pair most often confused. */
 export const NEGATIVE_CLASS = 0;
 export const POSITIVE_CLASS = 6;
-
-export interface Tensors {
-  /** [count, features] */
-  x: tf.Tensor2D;
-  /** [count, 1]: 1 for the positive class, 0 for the negative one. */
-  y: tf.Tensor2D;
-}
 
 // ---------------------------------------------------------------------------
 // 1. The data
@@ -102,41 +94,27 @@ export function binaryCrossEntropy(labels: tf.Tensor2D, logits: tf.Tensor2D): tf
 // 4. Train the model with your own loop
 // ---------------------------------------------------------------------------
 
-export interface TrainOptions {
-  /** Seeds the shuffling of the training data. */
-  seed: number;
-  /** Called after every optimisation step with that batch's loss (the grader records these). */
-  onStep?: (loss: number) => void;
-  progress?: Progress;
-  /** Defaults to this file's hyperparameters. */
-  hyperparameters?: Hyperparameters;
-}
-
 /** Mini-batch gradient descent on the binary cross-entropy. */
 export async function train(model: tf.LayersModel, data: Tensors, options: TrainOptions): Promise<void> {
   const settings = options.hyperparameters ?? hyperparameters;
   const optimizer = tf.train.sgd(settings.learningRate);
   const parameters = model.trainableWeights.map((weight) => weight.read() as tf.Variable);
   const loader = new DataLoader([data.x, data.y], { batchSize: settings.batchSize, shuffle: false, seed: options.seed });
-  const progress = options.progress ?? silentProgress;
-  progress.start(settings.epochs * loader.length);
   for (let epoch = 0; epoch < settings.epochs; epoch++) {
     for (const [x, y] of loader) {
       const loss = tf.tidy(() => {
         const { value, grads } = tf.variableGrads(
-          () => binaryCrossEntropy(model.apply(x!, { training: true }) as tf.Tensor2D, y as tf.Tensor2D),
+          () => binaryCrossEntropy(model.apply(x, { training: true }) as tf.Tensor2D, y),
           parameters,
         );
         optimizer.applyGradients(grads);
         return value;
       });
       const lossValue = (await loss.data())[0]!;
-      tf.dispose([x!, y!, loss]);
-      options.onStep?.(lossValue);
-      progress.step(lossValue);
+      tf.dispose([x, y, loss]);
+      options.report(lossValue);
     }
   }
-  progress.stop();
   optimizer.dispose();
 }
 
@@ -150,7 +128,7 @@ export function predictClasses(model: tf.LayersModel, x: tf.Tensor2D, threshold 
 }
 
 /** Fraction of examples whose predicted class is the true one. */
-export function evaluate(model: tf.LayersModel, data: Tensors, threshold = 0.5): number {
+export async function evaluate(model: tf.LayersModel, data: Tensors, threshold = 0.5): Promise<number> {
   return tf.tidy(() => predictClasses(model, data.x, threshold).equal(data.y).mean().dataSync()[0]!);
 }
 
@@ -180,7 +158,7 @@ function plotBoundary(data: Tensors, model: tf.LayersModel): string {
   return grid.map((row) => `|${row.join('')}|`).join('\n');
 }
 
-export async function main(args: string[], progress: Progress): Promise<void> {
+export async function main(args: string[], report: Report): Promise<void> {
   const { values } = parseArgs({ args, options: { seed: { type: 'string', default: '0' } } });
   const seed = Number(values.seed);
   seedEverything(seed);
@@ -188,21 +166,21 @@ export async function main(args: string[], progress: Progress): Promise<void> {
   // 2-D points first: small enough to see what the model learns.
   const blobs = makeBlobs(200, seed);
   const flat = createModel(2);
-  await train(flat, blobs, { seed });
+  await train(flat, blobs, { seed, report });
   const [kernel, bias] = flat.getWeights().map((weight) => Array.from(weight.dataSync()));
-  console.log(`2-D points: boundary ${kernel![0]!.toFixed(2)} x1 + ${kernel![1]!.toFixed(2)} x2 + ${bias![0]!.toFixed(2)} = 0, accuracy ${(100 * evaluate(flat, blobs)).toFixed(1)} %`);
+  console.log(`2-D points: boundary ${kernel![0]!.toFixed(2)} x1 + ${kernel![1]!.toFixed(2)} x2 + ${bias![0]!.toFixed(2)} = 0, accuracy ${(100 * (await evaluate(flat, blobs))).toFixed(1)} %`);
   console.log('o: negative, x: positive, dots: where the model predicts positive (p >= 0.5)');
   console.log(plotBoundary(blobs, flat));
 
   // Fashion-MNIST: is this a shirt or a T-shirt?
-  const sets = await loadFashionMnistSubset();
+  const sets = loadFashionMnistSubset();
   const trainSet = toBinaryTensors(sets.train);
   const testSet = toBinaryTensors(sets.test);
   const model = createModel(trainSet.x.shape[1]);
-  await train(model, trainSet, { seed, progress });
+  await train(model, trainSet, { seed, report });
   const [negative, positive] = [FASHION_MNIST_CLASS_NAMES[NEGATIVE_CLASS], FASHION_MNIST_CLASS_NAMES[POSITIVE_CLASS]];
   console.log(`\n${positive} (1) against ${negative} (0), ${testSet.x.shape[0]} test images:`);
   for (const threshold of [0.3, 0.5, 0.7]) {
-    console.log(`  threshold ${threshold}: accuracy ${(100 * evaluate(model, testSet, threshold)).toFixed(1)} %`);
+    console.log(`  threshold ${threshold}: accuracy ${(100 * (await evaluate(model, testSet, threshold))).toFixed(1)} %`);
   }
 }

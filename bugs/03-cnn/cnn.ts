@@ -10,18 +10,17 @@ import { parseArgs } from 'node:util';
 import { DataLoader } from '#lib/batches.ts';
 import { loadCifar10 } from '#lib/data/cifar10.ts';
 import { loadFashionMnistSubset } from '#lib/data/fashion-mnist.ts';
+import type { Hyperparameters, Report, Tensors, TrainOptions } from '#lib/contracts/03-cnn.ts';
 import type { ImageSet } from '#lib/data/image-set.ts';
-import { silentProgress, type Progress } from '#lib/progress.ts';
 import { seedEverything } from '#lib/seed.ts';
 import { tf } from '#lib/tf.ts';
 
-export const hyperparameters = {
+export const hyperparameters: Hyperparameters = {
   batchSize: 32,
   epochs: 1,
   learningRate: 1e-6,
   momentum: 0.9,
 };
-export type Hyperparameters = typeof hyperparameters;
 
 // ---------------------------------------------------------------------------
 // 1. Load and normalise the data
@@ -32,13 +31,6 @@ export async function loadData(dataset: string): Promise<{ train: ImageSet; test
   if (dataset === 'fashion-mnist') return loadFashionMnistSubset();
   if (dataset === 'cifar10') return loadCifar10();
   throw new Error(`unknown dataset "${dataset}": use fashion-mnist or cifar10`);
-}
-
-export interface Tensors {
-  /** [count, height, width, channels], values in [-1, 1]. */
-  images: tf.Tensor4D;
-  /** [count] class indices. */
-  labels: tf.Tensor1D;
 }
 
 export function toTensors(set: ImageSet): Tensors {
@@ -64,8 +56,8 @@ export function createModel(inputShape: [number, number, number], numClasses: nu
       tf.layers.conv2d({ filters: 16, kernelSize: 5, activation: 'relu' }),
       tf.layers.maxPooling2d({ poolSize: 2 }),
       tf.layers.flatten(),
-      tf.layers.dense({ units: 120, activation: 'relu' }),
-      tf.layers.dense({ units: 84, activation: 'relu' }),
+      tf.layers.dense({ units: 120 }),
+      tf.layers.dense({ units: 84 }),
       tf.layers.dense({ units: 1 }),
       tf.layers.softmax(),
     ],
@@ -90,16 +82,6 @@ export function createOptimizer(settings: Hyperparameters): tf.Optimizer {
 // 4. Train the network
 // ---------------------------------------------------------------------------
 
-export interface TrainOptions {
-  /** Seeds the shuffling of the training data. */
-  seed: number;
-  /** Called after every optimisation step with that batch's loss (the grader records these). */
-  onStep?: (loss: number) => void;
-  progress?: Progress;
-  /** Defaults to this file's hyperparameters; fine-tuning (pretrained.ts) passes its own. */
-  hyperparameters?: Hyperparameters;
-}
-
 export async function train(model: tf.LayersModel, data: Tensors, options: TrainOptions): Promise<void> {
   const settings = options.hyperparameters ?? hyperparameters;
   const optimizer = createOptimizer(settings);
@@ -108,21 +90,18 @@ export async function train(model: tf.LayersModel, data: Tensors, options: Train
     shuffle: false,
     seed: options.seed,
   });
-  const progress = options.progress ?? silentProgress;
-  progress.start(settings.epochs * loader.length);
   for (let epoch = 0; epoch < settings.epochs; epoch++) {
-    trainOneEpoch(model, optimizer, loader, epoch, { ...options, progress });
+    trainOneEpoch(model, optimizer, loader, epoch, options);
   }
-  progress.stop();
   optimizer.dispose();
 }
 
 async function trainOneEpoch(
   model: tf.LayersModel,
   optimizer: tf.Optimizer,
-  loader: DataLoader,
+  loader: DataLoader<[tf.Tensor4D, tf.Tensor1D]>,
   epoch: number,
-  options: TrainOptions & { progress: Progress },
+  options: TrainOptions,
 ): Promise<void> {
   const parameters = model.layers.at(-1)!.trainableWeights.map((weight) => weight.read() as tf.Variable);
   let runningLoss = 0;
@@ -130,7 +109,7 @@ async function trainOneEpoch(
   for (const [images, labels] of loader) {
     const loss = tf.tidy(() => {
       const { value, grads } = tf.variableGrads(
-        () => lossFunction(model.apply(images, { training: true }) as tf.Tensor2D, labels as tf.Tensor1D),
+        () => lossFunction(model.apply(images, { training: true }) as tf.Tensor2D, labels),
         parameters,
       );
       tf.dispose(grads); // free the gradients
@@ -139,12 +118,11 @@ async function trainOneEpoch(
     const lossValue = (await loss.data())[0]!;
     loss.dispose();
 
-    options.onStep?.(lossValue);
-    options.progress.step(lossValue);
+    options.report(lossValue);
     runningLoss += lossValue;
     batchIndex += 1;
     if (batchIndex % 100 === 0) {
-      options.progress.log(`[${epoch + 1}, ${batchIndex}] loss: ${(runningLoss / 100).toFixed(3)}`);
+      console.log(`[${epoch + 1}, ${batchIndex}] loss: ${(runningLoss / 100).toFixed(3)}`);
       runningLoss = 0;
     }
   }
@@ -170,7 +148,7 @@ export async function evaluate(model: tf.LayersModel, data: Tensors): Promise<nu
 // Run it all: npm run train -- 03-cnn [--variant solutions] [-- --dataset cifar10]
 // ---------------------------------------------------------------------------
 
-export async function main(args: string[], progress: Progress): Promise<void> {
+export async function main(args: string[], report: Report): Promise<void> {
   const { values } = parseArgs({
     args,
     options: { dataset: { type: 'string', default: 'fashion-mnist' }, seed: { type: 'string', default: '0' } },
@@ -182,7 +160,7 @@ export async function main(args: string[], progress: Progress): Promise<void> {
   const testSet = toTensors(sets.test);
   const [, height, width, channels] = trainSet.images.shape;
   const model = createModel([height, width, channels], sets.train.classNames.length);
-  await train(model, trainSet, { seed, progress });
+  await train(model, trainSet, { seed, report });
   const accuracy = await evaluate(model, testSet);
   console.log(`Accuracy of the network on the ${sets.test.count} test images: ${(100 * accuracy).toFixed(1)} %`);
 }

@@ -11,29 +11,21 @@
 import { parseArgs } from 'node:util';
 import { DataLoader } from '#lib/batches.ts';
 import { loadFashionMnistSubset } from '#lib/data/fashion-mnist.ts';
+import type { Activations, Gradients, Hyperparameters, ParameterName, Parameters, Report, Tensors, TrainOptions } from '#lib/contracts/04-backprop.ts';
 import type { ImageSet } from '#lib/data/image-set.ts';
-import { silentProgress, type Progress } from '#lib/progress.ts';
 import { seedEverything } from '#lib/seed.ts';
 import { tf } from '#lib/tf.ts';
 
-export const hyperparameters = {
+export const hyperparameters: Hyperparameters = {
   hiddenSize: 128,
   batchSize: 32,
   epochs: 3,
   learningRate: 0.01,
 };
-export type Hyperparameters = typeof hyperparameters;
 
 // ---------------------------------------------------------------------------
 // 1. Load and flatten the data
 // ---------------------------------------------------------------------------
-
-export interface Tensors {
-  /** [count, height * width * channels], values in [0, 1]. */
-  images: tf.Tensor2D;
-  /** [count] class indices. */
-  labels: tf.Tensor1D;
-}
 
 /** A dense network sees an image as one long row of pixels. */
 export function toTensors(set: ImageSet): Tensors {
@@ -49,44 +41,19 @@ export function toTensors(set: ImageSet): Tensors {
 // 2. Define the network's parameters and its forward pass
 // ---------------------------------------------------------------------------
 
-/** The weights and biases of dense -> ReLU -> dense. */
-export interface Parameters {
-  /** [inputs, hidden] */
-  w1: tf.Variable;
-  /** [hidden] */
-  b1: tf.Variable;
-  /** [hidden, classes] */
-  w2: tf.Variable;
-  /** [classes] */
-  b2: tf.Variable;
-}
-export type ParameterName = keyof Parameters;
-export const parameterNames: readonly ParameterName[] = ['w1', 'b1', 'w2', 'b2'];
+// The types Parameters, Activations and Gradients are in the lesson's contract, lib/contracts/04-backprop.ts.
 
-/** One gradient per parameter, each with its parameter's shape. */
-export type Gradients = Record<ParameterName, tf.Tensor>;
+export const parameterNames: readonly ParameterName[] = ['w1', 'b1', 'w2', 'b2'];
 
 export function initParameters(inputs: number, hidden: number, classes: number): Parameters {
   return {
     // He initialisation: keeps the scale of the hidden layer's inputs through the ReLU.
-    w1: tf.variable(tf.randomNormal([inputs, hidden], 0, Math.sqrt(2 / inputs))),
+    w1: tf.variable(tf.randomUniform([inputs, hidden])),
     b1: tf.variable(tf.zeros([hidden])),
     // Small output weights: the first predictions are near uniform, so the first loss is near ln(classes).
     w2: tf.variable(tf.randomNormal([hidden, classes], 0, 0.1 * Math.sqrt(2 / hidden))),
     b2: tf.variable(tf.zeros([classes])),
   };
-}
-
-/** What the forward pass computed; back propagation needs all of it. */
-export interface Activations {
-  /** [batch, inputs] the images */
-  x: tf.Tensor2D;
-  /** [batch, hidden] before the ReLU */
-  z1: tf.Tensor2D;
-  /** [batch, hidden] after the ReLU */
-  h1: tf.Tensor2D;
-  /** [batch, classes] */
-  logits: tf.Tensor2D;
 }
 
 /** logits = relu(x w1 + b1) w2 + b2, keeping the values in between. */
@@ -162,42 +129,30 @@ export function trainStep(params: Parameters, x: tf.Tensor2D, labels: tf.Tensor1
   return loss;
 }
 
-export interface TrainOptions {
-  /** Seeds the shuffling of the training data. */
-  seed: number;
-  /** Called after every step with that batch's loss (the grader records these). */
-  onStep?: (loss: number) => void;
-  progress?: Progress;
-}
-
 export async function train(params: Parameters, data: Tensors, options: TrainOptions): Promise<void> {
-  const settings = hyperparameters;
+  const settings = options.hyperparameters ?? hyperparameters;
   const loader = new DataLoader([data.images, data.labels], {
     batchSize: settings.batchSize,
     shuffle: true,
     seed: options.seed,
   });
-  const progress = options.progress ?? silentProgress;
-  progress.start(settings.epochs * loader.length);
   for (let epoch = 0; epoch < settings.epochs; epoch++) {
     let runningLoss = 0;
     let batchIndex = 0;
     for (const [images, labels] of loader) {
-      const loss = trainStep(params, images as tf.Tensor2D, labels as tf.Tensor1D, settings.learningRate);
+      const loss = trainStep(params, images, labels, settings.learningRate);
       const lossValue = (await loss.data())[0]!;
       tf.dispose([images, labels, loss]);
 
-      options.onStep?.(lossValue);
-      progress.step(lossValue);
+      options.report(lossValue);
       runningLoss += lossValue;
       batchIndex += 1;
       if (batchIndex % 100 === 0) {
-        progress.log(`[${epoch + 1}, ${batchIndex}] loss: ${(runningLoss / 100).toFixed(3)}`);
+        console.log(`[${epoch + 1}, ${batchIndex}] loss: ${(runningLoss / 100).toFixed(3)}`);
         runningLoss = 0;
       }
     }
   }
-  progress.stop();
 }
 
 // ---------------------------------------------------------------------------
@@ -216,7 +171,7 @@ export async function evaluate(params: Parameters, data: Tensors): Promise<numbe
 // Run it all: npm run train -- 04-backprop [--variant solutions] [-- --seed 1]
 // ---------------------------------------------------------------------------
 
-export async function main(args: string[], progress: Progress): Promise<void> {
+export async function main(args: string[], report: Report): Promise<void> {
   const { values } = parseArgs({ args, options: { seed: { type: 'string', default: '0' } } });
   const seed = Number(values.seed);
   seedEverything(seed);
@@ -224,7 +179,7 @@ export async function main(args: string[], progress: Progress): Promise<void> {
   const trainSet = toTensors(sets.train);
   const testSet = toTensors(sets.test);
   const params = initParameters(trainSet.images.shape[1], hyperparameters.hiddenSize, sets.train.classNames.length);
-  await train(params, trainSet, { seed, progress });
+  await train(params, trainSet, { seed, report });
   const accuracy = await evaluate(params, testSet);
   console.log(`Accuracy of the network on the ${sets.test.count} test images: ${(100 * accuracy).toFixed(1)} %`);
 }

@@ -15,12 +15,12 @@
 // otherwise; every weight is a tf.variable the training loop updates.
 import { parseArgs } from 'node:util';
 import { DataLoader } from '#lib/batches.ts';
+import type { AttentionWeights, BlockWeights, Hyperparameters, LayerNormWeights, Linear, ModelConfig, Report, Tensors, TrainOptions, Transformer, Vocabulary } from '#lib/contracts/05-transformer.ts';
 import { loadSpamAssassinSubset, type TextSet } from '#lib/data/spam-assassin.ts';
-import { silentProgress, type Progress } from '#lib/progress.ts';
 import { seedEverything } from '#lib/seed.ts';
 import { tf } from '#lib/tf.ts';
 
-export const hyperparameters = {
+export const hyperparameters: Hyperparameters = {
   /** Words kept in the vocabulary, the two special tokens included. */
   vocabularySize: 2000,
   /** Tokens per message: longer ones are cut, shorter ones padded. */
@@ -34,7 +34,6 @@ export const hyperparameters = {
   epochs: 3,
   learningRate: 0.003,
 };
-export type Hyperparameters = typeof hyperparameters;
 
 // ---------------------------------------------------------------------------
 // 1. Data and tokenisation
@@ -53,13 +52,6 @@ export const UNK = 1;
 /** Lower-case words and numbers: the units the vocabulary counts. */
 export function words(text: string): string[] {
   return text.toLowerCase().match(/[a-z0-9]+/g) ?? [];
-}
-
-export interface Vocabulary {
-  /** tokens[id] is the word of token id; tokens[PAD] and tokens[UNK] are '<pad>' and '<unk>'. */
-  tokens: string[];
-  /** The id of each known word. */
-  ids: Map<string, number>;
 }
 
 /**
@@ -86,13 +78,6 @@ export function encodeText(text: string, vocabulary: Vocabulary, maxLength: numb
   return ids;
 }
 
-export interface Tensors {
-  /** [count, maxLength] token ids. */
-  ids: tf.Tensor2D;
-  /** [count] classes: 0 ham, 1 spam. */
-  labels: tf.Tensor1D;
-}
-
 export function toTensors(set: TextSet, vocabulary: Vocabulary, maxLength: number): Tensors {
   const rows = set.texts.map((text) => encodeText(text, vocabulary, maxLength));
   return {
@@ -110,44 +95,7 @@ export function paddingMask(ids: tf.Tensor2D): tf.Tensor2D {
 // 2. Embeddings and positions
 // ---------------------------------------------------------------------------
 
-export interface ModelConfig {
-  vocabularySize: number;
-  dModel: number;
-  heads: number;
-  dFeedForward: number;
-  blocks: number;
-  numClasses: number;
-}
-
-export interface Linear {
-  /** [inputs, outputs] */
-  w: tf.Variable;
-  /** [outputs] */
-  b: tf.Variable;
-}
-export interface LayerNormWeights {
-  gain: tf.Variable;
-  bias: tf.Variable;
-}
-export interface AttentionWeights {
-  query: Linear;
-  key: Linear;
-  value: Linear;
-  output: Linear;
-}
-export interface BlockWeights {
-  attention: AttentionWeights;
-  norm1: LayerNormWeights;
-  feedForward: { hidden: Linear; output: Linear };
-  norm2: LayerNormWeights;
-}
-export interface Transformer {
-  config: ModelConfig;
-  /** [vocabularySize, dModel]: row i is the vector of token i. */
-  tokenEmbedding: tf.Variable;
-  blocks: BlockWeights[];
-  head: Linear;
-}
+// The model's weights (Transformer, BlockWeights, ...) are typed in the lesson's contract, lib/contracts/05-transformer.ts.
 
 function linearWeights(inputs: number, outputs: number, scale?: number): Linear {
   // Glorot: keeps the variance of activations about the same from layer to layer.
@@ -336,30 +284,21 @@ export function lossFunction(logits: tf.Tensor2D, labels: tf.Tensor1D): tf.Scala
   return tf.losses.softmaxCrossEntropy(tf.oneHot(labels, logits.shape[1]), logits) as tf.Scalar;
 }
 
-export interface TrainOptions {
-  /** Seeds the shuffling of the training data. */
-  seed: number;
-  /** Called after every optimisation step with that batch's loss (the grader records these). */
-  onStep?: (loss: number) => void;
-  progress?: Progress;
-}
-
 export async function train(model: Transformer, data: Tensors, options: TrainOptions): Promise<void> {
-  const optimizer: tf.Optimizer = tf.train.adam(hyperparameters.learningRate);
+  const settings = options.hyperparameters ?? hyperparameters;
+  const optimizer: tf.Optimizer = tf.train.adam(settings.learningRate);
   const loader = new DataLoader([data.ids, data.labels], {
-    batchSize: hyperparameters.batchSize,
+    batchSize: settings.batchSize,
     shuffle: true,
     seed: options.seed,
   });
   const weights = parameters(model);
-  const progress = options.progress ?? silentProgress;
-  progress.start(hyperparameters.epochs * loader.length);
-  for (let epoch = 0; epoch < hyperparameters.epochs; epoch++) {
+  for (let epoch = 0; epoch < settings.epochs; epoch++) {
     let total = 0;
     for (const [ids, labels] of loader) {
       const loss = tf.tidy(() => {
         const { value, grads } = tf.variableGrads(
-          () => lossFunction(classify(model, ids as tf.Tensor2D), labels as tf.Tensor1D),
+          () => lossFunction(classify(model, ids), labels),
           weights,
         );
         optimizer.applyGradients(grads);
@@ -367,13 +306,11 @@ export async function train(model: Transformer, data: Tensors, options: TrainOpt
       });
       const lossValue = (await loss.data())[0]!;
       loss.dispose();
-      options.onStep?.(lossValue);
-      progress.step(lossValue);
+      options.report(lossValue);
       total += lossValue;
     }
-    progress.log(`epoch ${epoch + 1}: mean loss ${(total / loader.length).toFixed(3)}`);
+    console.log(`epoch ${epoch + 1}: mean loss ${(total / loader.length).toFixed(3)}`);
   }
-  progress.stop();
   optimizer.dispose();
 }
 
@@ -392,7 +329,7 @@ export async function evaluate(model: Transformer, data: Tensors): Promise<numbe
       const labels = data.labels.slice([start], [size]);
       return classify(model, ids).argMax(1).equal(labels).sum();
     });
-    correct += (await hits.data())[0]!;
+    correct = (await hits.data())[0]!;
     hits.dispose();
   }
   return correct / count;
@@ -402,7 +339,7 @@ export async function evaluate(model: Transformer, data: Tensors): Promise<numbe
 // Run it all: npm run train -- 05-transformer [--variant solutions] [-- --seed 1]
 // ---------------------------------------------------------------------------
 
-export async function main(args: string[], progress: Progress): Promise<void> {
+export async function main(args: string[], report: Report): Promise<void> {
   const { values } = parseArgs({ args, options: { seed: { type: 'string', default: '0' } } });
   const seed = Number(values.seed);
   seedEverything(seed);
@@ -419,7 +356,7 @@ export async function main(args: string[], progress: Progress): Promise<void> {
     blocks: h.blocks,
     numClasses: sets.train.classNames.length,
   });
-  await train(model, trainSet, { seed, progress });
+  await train(model, trainSet, { seed, report });
   const accuracy = await evaluate(model, testSet);
   console.log(`Accuracy of the transformer on the ${sets.test.texts.length} test messages: ${(100 * accuracy).toFixed(1)} %`);
 }

@@ -9,23 +9,16 @@
 //   4. Evaluate: R² on held-out data
 import asciichart from 'asciichart';
 import { parseArgs } from 'node:util';
+import type { Hyperparameters, Regression, Report, TrainOptions } from '#lib/contracts/01-linear-regression.ts';
 import { loadCps1985Wages } from '#lib/data/wages.ts';
-import { silentProgress, type Progress } from '#lib/progress.ts';
 import { randomGenerator, seedEverything } from '#lib/seed.ts';
 import { tf } from '#lib/tf.ts';
 
-export const hyperparameters = {
+export const hyperparameters: Hyperparameters = {
   /** Tuned for standardised features. */
   learningRate: 0.1,
   steps: 100,
 };
-export type Hyperparameters = typeof hyperparameters;
-
-/** Examples as rows: x is [count, features], y is [count, 1]. */
-export interface Regression {
-  x: tf.Tensor2D;
-  y: tf.Tensor2D;
-}
 
 // ---------------------------------------------------------------------------
 // 1. The data
@@ -128,16 +121,8 @@ export function initWeights(parameters: number): tf.Variable {
   return tf.variable(tf.zeros([parameters, 1]), true, 'w');
 }
 
-export interface GradientDescentOptions {
-  /** Called after every step with the loss before that step's update (the grader records these). */
-  onStep?: (loss: number) => void;
-  progress?: Progress;
-  /** Defaults to this file's hyperparameters. */
-  hyperparameters?: Hyperparameters;
-}
-
 /** Full-batch gradient descent on mseLoss with the hand-derived gradient, updating `weights` in place. */
-export function gradientDescent(weights: tf.Variable, X: tf.Tensor2D, y: tf.Tensor2D, options: GradientDescentOptions = {}): void {
+export function gradientDescent(weights: tf.Variable, X: tf.Tensor2D, y: tf.Tensor2D, options: TrainOptions): void {
   // TODO: the steps: loss, gradient, update of the weights; report every step's loss
   throw new Error("not implemented: the steps: loss, gradient, update of the weights; report every step's loss");
 }
@@ -158,7 +143,7 @@ export function rSquared(y: tf.Tensor2D, predictions: tf.Tensor2D): number {
 
 const row = (values: ArrayLike<number>) => Array.from(values, (value) => value.toFixed(4).padStart(9)).join(' ');
 
-export async function main(args: string[], progress: Progress): Promise<void> {
+export async function main(args: string[], report: Report): Promise<void> {
   const { values } = parseArgs({ args, options: { seed: { type: 'string', default: '0' } } });
   const seed = Number(values.seed);
   seedEverything(seed);
@@ -170,7 +155,7 @@ export async function main(args: string[], progress: Progress): Promise<void> {
   const X = addBiasColumn(synthetic.x);
   const closedForm = leastSquares(X, synthetic.y);
   const weights = initWeights(X.shape[1]);
-  gradientDescent(weights, X, synthetic.y);
+  gradientDescent(weights, X, synthetic.y, { report });
   console.log('synthetic data     intercept, then one weight per feature');
   console.log(`  true parameters  ${row([trueBias, ...trueWeights])}`);
   console.log(`  least squares    ${row(closedForm.dataSync())}`);
@@ -183,7 +168,12 @@ export async function main(args: string[], progress: Progress): Promise<void> {
   const exact = leastSquares(features.train, train.y);
   const learnt = initWeights(features.train.shape[1]);
   const losses: number[] = [];
-  gradientDescent(learnt, features.train, train.y, { progress, onStep: (loss) => losses.push(loss) });
+  gradientDescent(learnt, features.train, train.y, {
+    report: (loss) => {
+      losses.push(loss);
+      report(loss);
+    },
+  });
   console.log(`\nCPS 1985 wages: log(wage) on standardised ${WAGE_FEATURES.join(' and ')}, ${train.x.shape[0]} train, ${test.x.shape[0]} test`);
   console.log(`  least squares    ${row(exact.dataSync())}`);
   console.log(`  gradient descent ${row(learnt.dataSync())}`);

@@ -10,18 +10,17 @@ import { parseArgs } from 'node:util';
 import { DataLoader } from '#lib/batches.ts';
 import { loadCifar10 } from '#lib/data/cifar10.ts';
 import { loadFashionMnistSubset } from '#lib/data/fashion-mnist.ts';
+import type { Hyperparameters, Report, Tensors, TrainOptions } from '#lib/contracts/03-cnn.ts';
 import type { ImageSet } from '#lib/data/image-set.ts';
-import { silentProgress, type Progress } from '#lib/progress.ts';
 import { seedEverything } from '#lib/seed.ts';
 import { tf } from '#lib/tf.ts';
 
-export const hyperparameters = {
+export const hyperparameters: Hyperparameters = {
   batchSize: 32,
   epochs: 2,
   learningRate: 0.01,
   momentum: 0.9,
 };
-export type Hyperparameters = typeof hyperparameters;
 
 // ---------------------------------------------------------------------------
 // 1. Load and normalise the data
@@ -34,20 +33,16 @@ export async function loadData(dataset: string): Promise<{ train: ImageSet; test
   throw new Error(`unknown dataset "${dataset}": use fashion-mnist or cifar10`);
 }
 
-export interface Tensors {
-  /** [count, height, width, channels], values in [-1, 1]. */
-  images: tf.Tensor4D;
-  /** [count] class indices. */
-  labels: tf.Tensor1D;
-}
-
 export function toTensors(set: ImageSet): Tensors {
   return tf.tidy(() => {
     // Data sets store each image channel-first; tfjs convolutions want channels last.
     const channelsFirst = tf.tensor4d(set.images, [set.count, set.channels, set.height, set.width], 'float32');
     const channelsLast = channelsFirst.transpose([0, 2, 3, 1]);
-    // TODO: scale the bytes 0..255 to [-1, 1] and return the images and labels
-    throw new Error("not implemented: scale the bytes 0..255 to [-1, 1] and return the images and labels");
+    let images: tf.Tensor4D;
+    // TODO: scale the bytes 0..255 to [-1, 1]
+    throw new Error("not implemented: scale the bytes 0..255 to [-1, 1]");
+    const labels = tf.tensor1d(set.labels, 'int32');
+    return { images, labels };
   });
 }
 
@@ -80,16 +75,6 @@ export function createOptimizer(settings: Hyperparameters): tf.Optimizer {
 // 4. Train the network
 // ---------------------------------------------------------------------------
 
-export interface TrainOptions {
-  /** Seeds the shuffling of the training data. */
-  seed: number;
-  /** Called after every optimisation step with that batch's loss (the grader records these). */
-  onStep?: (loss: number) => void;
-  progress?: Progress;
-  /** Defaults to this file's hyperparameters; fine-tuning (pretrained.ts) passes its own. */
-  hyperparameters?: Hyperparameters;
-}
-
 export async function train(model: tf.LayersModel, data: Tensors, options: TrainOptions): Promise<void> {
   // TODO: the training loop: an optimizer, a shuffling data loader, the epochs
   throw new Error("not implemented: the training loop: an optimizer, a shuffling data loader, the epochs");
@@ -98,9 +83,9 @@ export async function train(model: tf.LayersModel, data: Tensors, options: Train
 async function trainOneEpoch(
   model: tf.LayersModel,
   optimizer: tf.Optimizer,
-  loader: DataLoader,
+  loader: DataLoader<[tf.Tensor4D, tf.Tensor1D]>,
   epoch: number,
-  options: TrainOptions & { progress: Progress },
+  options: TrainOptions,
 ): Promise<void> {
   // TODO: one epoch: per batch, forward, loss, gradients, step; report the loss
   throw new Error("not implemented: one epoch: per batch, forward, loss, gradients, step; report the loss");
@@ -126,7 +111,7 @@ export async function evaluate(model: tf.LayersModel, data: Tensors): Promise<nu
 // Run it all: npm run train -- 03-cnn [--variant solutions] [-- --dataset cifar10]
 // ---------------------------------------------------------------------------
 
-export async function main(args: string[], progress: Progress): Promise<void> {
+export async function main(args: string[], report: Report): Promise<void> {
   const { values } = parseArgs({
     args,
     options: { dataset: { type: 'string', default: 'fashion-mnist' }, seed: { type: 'string', default: '0' } },
@@ -138,7 +123,7 @@ export async function main(args: string[], progress: Progress): Promise<void> {
   const testSet = toTensors(sets.test);
   const [, height, width, channels] = trainSet.images.shape;
   const model = createModel([height, width, channels], sets.train.classNames.length);
-  await train(model, trainSet, { seed, progress });
+  await train(model, trainSet, { seed, report });
   const accuracy = await evaluate(model, testSet);
   console.log(`Accuracy of the network on the ${sets.test.count} test images: ${(100 * accuracy).toFixed(1)} %`);
 }

@@ -15,16 +15,17 @@
 //   7. The training loop
 //   8. Evaluation: accuracy and F1
 import { parseArgs } from 'node:util';
+import type { Batch, Example, FineTuneOptions, FineTuningHyperparameters, Report, SchedulePlan } from '#lib/contracts/05-transformer.ts';
 import { loadSpamAssassinSubset, type TextSet } from '#lib/data/spam-assassin.ts';
 import { loadCheckpoint, type Checkpoint } from '#lib/models/transformer-checkpoint.ts';
 import { CLS_ID, PAD_ID, SEP_ID, WordPieceTokenizer } from '#lib/models/wordpiece.ts';
 import { AdamW, type ParameterGroup } from '#lib/optim/adamw.ts';
-import { silentProgress, type Progress } from '#lib/progress.ts';
 import { randomGenerator, seedEverything, type RandomGenerator } from '#lib/seed.ts';
 import { tf } from '#lib/tf.ts';
-import { createModel, embed, encode, linear, lossFunction, type Transformer } from './transformer.ts';
+import type { Transformer } from '#lib/contracts/05-transformer.ts';
+import { createModel, embed, encode, linear, lossFunction } from './transformer.ts';
 
-export const fineTuningHyperparameters = {
+export const fineTuningHyperparameters: FineTuningHyperparameters = {
   /** Labelled training messages per class: two hundred in all. */
   labelledPerClass: 100,
   /** Tokens per message at most, [CLS] and [SEP] included. */
@@ -37,13 +38,6 @@ export const fineTuningHyperparameters = {
   warmupSteps: 5,
   weightDecay: 0.01,
 };
-export type FineTuningHyperparameters = typeof fineTuningHyperparameters;
-
-/** One tokenised message and its class (0 ham, 1 spam). */
-export interface Example {
-  ids: number[];
-  label: number;
-}
 
 /** The first `perClass` training messages of each class: the few labels fine-tuning gets. */
 export function fewLabels(set: TextSet, perClass: number): TextSet {
@@ -110,15 +104,6 @@ export function toExamples(tokenizer: WordPieceTokenizer, set: TextSet, maxLengt
 // 3. Collate: dynamic padding
 // ---------------------------------------------------------------------------
 
-export interface Batch {
-  /** [batch, longest] ids, PAD after each message's end. */
-  ids: tf.Tensor2D;
-  /** [batch, longest] floats: 1 for a message's tokens, 0 for its padding. */
-  mask: tf.Tensor2D;
-  /** [batch] classes. */
-  labels: tf.Tensor1D;
-}
-
 /** One batch, padded to its own longest message (not to maxLength), with its attention mask. */
 export function collate(examples: readonly Example[]): Batch {
   // TODO: pad every message with PAD to the batch's longest; mask 1 on real tokens, 0 on padding
@@ -153,12 +138,6 @@ export function parameterGroups(model: Transformer, weightDecay: number): Parame
 // 6. The schedule
 // ---------------------------------------------------------------------------
 
-export interface SchedulePlan {
-  peak: number;
-  warmupSteps: number;
-  totalSteps: number;
-}
-
 /**
  * The learning rate for step `step` (0 for the first batch): it climbs
  * linearly from 0 to `peak` over the warm-up, then falls linearly to 0 at
@@ -183,21 +162,11 @@ export function shuffledBatches(count: number, batchSize: number, random: Random
   return Array.from({ length: Math.ceil(count / batchSize) }, (_, b) => order.slice(b * batchSize, (b + 1) * batchSize));
 }
 
-export interface FineTuneOptions {
-  /** Seeds the shuffling. */
-  seed: number;
-  /** Called after every optimisation step with that batch's loss (the grader records these). */
-  onStep?: (loss: number) => void;
-  progress?: Progress;
-  hyperparameters?: FineTuningHyperparameters;
-}
-
 export async function fineTune(model: Transformer, examples: readonly Example[], options: FineTuneOptions): Promise<void> {
   const h = options.hyperparameters ?? fineTuningHyperparameters;
   const random = randomGenerator(options.seed);
-  const progress = options.progress ?? silentProgress;
-  // TODO: AdamW over parameterGroups; per batch: the scheduled learning rate, collate, loss, one optimizer step, onStep
-  throw new Error("not implemented: AdamW over parameterGroups; per batch: the scheduled learning rate, collate, loss, one optimizer step, onStep");
+  // TODO: AdamW over parameterGroups; per batch: the scheduled learning rate, collate, loss, one optimizer step, report the loss
+  throw new Error("not implemented: AdamW over parameterGroups; per batch: the scheduled learning rate, collate, loss, one optimizer step, report the loss");
 }
 
 // ---------------------------------------------------------------------------
@@ -238,7 +207,7 @@ export async function evaluate(model: Transformer, examples: readonly Example[])
 // Run it all: npm run train -- 05-transformer --part fine-tune [--variant solutions] [-- --seed 1 --scratch]
 // ---------------------------------------------------------------------------
 
-export async function main(args: string[], progress: Progress): Promise<void> {
+export async function main(args: string[], report: Report): Promise<void> {
   const { values } = parseArgs({ args, options: { seed: { type: 'string', default: '0' }, scratch: { type: 'boolean', default: false } } });
   const seed = Number(values.seed);
   seedEverything(seed);
@@ -250,7 +219,7 @@ export async function main(args: string[], progress: Progress): Promise<void> {
   const test = toExamples(tokenizer, sets.test, h.maxLength);
   // --scratch: the same architecture from random weights, to see what pretraining buys.
   const model = values.scratch ? createModel({ ...checkpoint.config, numClasses: 2 }) : loadPretrained(checkpoint, 2);
-  await fineTune(model, train, { seed, progress });
+  await fineTune(model, train, { seed, report });
   const { accuracy, f1 } = await evaluate(model, test);
   const what = values.scratch ? 'trained from scratch' : 'fine-tuned';
   console.log(`${what} on ${train.length} labelled messages: accuracy ${(100 * accuracy).toFixed(1)} %, F1 (spam) ${f1.toFixed(3)} on the ${test.length} test messages`);

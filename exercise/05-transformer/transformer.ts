@@ -15,12 +15,12 @@
 // otherwise; every weight is a tf.variable the training loop updates.
 import { parseArgs } from 'node:util';
 import { DataLoader } from '#lib/batches.ts';
+import type { AttentionWeights, BlockWeights, Hyperparameters, LayerNormWeights, Linear, ModelConfig, Report, Tensors, TrainOptions, Transformer, Vocabulary } from '#lib/contracts/05-transformer.ts';
 import { loadSpamAssassinSubset, type TextSet } from '#lib/data/spam-assassin.ts';
-import { silentProgress, type Progress } from '#lib/progress.ts';
 import { seedEverything } from '#lib/seed.ts';
 import { tf } from '#lib/tf.ts';
 
-export const hyperparameters = {
+export const hyperparameters: Hyperparameters = {
   /** Words kept in the vocabulary, the two special tokens included. */
   vocabularySize: 2000,
   /** Tokens per message: longer ones are cut, shorter ones padded. */
@@ -34,7 +34,6 @@ export const hyperparameters = {
   epochs: 3,
   learningRate: 0.003,
 };
-export type Hyperparameters = typeof hyperparameters;
 
 // ---------------------------------------------------------------------------
 // 1. Data and tokenisation
@@ -55,13 +54,6 @@ export function words(text: string): string[] {
   return text.toLowerCase().match(/[a-z0-9]+/g) ?? [];
 }
 
-export interface Vocabulary {
-  /** tokens[id] is the word of token id; tokens[PAD] and tokens[UNK] are '<pad>' and '<unk>'. */
-  tokens: string[];
-  /** The id of each known word. */
-  ids: Map<string, number>;
-}
-
 /**
  * The `maxSize - 2` most frequent words of the training texts, after '<pad>'
  * and '<unk>'. Words as frequent as each other come in alphabetical order, so
@@ -76,13 +68,6 @@ export function buildVocabulary(texts: readonly string[], maxSize: number): Voca
 export function encodeText(text: string, vocabulary: Vocabulary, maxLength: number): number[] {
   // TODO: map the words to ids (UNK for unknown ones), cut to maxLength, pad with PAD
   throw new Error("not implemented: map the words to ids (UNK for unknown ones), cut to maxLength, pad with PAD");
-}
-
-export interface Tensors {
-  /** [count, maxLength] token ids. */
-  ids: tf.Tensor2D;
-  /** [count] classes: 0 ham, 1 spam. */
-  labels: tf.Tensor1D;
 }
 
 export function toTensors(set: TextSet, vocabulary: Vocabulary, maxLength: number): Tensors {
@@ -103,44 +88,7 @@ export function paddingMask(ids: tf.Tensor2D): tf.Tensor2D {
 // 2. Embeddings and positions
 // ---------------------------------------------------------------------------
 
-export interface ModelConfig {
-  vocabularySize: number;
-  dModel: number;
-  heads: number;
-  dFeedForward: number;
-  blocks: number;
-  numClasses: number;
-}
-
-export interface Linear {
-  /** [inputs, outputs] */
-  w: tf.Variable;
-  /** [outputs] */
-  b: tf.Variable;
-}
-export interface LayerNormWeights {
-  gain: tf.Variable;
-  bias: tf.Variable;
-}
-export interface AttentionWeights {
-  query: Linear;
-  key: Linear;
-  value: Linear;
-  output: Linear;
-}
-export interface BlockWeights {
-  attention: AttentionWeights;
-  norm1: LayerNormWeights;
-  feedForward: { hidden: Linear; output: Linear };
-  norm2: LayerNormWeights;
-}
-export interface Transformer {
-  config: ModelConfig;
-  /** [vocabularySize, dModel]: row i is the vector of token i. */
-  tokenEmbedding: tf.Variable;
-  blocks: BlockWeights[];
-  head: Linear;
-}
+// The model's weights (Transformer, BlockWeights, ...) are typed in the lesson's contract, lib/contracts/05-transformer.ts.
 
 function linearWeights(inputs: number, outputs: number, scale?: number): Linear {
   // Glorot: keeps the variance of activations about the same from layer to layer.
@@ -309,14 +257,6 @@ export function lossFunction(logits: tf.Tensor2D, labels: tf.Tensor1D): tf.Scala
   throw new Error("not implemented: the cross-entropy loss of the logits against the labels");
 }
 
-export interface TrainOptions {
-  /** Seeds the shuffling of the training data. */
-  seed: number;
-  /** Called after every optimisation step with that batch's loss (the grader records these). */
-  onStep?: (loss: number) => void;
-  progress?: Progress;
-}
-
 export async function train(model: Transformer, data: Tensors, options: TrainOptions): Promise<void> {
   // TODO: Adam, a shuffling data loader, and per batch: forward, loss, gradients, step, report the loss
   throw new Error("not implemented: Adam, a shuffling data loader, and per batch: forward, loss, gradients, step, report the loss");
@@ -347,7 +287,7 @@ export async function evaluate(model: Transformer, data: Tensors): Promise<numbe
 // Run it all: npm run train -- 05-transformer [--variant solutions] [-- --seed 1]
 // ---------------------------------------------------------------------------
 
-export async function main(args: string[], progress: Progress): Promise<void> {
+export async function main(args: string[], report: Report): Promise<void> {
   const { values } = parseArgs({ args, options: { seed: { type: 'string', default: '0' } } });
   const seed = Number(values.seed);
   seedEverything(seed);
@@ -364,7 +304,7 @@ export async function main(args: string[], progress: Progress): Promise<void> {
     blocks: h.blocks,
     numClasses: sets.train.classNames.length,
   });
-  await train(model, trainSet, { seed, progress });
+  await train(model, trainSet, { seed, report });
   const accuracy = await evaluate(model, testSet);
   console.log(`Accuracy of the transformer on the ${sets.test.texts.length} test messages: ${(100 * accuracy).toFixed(1)} %`);
 }

@@ -62,14 +62,14 @@ function snapshot(model: Weighted): Map<string, Float32Array> {
 }
 
 /**
- * Runs `train` with an onStep callback that records losses, and measures around
+ * Runs `train` with a report callback that records losses, and measures around
  * it. `lossOfFirstBatch`, given the first batch a DataLoader yields (before any
  * step, so the model is still untrained), computes the grader's own loss there:
  * the loss the student's first reported loss must equal.
  */
 export async function recordTraining(
   model: Weighted,
-  train: (onStep: (loss: number) => void) => Promise<void>,
+  train: (report: (loss: number) => void) => Promise<void>,
   lossOfFirstBatch?: (batch: readonly tf.Tensor[]) => number,
 ): Promise<TrainingTrace> {
   const before = snapshot(model);

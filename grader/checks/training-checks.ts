@@ -53,7 +53,7 @@ export function initialLossCheck(options: {
       const { trace } = await ctx.fixture<TrainingRun>(options.fixture);
       const first = trace.losses[0];
       if (first === undefined) {
-        throw new CheckFailure('training reported no loss: call options.onStep(loss) after every optimisation step');
+        throw new CheckFailure('training reported no loss: call options.report(loss) after every optimisation step');
       }
       // With the first batch in hand, the grader computes the loss itself: the
       // student's must equal it, whatever initialiser made the model.

@@ -7,7 +7,9 @@
 // where the student writes the model), it takes the untrained model's loss on
 // a random first batch of 32 over N seeds and prints the tolerance bounds of
 // tolerance.ts (mean +- 6.59 sd). A band must contain every initialiser's.
+// It runs the solutions' code, so it is a course tool: `ta publish` leaves it out.
 import { Command } from 'commander';
+import type { Parameters } from '#lib/contracts/04-backprop.ts';
 import { loadFashionMnistSubset } from '#lib/data/fashion-mnist.ts';
 import { firstPerClassSortedByClass } from '#lib/data/image-set-ops.ts';
 import { loadSpamAssassinSubset } from '#lib/data/spam-assassin.ts';
@@ -58,13 +60,13 @@ function logistic(seeds: number): Map<string, number[]> {
 function backprop(seeds: number): Map<string, number[]> {
   const train = Backprop.toTensors(firstPerClassSortedByClass(loadFashionMnistSubset().train, 400));
   const [inputs, hidden, classes] = [train.images.shape[1], Backprop.hyperparameters.hiddenSize, 10];
-  const draws: Record<string, () => Backprop.Parameters> = {
+  const draws: Record<string, () => Parameters> = {
     'the lesson’s initParameters': () => Backprop.initParameters(inputs, hidden, classes),
     'He normal on both layers': () => layers(Math.sqrt(2 / inputs), Math.sqrt(2 / hidden)),
     'Glorot normal on both layers': () => layers(Math.sqrt(2 / (inputs + hidden)), Math.sqrt(2 / (hidden + classes))),
     'normal 0.01 on both layers': () => layers(0.01, 0.01),
   };
-  function layers(sd1: number, sd2: number): Backprop.Parameters {
+  function layers(sd1: number, sd2: number): Parameters {
     return {
       w1: tf.variable(tf.randomNormal([inputs, hidden], 0, sd1)),
       b1: tf.variable(tf.zeros([hidden])),

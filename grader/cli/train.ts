@@ -3,9 +3,10 @@
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Command, Option } from 'commander';
-import { terminalProgress, type Progress } from '#lib/progress.ts';
+import type { Main } from '#lib/contracts/training.ts';
 import { lessonIds, loadLesson } from '../registry.ts';
 import { resolveTarget, UsageError, VARIANTS } from '../target.ts';
+import { progressBar } from './progress-bar.ts';
 import { runCli } from './run-cli.ts';
 
 const program = new Command('train')
@@ -30,9 +31,12 @@ await runCli(async () => {
     throw new UsageError(`lesson ${lessonId} has no part "${options.part}"; its files: ${lesson.files.join(', ')}`);
   }
   const file = join(resolveTarget(options.target ?? options.variant), lessonId, part);
-  const module = (await import(pathToFileURL(file).href)) as {
-    main?: (args: string[], progress: Progress) => Promise<void>;
-  };
-  if (typeof module.main !== 'function') throw new UsageError(`${file} exports no main(args, progress) function`);
-  await module.main(lessonArgs, terminalProgress(lessonId));
+  const module = (await import(pathToFileURL(file).href)) as { main?: Main };
+  if (typeof module.main !== 'function') throw new UsageError(`${file} exports no main(args, report) function`);
+  const bar = progressBar(lessonId);
+  try {
+    await module.main(lessonArgs, bar.report);
+  } finally {
+    bar.stop();
+  }
 });

@@ -13,8 +13,12 @@ import { lessonIds, repoDir } from '../registry.ts';
 import { UsageError } from '../target.ts';
 import { expectedVariants, lessonWithBugs, solutionLessons } from '../variants/generate.ts';
 
-/** Course files that no published repository carries: the sources of the variants, tests, the course's own CI. */
-const NOT_PUBLISHED = [/^solutions\//, /^exercise\//, /^bugs\//, /^grader\/test\//, /^lib\/test\//, /^\.ci\//, /^\.github\//, /^\.mocharc\.json$/, /^README\.md$/, /^\.cache\//, /^out\//];
+/**
+ * Course files that no published repository carries: the sources of the
+ * variants, tests, the course's own CI, and initial-loss-bands.ts, which runs
+ * the solutions' code.
+ */
+const NOT_PUBLISHED = [/^solutions\//, /^exercise\//, /^bugs\//, /^grader\/test\//, /^lib\/test\//, /^\.ci\//, /^\.github\//, /^\.mocharc\.json$/, /^README\.md$/, /^\.cache\//, /^out\//, /^grader\/cli\/initial-loss-bands\.ts$/, /^grader\/cli\/loss-peak-bands\.ts$/];
 
 /** Scripts that need solutions/ or the course's tests: left out of published package.json files. */
 const COURSE_ONLY_SCRIPTS = ['variants', 'calibrate', 'mutants'];
@@ -36,12 +40,8 @@ function courseFiles(): string[] {
 export async function commonFiles(extraScripts: Record<string, string> = {}): Promise<Map<string, string>> {
   const files = new Map<string, string>();
   for (const path of courseFiles()) {
-    let text = readFileSync(join(repoDir, path), 'latin1');
-    if (path.startsWith('grader/') && path.endsWith('.ts')) {
-      // Type-only imports of the solution resolve against the exercise, which has the same exports.
-      text = text.replace(/(['"])((?:\.\.\/)+)solutions\//g, '$1$2exercise/');
-    }
-    files.set(path, text);
+    // The grader imports each lesson's contract (lib/contracts/), never a variant: published as it is.
+    files.set(path, readFileSync(join(repoDir, path), 'latin1'));
   }
   for (const lesson of lessonIds()) {
     const bugs = await lessonBugs(lesson);

@@ -47,6 +47,12 @@ describe('bug catalog', () => {
     }
   });
 
+  it('keeps every patch of the frozen set planting once, so that a change of the solutions cannot drop one unseen', async () => {
+    for (const entry of await loadFrozenSet()) {
+      expect(lessonWithBugs(entry.lesson, [entry]).get(entry.file), `frozen bug ${entry.id}`).to.be.a('string');
+    }
+  });
+
   it('has correct alternates: at least 5 for every lesson (10 for 03-cnn), each patch planting once', async () => {
     const alternates = await loadAlternates();
     for (const lesson of lessonIds()) {

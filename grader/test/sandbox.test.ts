@@ -88,7 +88,7 @@ describe('the sandbox around student code', () => {
   });
 
   it('stops an import that never finishes', async () => {
-    const result = await gradeBroken(broken('import-hang', "export const hyperparameters = {", 'while (Date.now() > 0);\nexport const hyperparameters = {'));
+    const result = await gradeBroken(broken('import-hang', 'export const hyperparameters: Hyperparameters = {', 'while (Date.now() > 0);\nexport const hyperparameters: Hyperparameters = {'));
     for (const check of result.checks) {
       expect(check.status, check.id).to.equal('error');
       expect(check.message, check.id).to.include('importing cnn.ts did not finish');

@@ -28,6 +28,31 @@ describe('student regions', () => {
     );
   });
 
+  it('declares what a region ending before the return computes, so the code after it still type-checks', () => {
+    const early = [
+      'export function scaled(x: number): { a: number; b: number } {',
+      '  // >>> student: scale x',
+      '  const a = x / 255;',
+      '  // <<< student: let a: number',
+      '  const b = x;',
+      '  return { a, b };',
+      '}',
+    ].join('\n');
+    expect(toExercise(early, 'x.ts')).to.equal(
+      [
+        'export function scaled(x: number): { a: number; b: number } {',
+        '  let a: number;',
+        '  // TODO: scale x',
+        '  throw new Error("not implemented: scale x");',
+        '  const b = x;',
+        '  return { a, b };',
+        '}',
+      ].join('\n'),
+    );
+    expect(withoutMarkers(early, 'x.ts')).to.not.include('student');
+    expect(() => findRegions('// >>> student: a\n// <<< student: a: number\n', 'e.ts')).to.throw('e.ts:2: malformed student marker');
+  });
+
   it('names the file and line of an unclosed, nested or stray marker', () => {
     expect(() => findRegions('// >>> student: a\n', 'a.ts')).to.throw('a.ts:1: student region is never closed');
     expect(() => findRegions('// >>> student: a\n// >>> student: b\n', 'b.ts')).to.throw('b.ts:2');

@@ -7,15 +7,28 @@
 // The exercise variant keeps the marker's text as a TODO and replaces the code
 // with a throw, so an unfinished exercise fails with a clear message instead
 // of doing something wrong quietly. The other variants drop the marker lines.
+//
+// A region that ends before its function's `return` names what it computes,
+// for the code after it to use, on its closing marker:
+//
+//     // >>> student: scale the pixels
+//     const images = pixels.div(255);
+//     // <<< student: let images: tf.Tensor4D
+//
+// and the exercise declares it (`let images: tf.Tensor4D;`) before the TODO,
+// so the skeleton still type-checks (the code after the throw is unreachable)
+// and the student's part stays only the region.
 
 const BEGIN = /^(\s*)\/\/ >>> student: (.+?)\s*$/;
-const END = /^\s*\/\/ <<< student\s*$/;
+const END = /^\s*\/\/ <<< student(?:: let (.+?))?\s*$/;
 
 interface Region {
   indent: string;
   task: string;
   begin: number;
   end: number;
+  /** What the region computes for the code after it, e.g. `images: tf.Tensor4D`. */
+  declares?: string;
 }
 
 export function findRegions(source: string, file: string): Region[] {
@@ -29,7 +42,8 @@ export function findRegions(source: string, file: string): Region[] {
       open = { indent: begin[1]!, task: begin[2]!, begin: index };
     } else if (END.test(line)) {
       if (!open) throw new Error(`${file}:${index + 1}: "// <<< student" closes no region`);
-      regions.push({ ...open, end: index });
+      const declares = END.exec(line)![1];
+      regions.push({ ...open, end: index, ...(declares === undefined ? {} : { declares }) });
       open = undefined;
     } else if (/\/\/ (>>>|<<<) student/.test(line)) {
       throw new Error(`${file}:${index + 1}: malformed student marker: ${line.trim()}`);
@@ -47,6 +61,7 @@ export function toExercise(source: string, file: string): string {
     lines.splice(
       region.begin,
       region.end - region.begin + 1,
+      ...(region.declares === undefined ? [] : [`${region.indent}let ${region.declares};`]),
       `${region.indent}// TODO: ${region.task}`,
       `${region.indent}throw new Error(${message});`,
     );

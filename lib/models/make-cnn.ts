@@ -31,8 +31,7 @@ const optimizer = tf.train.momentum(0.01, 0.9);
 const loader = new DataLoader([trainData.images, trainData.labels], { batchSize: 32, shuffle: true, seed: SEED });
 for (let epoch = 0; epoch < EPOCHS; epoch++) {
   let total = 0;
-  for (const batch of loader) {
-    const [images, labels] = batch as [tf.Tensor4D, tf.Tensor1D];
+  for (const [images, labels] of loader) {
     const loss = optimizer.minimize(
       () => tf.losses.softmaxCrossEntropy(tf.oneHot(labels, PRETRAINED_CLASSES.length), model.apply(images) as tf.Tensor),
       true,

@@ -12,6 +12,7 @@ import { loadSpamAssassinSubset } from '../data/spam-assassin.ts';
 import { loadSpamAssassinUnlabeled } from '../data/spam-assassin-unlabeled.ts';
 import { randomGenerator, seedEverything, type RandomGenerator } from '../seed.ts';
 import { AdamW } from '../optim/adamw.ts';
+import type { LayerNormWeights, Linear, Transformer } from '#lib/contracts/05-transformer.ts';
 import { tf } from '#lib/tf.ts';
 // The encoder is lesson 5's own, from the reference solution: the checkpoint's weights are its variables.
 import * as T from '../../solutions/05-transformer/transformer.ts';
@@ -84,14 +85,14 @@ function maskBatch(rows: number[][], random: RandomGenerator, vocabularySize: nu
 }
 
 interface MlmHead {
-  transform: T.Linear;
-  norm: T.LayerNormWeights;
+  transform: Linear;
+  norm: LayerNormWeights;
   /** Output bias; the output weights are the token embeddings (tied, as in BERT). */
   bias: tf.Variable;
 }
 
 /** Logits over the vocabulary at the picked positions, [picked, vocabularySize]. */
-function mlmLogits(model: T.Transformer, head: MlmHead, batch: MaskedBatch): tf.Tensor2D {
+function mlmLogits(model: Transformer, head: MlmHead, batch: MaskedBatch): tf.Tensor2D {
   const mask = T.paddingMask(batch.ids);
   const hidden = T.encode(model, T.embed(model, batch.ids), mask);
   const picked = tf.gather(hidden.reshape([-1, model.config.dModel]), batch.positions);

@@ -12,12 +12,12 @@
 import { parseArgs } from 'node:util';
 import { loadFashionMnistSubset } from '#lib/data/fashion-mnist.ts';
 import { firstPerClassSortedByClass, pickImages } from '#lib/data/image-set-ops.ts';
+import type { Hyperparameters, Report, Tensors, TrainOptions } from '#lib/contracts/03-cnn.ts';
 import type { ImageSet } from '#lib/data/image-set.ts';
 import { FINE_TUNING_CLASSES, loadPretrainedModel } from '#lib/models/pretrained.ts';
-import type { Progress } from '#lib/progress.ts';
 import { seedEverything } from '#lib/seed.ts';
 import { tf } from '#lib/tf.ts';
-import { createModel, evaluate, toTensors, train, type Hyperparameters, type Tensors, type TrainOptions } from './cnn.ts';
+import { createModel, evaluate, toTensors, train } from './cnn.ts';
 
 /** Few images, so more passes over them, in smaller batches, than cnn.ts. */
 export const fineTuningHyperparameters: Hyperparameters = {
@@ -73,7 +73,7 @@ export async function fineTune(model: tf.LayersModel, data: Tensors, options: Tr
 // 4. Compare with training from scratch: npm run train -- 03-cnn --part pretrained
 // ---------------------------------------------------------------------------
 
-export async function main(args: string[], progress: Progress): Promise<void> {
+export async function main(args: string[], report: Report): Promise<void> {
   const { values } = parseArgs({ args, options: { seed: { type: 'string', default: '0' } } });
   const seed = Number(values.seed);
   seedEverything(seed);
@@ -83,9 +83,9 @@ export async function main(args: string[], progress: Progress): Promise<void> {
   const numClasses = FINE_TUNING_CLASSES.length;
 
   const transferred = buildTransferModel(await loadPretrainedModel(), numClasses);
-  await fineTune(transferred, trainSet, { seed, progress });
+  await fineTune(transferred, trainSet, { seed, report });
   const fromScratch = createModel([28, 28, 1], numClasses);
-  await train(fromScratch, trainSet, { seed, progress, hyperparameters: fineTuningHyperparameters });
+  await train(fromScratch, trainSet, { seed, report, hyperparameters: fineTuningHyperparameters });
 
   const classes = sets.test.classNames.join(', ');
   console.log(`Trained on ${sets.train.count} images of ${classes}; tested on ${sets.test.count}.`);

@@ -119,6 +119,21 @@ export default [
     patch: { find: 'X.matMul(w).sub(y).square().mean() as tf.Scalar', replace: 'X.matMul(w).sub(y).square().sum() as tf.Scalar' },
   },
   {
+    id: 'linreg-reported-cost-halved',
+    lesson,
+    file,
+    title: 'the loop reports the textbook cost ½ MSE, not the loss',
+    category: 'training/loss-function',
+    symptom: 'Every loss printed during training is half the mean squared error; the weights learn the same.',
+    // mseLoss itself is right and training follows the hand-derived gradient: only the number reported is off.
+    catches: ['first-loss'],
+    hint: 'Compare the first number your loop reports with mseLoss of the starting weights. Which cost did you write in the loop?',
+    patch: {
+      find: '      const value = mseLoss(X, y, weights as tf.Tensor2D);',
+      replace: '      // The cost J(w) = 1/(2m) Σ (Xw - y)²\n      const value = X.matMul(weights).sub(y).square().mean().div(2);',
+    },
+  },
+  {
     id: 'linreg-r2-unexplained-fraction',
     lesson,
     file,

@@ -3,18 +3,18 @@
 // The grader solves every least-squares problem itself in double precision,
 // differentiates the mean squared error with tf.grad, and computes R² on a
 // held-out split of the CPS 1985 wages that the student's code never chooses.
+import type { LinearRegression } from '#lib/contracts/01-linear-regression.ts';
 import { loadCps1985Wages } from '#lib/data/wages.ts';
 import { randomGenerator } from '#lib/seed.ts';
 import { tf } from '#lib/tf.ts';
-import type * as LinearRegression from '../../../solutions/01-linear-regression/linear-regression.ts';
 import { learningRateCheck, type MeasuredRate } from '../../checks/prescriptions.ts';
 import { recordTraining, type TrainingRun } from '../../checks/trace.ts';
 import { calibrateFrom, lossCurveCheck, metricCheck, noLeakCheck, weightsMovedCheck } from '../../checks/training-checks.ts';
 import { cause, type Cause } from '../../faults.ts';
 import { precise, shapeText } from '../../format.ts';
-import { CheckFailure, defineLesson, type LessonContext } from '../../lesson.ts';
+import { CheckFailure, defineLesson, type Check, type LessonContext } from '../../lesson.ts';
 
-type Module = typeof LinearRegression;
+type Module = LinearRegression;
 const FILE = 'linear-regression.ts';
 
 // ---------------------------------------------------------------------------
@@ -96,6 +96,8 @@ interface WagesRun extends TrainingRun {
   columns: number;
   /** The learning rate of the first update, as far as it could be measured (see measureRate). */
   rate: MeasuredRate;
+  /** What the first reported loss should be, and what it is when a known mistake made it (see firstLossCheck). */
+  firstLoss: FirstLoss;
 }
 
 /** The same features and split as the lesson's loadWages, made by the grader. */
@@ -117,20 +119,22 @@ async function fitWages(ctx: LessonContext): Promise<WagesRun> {
   const { train, test } = graderWages();
   const features = student.prepareFeatures(train.x, test.x);
   const weights = student.initWeights(features.train.shape[1]);
+  const start = column(weights);
   const model = { trainableWeights: [{ name: 'w', read: () => weights as tf.Tensor }] };
-  // w at the first two reports: between two consecutive reports lies exactly one update, whether onStep is called before or after it.
+  // w at the first two reports: between two consecutive reports lies exactly one update, whether report is called before or after it.
   const snapshots: number[][] = [];
-  const trace = await recordTraining(model, async (onStep) =>
+  const trace = await recordTraining(model, async (report) =>
     student.gradientDescent(weights, features.train, train.y, {
-      onStep: (loss) => {
+      report: (loss) => {
         if (snapshots.length < 2) snapshots.push(column(weights));
-        onStep(loss);
+        report(loss);
       },
     }),
   );
   const gradientDescentW = column(weights);
   const trainX = rowsOf(features.train);
   const rate = measureRate(student, features.train, train.y, snapshots);
+  const firstLoss = lossesAroundFirstUpdate(student, features.train, train.y, start, snapshots);
   const exactW = solveLeastSquares(trainX, column(train.y));
   const testX = rowsOf(features.test);
   const testY = column(test.y);
@@ -138,8 +142,81 @@ async function fitWages(ctx: LessonContext): Promise<WagesRun> {
   const exactR2 = rSquaredOf(testY, predict(testX, exactW));
   const columns = features.train.shape[1];
   tf.dispose([train.x, train.y, test.x, test.y, features.train, features.test, weights]);
-  return { trace, metrics: { heldOutR2, exactR2 }, gradientDescentW, exactW, columns, rate };
+  return { trace, metrics: { heldOutR2, exactR2 }, gradientDescentW, exactW, columns, rate, firstLoss };
 }
+
+interface FirstLoss {
+  /** The grader's mean squared error of the starting w, in double precision. */
+  atStart: number;
+  /** The student's own mseLoss of the starting w (null if it failed): a wrong mseLoss is mse-loss's fault, not the loop's. */
+  studentsAtStart: number | null;
+  /** The grader's mean squared error of w after the first update (null when no update was seen). */
+  afterFirstUpdate: number | null;
+}
+
+function lossesAroundFirstUpdate(student: Module, X: tf.Tensor2D, y: tf.Tensor2D, start: number[], snapshots: number[][]): FirstLoss {
+  const rows = rowsOf(X);
+  const targets = column(y);
+  // Whether report runs before or after the update, the first w unlike the start is the one after the first update.
+  const updated = snapshots.find((w) => w.some((value, i) => value !== start[i]));
+  let studentsAtStart: number | null = null;
+  try {
+    const w = tf.tensor2d(start, [start.length, 1]);
+    studentsAtStart = tf.tidy(() => student.mseLoss(X, y, w).dataSync()[0]!);
+    w.dispose();
+  } catch {
+    // mse-loss reports mseLoss's errors.
+  }
+  return {
+    atStart: meanSquaredError(rows, targets, start),
+    studentsAtStart,
+    afterFirstUpdate: updated ? meanSquaredError(rows, targets, updated) : null,
+  };
+}
+
+/**
+ * The same relative tolerance as mse-loss. Measured: the solution and every
+ * alternate report a first loss 1.0e-7 (relative) from the grader's
+ * double-precision one, on seeds 0 to 2 (`npm run mutants -- --alternates
+ * --seeds 0-2 -l 01-linear-regression`); the first update at the README's
+ * learning rate lowers the loss by 34%.
+ */
+const FIRST_LOSS_TOLERANCE = 1e-4;
+
+const sameLoss = (a: number | null, b: number | null) => a !== null && b !== null && Math.abs(a - b) <= FIRST_LOSS_TOLERANCE * Math.max(Math.abs(b), 1e-12);
+
+/** gradientDescent's first reported loss is the loss of w before the first update, as the contract's report says. */
+const firstLossCheck = (fixture: string): Check => ({
+  id: 'first-loss',
+  title: 'the first loss reported is the mean squared error of w before the first update',
+  points: 1,
+  buildsOn: ['mse-loss'],
+  needs: [fixture],
+  async run(ctx) {
+    const { trace, firstLoss } = await ctx.fixture<WagesRun>(fixture);
+    const reported = trace.losses[0];
+    if (reported === undefined) throw new CheckFailure('gradient descent reported no loss: call options.report(loss) after every step');
+    const { atStart, studentsAtStart, afterFirstUpdate } = firstLoss;
+    const figures = { reported, atStart, studentsAtStart, afterFirstUpdate };
+    if (sameLoss(reported, atStart) || sameLoss(reported, studentsAtStart)) {
+      return { message: `${precise(reported, 6)}, the loss of the starting w (the grader's: ${precise(atStart, 6)})`, figures };
+    }
+    const afterUpdate = sameLoss(reported, afterFirstUpdate);
+    const half = sameLoss(2 * reported, atStart);
+    const what = afterUpdate
+      ? `that is the loss of w after the first update (${precise(afterFirstUpdate, 6)}): compute the loss before you change w, and report that`
+      : half
+        ? 'that is half the mean squared error: the ½ of some textbooks’ cost belongs in neither the loss nor its report here'
+        : 'report the mean squared error your step computed from w before updating it';
+    throw new CheckFailure(
+      `gradient descent's first reported loss is ${precise(reported, 6)}; the mean squared error of the starting w on the same data is ${precise(atStart, 6)}: ${what}.`,
+      figures,
+      afterUpdate
+        ? [cause('training/process', 3, 'the loss reported after the update, not before it')]
+        : [cause('training/loss-function', 2, 'the number reported is not the mean squared error'), cause('training/process', 1, 'the loss reported is not that of w before the step')],
+    );
+  },
+});
 
 /**
  * The learning rate of one update d from w: d = -rate g(w), with g the
@@ -536,6 +613,7 @@ export default defineLesson({
       },
     },
     lossCurveCheck({ fixture: wages, points: 2, resolution: 1e-3, floor: 0, suspects: wagesSuspects }),
+    firstLossCheck(wages),
     {
       id: 'loss-never-rises',
       title: 'the loss never rises with the lesson’s learning rate',
@@ -544,7 +622,7 @@ export default defineLesson({
       async run(ctx) {
         const { trace } = await ctx.fixture<WagesRun>(wages);
         const losses = trace.losses;
-        if (losses.length < 2) throw new CheckFailure(`gradient descent reported ${losses.length} losses; call options.onStep(loss) after every step`);
+        if (losses.length < 2) throw new CheckFailure(`gradient descent reported ${losses.length} losses; call options.report(loss) after every step`);
         const rise = losses.findIndex((loss, i) => i > 0 && !(loss <= losses[i - 1]! * (1 + 1e-5) + 1e-7));
         const figures = { steps: losses.length, firstRise: rise };
         if (rise !== -1) {

@@ -56,14 +56,14 @@ export default [
     patch: {
       find: `      const loss = tf.tidy(() => {
         const { value, grads } = tf.variableGrads(
-          () => binaryCrossEntropy(model.apply(x!, { training: true }) as tf.Tensor2D, y as tf.Tensor2D),
+          () => binaryCrossEntropy(model.apply(x, { training: true }) as tf.Tensor2D, y),
           parameters,
         );
         optimizer.applyGradients(grads);
         return value;
       });`,
       replace: `      const loss = optimizer.minimize(
-        () => binaryCrossEntropy(model.apply(x!, { training: true }) as tf.Tensor2D, y as tf.Tensor2D),
+        () => binaryCrossEntropy(model.apply(x, { training: true }) as tf.Tensor2D, y),
         true,
         parameters,
       )!;`,

@@ -3,12 +3,12 @@
 // The grader builds its own tiny models with known weights to test the
 // sigmoid and the threshold, compares the loss with tf.losses.sigmoidCrossEntropy,
 // and trains the student's model on Fashion-MNIST and on 2-D points.
+import type { LogisticRegression } from '#lib/contracts/02-logistic-regression.ts';
 import { batchSizeCheck, epochsCheck, optimizerCheck } from '../../checks/prescriptions.ts';
 import { loadFashionMnistSubset } from '#lib/data/fashion-mnist.ts';
 import type { ImageSet } from '#lib/data/image-set.ts';
 import { seedEverything } from '#lib/seed.ts';
 import { tf } from '#lib/tf.ts';
-import type * as Logistic from '../../../solutions/02-logistic-regression/logistic-regression.ts';
 import { recordTraining, type TrainingRun } from '../../checks/trace.ts';
 import {
   calibrateFrom,
@@ -26,7 +26,7 @@ import { metricSpread, requireReference } from '../../reference.ts';
 import { toleranceBound } from '../../tolerance.ts';
 import { CheckFailure, defineLesson, type LessonContext } from '../../lesson.ts';
 
-type Module = typeof Logistic;
+type Module = LogisticRegression;
 const FILE = 'logistic-regression.ts';
 /** Points in the 2-D set (two clouds, always the same: makeBlobs' seed is fixed). */
 const BLOB_POINTS = 200;
@@ -77,7 +77,7 @@ async function trainFashion(ctx: LessonContext): Promise<ClassifierRun> {
   const trainingExamples = train.x.shape[0];
   const trace = await recordTraining(
     model,
-    (onStep) => student.train(model, train, { seed: ctx.seed, onStep }),
+    (report) => student.train(model, train, { seed: ctx.seed, report }),
     ([x, y]) => tf.tidy(() => tf.losses.sigmoidCrossEntropy(y!, model.apply(x!) as tf.Tensor).dataSync()[0]!),
   );
   // The grader's own reading of the trained model: logits from predict, labels from the data files.
@@ -97,7 +97,7 @@ async function trainFashion(ctx: LessonContext): Promise<ClassifierRun> {
   });
   let studentAccuracy = NaN;
   try {
-    studentAccuracy = student.evaluate(model, test);
+    studentAccuracy = await student.evaluate(model, test);
   } catch {
     // evaluate() calls the student's predictClasses; the decision-threshold check reports its errors.
   }
@@ -117,7 +117,7 @@ async function trainBlobs(ctx: LessonContext): Promise<{ accuracy: number }> {
   // over seeds 0-9, the solution at 92.5% to 93%). The run then judges the
   // training loop alone; initial-loss judges the start.
   tf.tidy(() => model.setWeights(model.getWeights().map((weight) => tf.zerosLike(weight))));
-  await student.train(model, data, { seed: ctx.seed });
+  await student.train(model, data, { seed: ctx.seed, report: () => {} });
   const accuracy = tf.tidy(() => (model.predict(data.x) as tf.Tensor).greaterEqual(0).cast('float32').equal(data.y).mean().dataSync()[0]!);
   tf.dispose([data.x, data.y]);
   model.dispose();

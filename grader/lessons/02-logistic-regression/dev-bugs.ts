@@ -100,8 +100,8 @@ export default [
     catches: ['loss-curve'],
     hint: 'How many steps does one epoch take?',
     patch: {
-      find: '      options.onStep?.(lossValue);\n      progress.step(lossValue);\n    }',
-      replace: '      options.onStep?.(lossValue);\n      progress.step(lossValue);\n      break;\n    }',
+      find: '      options.report(lossValue);\n    }',
+      replace: '      options.report(lossValue);\n      break;\n    }',
     },
   },
   {
@@ -146,7 +146,7 @@ export default [
     symptom: 'Two tensors (the batch) are left behind every step.',
     catches: ['no-leaks'],
     hint: 'Which tensors does the data loader give you that nobody frees?',
-    patch: { find: 'tf.dispose([x!, y!, loss]);', replace: 'loss.dispose();' },
+    patch: { find: 'tf.dispose([x, y, loss]);', replace: 'loss.dispose();' },
   },
   {
     id: 'dev-logreg-pixels-centred-not-scaled',

@@ -119,7 +119,7 @@ export default [
     symptom: 'Two tensors are left behind per step.',
     catches: ['accuracy'],
     hint: 'Who frees the tensors the loader hands you?',
-    patch: { find: 'tf.dispose([x!, y!, loss]);', replace: 'loss.dispose();' },
+    patch: { find: 'tf.dispose([x, y, loss]);', replace: 'loss.dispose();' },
   },
   {
     id: 'frozen-logreg-blob-labels-swapped',

@@ -24,7 +24,7 @@ const lenetWith = (extra: string) => LENET.replace(/(activation: 'relu'|units: n
 
 const STEP = `    const loss = tf.tidy(() => {
       const { value, grads } = tf.variableGrads(
-        () => lossFunction(model.apply(images, { training: true }) as tf.Tensor2D, labels as tf.Tensor1D),
+        () => lossFunction(model.apply(images, { training: true }) as tf.Tensor2D, labels),
         parameters,
       );
       optimizer.applyGradients(grads);
@@ -151,7 +151,7 @@ export default [
     patch: {
       find: STEP,
       replace: `    const loss = optimizer.minimize(
-      () => lossFunction(model.apply(images, { training: true }) as tf.Tensor2D, labels as tf.Tensor1D),
+      () => lossFunction(model.apply(images, { training: true }) as tf.Tensor2D, labels),
       true,
       parameters,
     )!;`,
@@ -177,7 +177,7 @@ export default [
     patch: {
       find: STEP,
       replace: `    const { value: loss, grads } = tf.variableGrads(
-      () => lossFunction(model.apply(images, { training: true }) as tf.Tensor2D, labels as tf.Tensor1D),
+      () => lossFunction(model.apply(images, { training: true }) as tf.Tensor2D, labels),
       parameters,
     );
     optimizer.applyGradients(grads);
@@ -191,12 +191,12 @@ export default [
     title: 'forward pass layer by layer',
     why: 'Applying each layer in turn to the batch is what model.apply does for a chain of layers (the fine-tuned model of part 2 is one too, after its input layer).',
     patch: {
-      find: '() => lossFunction(model.apply(images, { training: true }) as tf.Tensor2D, labels as tf.Tensor1D),\n        parameters,',
+      find: '() => lossFunction(model.apply(images, { training: true }) as tf.Tensor2D, labels),\n        parameters,',
       replace:
         `() => {
           const layers = model.layers.filter((layer) => layer.getClassName() !== 'InputLayer');
           const logits = layers.reduce((x, layer) => layer.apply(x, { training: true }) as tf.Tensor, images!);
-          return lossFunction(logits as tf.Tensor2D, labels as tf.Tensor1D);
+          return lossFunction(logits as tf.Tensor2D, labels);
         },
         parameters,`,
     },

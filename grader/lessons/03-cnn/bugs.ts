@@ -44,6 +44,20 @@ export default [
     patch: { find: '    ],\n  });', replace: '      tf.layers.softmax(),\n    ],\n  });' },
   },
   {
+    id: 'cnn-dense-layers-without-relu',
+    lesson,
+    file,
+    title: 'hidden dense layers without their ReLU',
+    category: 'model/activation-function',
+    symptom: 'The three dense layers collapse into one linear map; the network still learns, a little worse than LeNet.',
+    catches: ['relu-activations'],
+    hint: 'Which activation does the README give the dense layers of 120 and 84 units, and what do three linear layers in a row compute?',
+    patch: {
+      find: "tf.layers.dense({ units: 120, activation: 'relu' }),\n      tf.layers.dense({ units: 84, activation: 'relu' }),",
+      replace: 'tf.layers.dense({ units: 120 }),\n      tf.layers.dense({ units: 84 }),',
+    },
+  },
+  {
     id: 'cnn-binary-cross-entropy',
     lesson,
     file,
@@ -188,8 +202,8 @@ export default [
     catches: ['loss-curve'],
     hint: 'Which calls in the training loop return a Promise, and does the loop wait for them?',
     patch: {
-      find: '    await trainOneEpoch(model, optimizer, loader, epoch, { ...options, progress });',
-      replace: '    trainOneEpoch(model, optimizer, loader, epoch, { ...options, progress });',
+      find: '    await trainOneEpoch(model, optimizer, loader, epoch, options);',
+      replace: '    trainOneEpoch(model, optimizer, loader, epoch, options);',
     },
   },
   {

@@ -1,11 +1,12 @@
 // Checks for lesson 3: the LeNet CNN on Fashion-MNIST.
+import type { Cnn } from '#lib/contracts/03-cnn.ts';
 import { loadFashionMnistSubset } from '#lib/data/fashion-mnist.ts';
 import type { ImageSet } from '#lib/data/image-set.ts';
 import { firstPerClassSortedByClass } from '#lib/data/image-set-ops.ts';
 import { tf } from '#lib/tf.ts';
-import type * as Cnn from '../../../solutions/03-cnn/cnn.ts';
 import { layersClassifier, probeLoss } from '../../checks/classifier.ts';
 import { deadReluCheck, deadUnitsOfModel } from '../../checks/dead-relu.ts';
+import { evaluationCheck, type EvaluatedRun } from '../../checks/evaluation.ts';
 import { gradientFlowCheck, gradientNorms } from '../../checks/gradient-flow.ts';
 import { overfitCheck, overfitOneBatch } from '../../checks/overfit-one-batch.ts';
 import { recordTraining, type TrainingRun } from '../../checks/trace.ts';
@@ -23,6 +24,7 @@ import { cause, type Cause } from '../../faults.ts';
 import { fixed, shapeText } from '../../format.ts';
 import { CheckFailure, defineLesson, type Check, type LessonContext } from '../../lesson.ts';
 import { batchSizeCheck, epochsCheck, optimizerCheck } from '../../checks/prescriptions.ts';
+import { reluCheck } from './relu-check.ts';
 import { fineTuneForGrading, scratchAccuracy, transfer, transferChecks, type TransferRun } from './transfer.ts';
 
 /** Grading trains on this many images of each class (the data arrives sorted by class). */
@@ -40,7 +42,7 @@ const architectureCheck: Check = {
   title: 'the network is the README’s LeNet',
   points: 1,
   async run(ctx) {
-    const cnn = await ctx.load<typeof Cnn>('cnn.ts');
+    const cnn = await ctx.load<Cnn>('cnn.ts');
     const model = cnn.createModel([28, 28, 1], CLASSES);
     const shapes = model.trainableWeights.map((weight) => weight.shape);
     model.dispose();
@@ -69,15 +71,15 @@ const PROBE_PER_CLASS = 2;
  */
 const INITIAL_LOSS_BAND = { low: 1.8, high: 4.95 };
 
-async function trainForGrading(ctx: LessonContext): Promise<TrainingRun & { studentAccuracy: number }> {
-  const cnn = await ctx.load<typeof Cnn>('cnn.ts');
+async function trainForGrading(ctx: LessonContext): Promise<EvaluatedRun> {
+  const cnn = await ctx.load<Cnn>('cnn.ts');
   const data = await loadFashionMnistSubset();
   const train = cnn.toTensors(firstPerClassSortedByClass(data.train, TRAIN_PER_CLASS));
   const test = cnn.toTensors(data.test);
   const model = cnn.createModel([28, 28, 1], CLASSES);
   const trace = await recordTraining(
     model,
-    (onStep) => cnn.train(model, train, { seed: ctx.seed, onStep }),
+    (report) => cnn.train(model, train, { seed: ctx.seed, report }),
     ([images, labels]) => tf.tidy(() => probeLoss(model.apply(images!, { training: true }) as tf.Tensor, labels as tf.Tensor1D).dataSync()[0]!),
   );
   const probeImages = test.images.slice(0, PROBE_IMAGES);
@@ -106,7 +108,7 @@ async function trainForGrading(ctx: LessonContext): Promise<TrainingRun & { stud
 
 /** One fixed batch for the probes: the first training images of each class, with a fresh model. */
 async function withProbeBatch<R>(ctx: LessonContext, work: (model: tf.LayersModel, images: tf.Tensor, labels: tf.Tensor1D) => R): Promise<R> {
-  const cnn = await ctx.load<typeof Cnn>('cnn.ts');
+  const cnn = await ctx.load<Cnn>('cnn.ts');
   const { images, labels } = cnn.toTensors(firstPerClassSortedByClass(loadFashionMnistSubset().train, PROBE_PER_CLASS));
   const model = cnn.createModel([28, 28, 1], CLASSES);
   try {
@@ -146,7 +148,7 @@ export default defineLesson({
       title: 'the model outputs one score per class',
       points: 1,
       async run(ctx) {
-        const cnn = await ctx.load<typeof Cnn>('cnn.ts');
+        const cnn = await ctx.load<Cnn>('cnn.ts');
         const shapes = [
           [28, 28, 1],
           [32, 32, 3],
@@ -172,7 +174,7 @@ export default defineLesson({
       title: 'images converted to channels-last floats in [-1, 1]',
       points: 1,
       async run(ctx) {
-        const cnn = await ctx.load<typeof Cnn>('cnn.ts');
+        const cnn = await ctx.load<Cnn>('cnn.ts');
         const [count, channels, height, width] = [2, 3, 2, 3];
         const bytes = Uint8Array.from({ length: count * channels * height * width }, (_, i) => (i * 37) % 256);
         const set: ImageSet = { images: bytes, labels: Uint8Array.from([7, 2]), count, channels, height, width, classNames: [] };
@@ -242,6 +244,7 @@ export default defineLesson({
     }),
     batchSizeCheck({ fixture: training, points: 1, batchSize: README.batchSize }),
     architectureCheck,
+    reluCheck,
     metricCheck({
       id: 'accuracy',
       title: 'test accuracy close to the reference',
@@ -253,26 +256,7 @@ export default defineLesson({
       causes: 'Look at the failing checks above first; if they all pass, compare your hyperparameters with the lesson README.',
       suspects,
     }),
-    {
-      id: 'evaluation-agrees',
-      title: 'your evaluation agrees with the grader’s',
-      points: 1,
-      needs: [training],
-      async run(ctx) {
-        const run = await ctx.fixture<TrainingRun & { studentAccuracy: number }>(training);
-        const [yours, grader] = [run.studentAccuracy, run.metrics.accuracy!];
-        const figures = { studentAccuracy: yours, graderAccuracy: grader };
-        if (!(Math.abs(yours - grader) <= 1e-6)) {
-          throw new CheckFailure(
-            `evaluate() says the accuracy is ${fixed(yours, 4)}; counting correct predictions gives ${fixed(grader, 4)}: ` +
-              'compare predicted class indices with label indices, one per image.',
-            figures,
-            [cause('training/validation-testing', 3, 'the evaluation counts correct predictions wrongly')],
-          );
-        }
-        return { message: `evaluate() agrees: ${fixed(yours, 4)}`, figures };
-      },
-    },
+    evaluationCheck({ fixture: training, points: 1 }),
     ...transferChecks,
   ],
 });

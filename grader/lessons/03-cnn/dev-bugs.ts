@@ -195,10 +195,10 @@ export default [
     catches: ['loss-curve'],
     hint: 'Which computations does tf.variableGrads record?',
     patch: {
-      find: '      const { value, grads } = tf.variableGrads(\n        () => lossFunction(model.apply(images, { training: true }) as tf.Tensor2D, labels as tf.Tensor1D),',
+      find: '      const { value, grads } = tf.variableGrads(\n        () => lossFunction(model.apply(images, { training: true }) as tf.Tensor2D, labels),',
       replace:
         '      const logits = model.apply(images, { training: true }) as tf.Tensor2D;\n' +
-        '      const { value, grads } = tf.variableGrads(\n        () => lossFunction(logits, labels as tf.Tensor1D),',
+        '      const { value, grads } = tf.variableGrads(\n        () => lossFunction(logits, labels),',
     },
   },
   {

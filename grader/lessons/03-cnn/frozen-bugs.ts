@@ -99,8 +99,8 @@ export default [
     catches: ['loss-curve'],
     hint: 'How many optimizers does your training create, and what does each remember?',
     patch: {
-      find: '    await trainOneEpoch(model, optimizer, loader, epoch, { ...options, progress });',
-      replace: '    await trainOneEpoch(model, createOptimizer(settings), loader, epoch, { ...options, progress });',
+      find: '    await trainOneEpoch(model, optimizer, loader, epoch, options);',
+      replace: '    await trainOneEpoch(model, createOptimizer(settings), loader, epoch, options);',
     },
   },
   {

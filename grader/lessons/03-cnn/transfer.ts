@@ -2,8 +2,7 @@
 import { loadFashionMnistSubset } from '#lib/data/fashion-mnist.ts';
 import { FINE_TUNING_CLASSES, loadPretrainedModel } from '#lib/models/pretrained.ts';
 import { tf } from '#lib/tf.ts';
-import type * as Cnn from '../../../solutions/03-cnn/cnn.ts';
-import type * as Pretrained from '../../../solutions/03-cnn/pretrained.ts';
+import type { Cnn, Pretrained } from '#lib/contracts/03-cnn.ts';
 import { recordTraining, type TrainingRun } from '../../checks/trace.ts';
 import { metricCheck, trendOf } from '../../checks/training-checks.ts';
 import { cause } from '../../faults.ts';
@@ -23,8 +22,8 @@ export interface TransferRun extends TrainingRun {
 const values = (weights: readonly { read(): tf.Tensor }[]) => weights.map((weight) => weight.read().dataSync() as Float32Array);
 
 export async function fineTuneForGrading(ctx: LessonContext): Promise<TransferRun> {
-  const cnn = await ctx.load<typeof Cnn>('cnn.ts');
-  const part = await ctx.load<typeof Pretrained>('pretrained.ts');
+  const cnn = await ctx.load<Cnn>('cnn.ts');
+  const part = await ctx.load<Pretrained>('pretrained.ts');
   const sets = part.newClassData(loadFashionMnistSubset());
   const train = cnn.toTensors(sets.train);
   const test = cnn.toTensors(sets.test);
@@ -33,7 +32,7 @@ export async function fineTuneForGrading(ctx: LessonContext): Promise<TransferRu
   const featureWeights = pretrained.layers.filter((layer) => layer.name.startsWith('features_')).flatMap((layer) => layer.weights);
   const shipped = values(featureWeights);
   const model = part.buildTransferModel(pretrained, NEW_CLASSES);
-  const trace = await recordTraining(model, (onStep) => part.fineTune(model, train, { seed: ctx.seed, onStep }));
+  const trace = await recordTraining(model, (report) => part.fineTune(model, train, { seed: ctx.seed, report }));
   const after = values(featureWeights);
   const inModel = new Set(model.weights);
   const { accuracy, outputUnits } = tf.tidy(() => {
@@ -51,11 +50,11 @@ export async function fineTuneForGrading(ctx: LessonContext): Promise<TransferRu
 
 /** For calibration only: the same network and budget, from random weights. */
 export async function scratchAccuracy(ctx: LessonContext): Promise<number> {
-  const cnn = await ctx.load<typeof Cnn>('cnn.ts');
-  const part = await ctx.load<typeof Pretrained>('pretrained.ts');
+  const cnn = await ctx.load<Cnn>('cnn.ts');
+  const part = await ctx.load<Pretrained>('pretrained.ts');
   const sets = part.newClassData(loadFashionMnistSubset());
   const model = cnn.createModel([28, 28, 1], NEW_CLASSES);
-  await cnn.train(model, cnn.toTensors(sets.train), { seed: ctx.seed, hyperparameters: part.fineTuningHyperparameters });
+  await cnn.train(model, cnn.toTensors(sets.train), { seed: ctx.seed, report: () => {}, hyperparameters: part.fineTuningHyperparameters });
   return cnn.evaluate(model, cnn.toTensors(sets.test));
 }
 

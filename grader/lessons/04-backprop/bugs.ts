@@ -101,6 +101,20 @@ export default [
     patch: { find: 'params[name].sub(grads[name].mul(learningRate))', replace: 'params[name].add(grads[name].mul(learningRate))' },
   },
   {
+    id: 'backprop-first-layer-uniform',
+    lesson,
+    file,
+    title: 'first weights drawn with tf.randomUniform’s default range [0, 1)',
+    category: 'model/type-and-properties',
+    symptom: 'Every first-layer weight is positive and about 0.5: the hidden activations are in the hundreds, and the loss leaps to hundreds of times its start.',
+    catches: ['loss-peak'],
+    hint: 'What range does tf.randomUniform draw from when you give it only a shape, and how large is a sum of 784 pixels times such weights?',
+    patch: {
+      find: 'w1: tf.variable(tf.randomNormal([inputs, hidden], 0, Math.sqrt(2 / inputs))),',
+      replace: 'w1: tf.variable(tf.randomUniform([inputs, hidden])),',
+    },
+  },
+  {
     id: 'backprop-step-leaks-tensors',
     lesson,
     file,

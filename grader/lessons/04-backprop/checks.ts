@@ -5,21 +5,22 @@
 // tf.grads, a training step with tf.train.sgd, and the whole training run with
 // an autodiff run from the same starting weights over the same batches.
 import { DataLoader } from '#lib/batches.ts';
+import type * as Backprop from '#lib/contracts/04-backprop.ts';
 import { loadFashionMnistSubset } from '#lib/data/fashion-mnist.ts';
 import { firstPerClassSortedByClass } from '#lib/data/image-set-ops.ts';
 import { tf } from '#lib/tf.ts';
 import { probeLoss } from '../../checks/classifier.ts';
 import { batchSizeCheck, epochsCheck, learningRateCheck } from '../../checks/prescriptions.ts';
-import type * as Backprop from '../../../solutions/04-backprop/backprop.ts';
 import { BUCKETS, bucketMeans } from '../../curves.ts';
 import { deadReluCheck, deadUnits } from '../../checks/dead-relu.ts';
+import { lossPeakCheck } from '../../checks/loss-peak.ts';
 import { recordTraining, type TrainingRun } from '../../checks/trace.ts';
 import { calibrateFrom, initialLossCheck, metricCheck, noLeakCheck } from '../../checks/training-checks.ts';
 import { cause, type Cause } from '../../faults.ts';
 import { percent, precise, shapeText } from '../../format.ts';
 import { CheckFailure, defineLesson, type LessonContext } from '../../lesson.ts';
 
-type Module = typeof Backprop;
+type Module = Backprop.Backprop;
 type Name = Backprop.ParameterName;
 type Values = Record<Name, tf.Tensor>;
 
@@ -187,7 +188,7 @@ function autodiffTraining(initial: Values, data: Backprop.Tensors, settings: Bac
   for (let epoch = 0; epoch < settings.epochs; epoch++) {
     for (const [images, labels] of loader) {
       const loss = tf.tidy(() => {
-        const { value, grads } = tf.variableGrads(() => referenceLoss(byName, images as tf.Tensor2D, labels as tf.Tensor1D), variables);
+        const { value, grads } = tf.variableGrads(() => referenceLoss(byName, images, labels), variables);
         optimizer.applyGradients(grads);
         return value;
       });
@@ -211,7 +212,7 @@ async function trainForGrading(ctx: LessonContext): Promise<BackpropRun> {
   const weighted = { trainableWeights: NAMES.map((name) => ({ name, read: () => params[name] as tf.Tensor })) };
   const trace = await recordTraining(
     weighted,
-    (onStep) => bp.train(params, train, { seed: ctx.seed, onStep }),
+    (report) => bp.train(params, train, { seed: ctx.seed, report }),
     ([images, labels]) => tf.tidy(() => probeLoss(referenceActivations(params, images as tf.Tensor2D).logits, labels as tf.Tensor1D).dataSync()[0]!),
   );
   const accuracy = tf.tidy(() => referenceActivations(params, test.images).logits.argMax(1).equal(test.labels).mean().dataSync()[0]!);
@@ -236,6 +237,27 @@ const README = { batchSize: 32, epochs: 3, learningRate: 0.1 };
  * (`npx tsx grader/cli/initial-loss-bands.ts`).
  */
 const INITIAL_LOSS_BAND = { low: 1.51, high: 3.43 };
+/**
+ * The most a correct run's loss climbs above its start (lossPeak): the
+ * solution's loop from initParameters and from He, Glorot and N(0, 0.01)
+ * draws, 10 seeds each, peaks at most 1.135 (He normal: mean 1.031, sd 0.061);
+ * the largest tolerance bound (mean + 6.59 sd) of any draw is 1.436, He
+ * normal's (`npx tsx grader/cli/loss-peak-bands.ts`). The first weights drawn
+ * with standard deviation 1 peak at 10.8 on average (3 seeds, up to 14.6) on the same loop, and at 44 in the grader on seed 0.
+ */
+const LOSS_PEAK_PASS_MARK = 1.44;
+
+/** Why the loss of a lesson-4 run climbed: the step is given, so what it multiplies. */
+function peakCauses(run: TrainingRun): Cause[] {
+  const { learningRate } = run as BackpropRun;
+  const largestInput = run.probe?.largestInput ?? 1;
+  if (largestInput > 10) return [cause('training/preprocessing', 3, `inputs up to ${precise(largestInput, 3)}, not scaled to [0, 1]: the steps they make are far too large`)];
+  if (learningRate > README.learningRate) return [cause('training/hyperparameters', 3, `learning rate ${precise(learningRate, 3)}, above the README’s ${README.learningRate}`)];
+  return [
+    cause('model/type-and-properties', 3, 'weights drawn far too wide: the hidden activations, and with them the steps, start far too large'),
+    cause('training/hyperparameters', 1, 'a step larger than the learning rate says?'),
+  ];
+}
 
 // ---------------------------------------------------------------------------
 // The lesson
@@ -523,6 +545,7 @@ export default defineLesson({
       },
     },
     initialLossCheck({ fixture: training, points: 1, expected: Math.log(CLASSES), expectedText: 'ln(10) = 2.303 for 10 classes', band: INITIAL_LOSS_BAND }),
+    lossPeakCheck({ fixture: training, points: 1, classes: CLASSES, passMark: LOSS_PEAK_PASS_MARK, causes: peakCauses }),
     {
       id: 'training-curve',
       title: 'training curve equals autodiff’s from the same start',
@@ -536,7 +559,7 @@ export default defineLesson({
         if (yours.length !== autodiff.length) {
           throw new CheckFailure(
             `training reported ${yours.length} losses; the same loader with your hyperparameters gives ${autodiff.length} steps: ` +
-              'call options.onStep(loss) once after every step.',
+              'call options.report(loss) once after every step.',
             figures,
             [cause('training/process', 2, 'training does not report one loss per step')],
           );

@@ -147,8 +147,8 @@ export default [
     catches: ['training-curve'],
     hint: 'What learning rate reaches sgdStep?',
     patch: {
-      find: 'const loss = trainStep(params, images as tf.Tensor2D, labels as tf.Tensor1D, settings.learningRate);',
-      replace: 'const loss = trainStep(params, images as tf.Tensor2D, labels as tf.Tensor1D, settings.learningRate / settings.batchSize);',
+      find: 'const loss = trainStep(params, images, labels, settings.learningRate);',
+      replace: 'const loss = trainStep(params, images, labels, settings.learningRate / settings.batchSize);',
     },
   },
   {

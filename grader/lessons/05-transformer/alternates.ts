@@ -87,13 +87,13 @@ export default [
     patch: {
       find: `      const loss = tf.tidy(() => {
         const { value, grads } = tf.variableGrads(
-          () => lossFunction(classify(model, ids as tf.Tensor2D), labels as tf.Tensor1D),
+          () => lossFunction(classify(model, ids), labels),
           weights,
         );
         optimizer.applyGradients(grads);
         return value;
       });`,
-      replace: `      const loss = optimizer.minimize(() => lossFunction(classify(model, ids as tf.Tensor2D), labels as tf.Tensor1D), true, weights)!;`,
+      replace: `      const loss = optimizer.minimize(() => lossFunction(classify(model, ids), labels), true, weights)!;`,
     },
   },
   // Part 2, fine-tuning.

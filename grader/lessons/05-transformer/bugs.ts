@@ -47,7 +47,7 @@ export default [
     title: 'positional encodings never added',
     category: 'model/layers',
     symptom: 'The model reads each message as a bag of words: shuffling the words does not change its output.',
-    catches: ['positions-matter'],
+    catches: ['positions-matter', 'embedding'],
     hint: 'Shuffle the words of a message and classify it again. Should the attention layers be able to tell?',
     patch: {
       find: 'return tokens.add(positionalEncoding(length, model.config.dModel)) as tf.Tensor3D;',
@@ -174,6 +174,17 @@ export default [
     hint: 'What does tf.losses.softmaxCrossEntropy expect to receive: scores or probabilities?',
     // Only the end of the line, which transformer-encoder-bypassed leaves in place, so bugs/ can plant both.
     patch: { find: ', model.head) as tf.Tensor2D;', replace: ', model.head).softmax() as tf.Tensor2D;' },
+  },
+  {
+    id: 'transformer-evaluate-keeps-last-batch',
+    lesson,
+    file,
+    title: 'evaluate overwrites its count with each batch’s instead of adding it up',
+    category: 'training/validation-testing',
+    symptom: 'The accuracy printed counts only the last batch’s hits, divided by all 400 test messages: about a third of the true figure.',
+    catches: ['evaluation-agrees'],
+    hint: 'After the loop, what does `correct` hold: the hits of every batch, or of one?',
+    patch: { find: 'correct += (await hits.data())[0]!;', replace: 'correct = (await hits.data())[0]!;' },
   },
   // Part 2, fine-tuning the pretrained encoder: the classic mistakes of the Hugging Face loop.
   {

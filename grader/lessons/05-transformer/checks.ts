@@ -9,7 +9,8 @@ import { probeLoss } from '../../checks/classifier.ts';
 import { batchSizeCheck, epochsCheck, optimizerCheck } from '../../checks/prescriptions.ts';
 import { gradientFlowCheck, gradientNorms } from '../../checks/gradient-flow.ts';
 import { overfitCheck, overfitOneBatch } from '../../checks/overfit-one-batch.ts';
-import { recordTraining, type TrainingRun } from '../../checks/trace.ts';
+import { evaluationCheck, type EvaluatedRun } from '../../checks/evaluation.ts';
+import { recordTraining } from '../../checks/trace.ts';
 import {
   calibrateFrom,
   initialLossCheck,
@@ -23,7 +24,7 @@ import { attentionPadding, attentionReference, attentionRows, multiHeadReference
 import { encoderBlockReference, layerNormCheck, paddingInvariance, permutation, pooling, shapes } from './encoder-checks.ts';
 import { fineTuneChecks } from './fine-tune.ts';
 import { calibrateFineTune, FINE_TUNE_FILE, fineTuneFixture, fineTuneForGrading, PART } from './fine-tune-run.ts';
-import { positionalEncodingCheck, tokenisation } from './input-checks.ts';
+import { embeddingCheck, positionalEncodingCheck, tokenisation } from './input-checks.ts';
 import { CLASSES, FILE, load, transformerClassifier, withSmallModel } from './student-model.ts';
 import { disposeModel, variablesOf } from './variables.ts';
 
@@ -36,7 +37,7 @@ const OVERFIT_MESSAGES = 16;
 
 const training = 'training';
 
-async function trainForGrading(ctx: LessonContext): Promise<TrainingRun> {
+async function trainForGrading(ctx: LessonContext): Promise<EvaluatedRun> {
   const t = await load(ctx);
   const data = loadSpamAssassinSubset();
   const h = t.hyperparameters;
@@ -55,7 +56,7 @@ async function trainForGrading(ctx: LessonContext): Promise<TrainingRun> {
   const weighted = { trainableWeights: variablesOf(model).map(({ name, variable }) => ({ name, read: () => variable })) };
   const trace = await recordTraining(
     weighted,
-    (onStep) => t.train(model, train, { seed: ctx.seed, onStep }),
+    (report) => t.train(model, train, { seed: ctx.seed, report }),
     ([ids, labels]) => tf.tidy(() => probeLoss(t.classify(model, ids as tf.Tensor2D), labels as tf.Tensor1D).dataSync()[0]!),
   );
   // The grader counts correct predictions itself, in batches, with the trained model.
@@ -68,9 +69,16 @@ async function trainForGrading(ctx: LessonContext): Promise<TrainingRun> {
       return logits.argMax(-1).equal(test.labels.slice([start], [size])).sum().dataSync()[0]!;
     });
   }
+  // The student's evaluate() on the same model, for evaluation-agrees; its error is that check's alone.
+  let studentAccuracy: EvaluatedRun['studentAccuracy'];
+  try {
+    studentAccuracy = await t.evaluate(model, test);
+  } catch (error) {
+    studentAccuracy = { error: error instanceof Error ? error.message : String(error) };
+  }
   tf.dispose([train.ids, train.labels, test.ids, test.labels]);
   disposeModel(model);
-  return { trace, metrics: { accuracy: correct / count, messagesSeen: trace.losses.length * h.batchSize }, trainingExamples };
+  return { trace, metrics: { accuracy: correct / count, messagesSeen: trace.losses.length * h.batchSize }, trainingExamples, studentAccuracy };
 }
 
 /**
@@ -147,6 +155,7 @@ export default defineLesson({
   checks: [
     tokenisation,
     positionalEncodingCheck,
+    embeddingCheck,
     attentionReference,
     attentionRows,
     attentionPadding,
@@ -182,6 +191,7 @@ export default defineLesson({
       resolution: 0.005,
       causes: 'Look at the failing checks above first; if they all pass, compare your hyperparameters and training loop with the lesson README.',
     }),
+    evaluationCheck({ fixture: training, points: 1 }),
     // Part 2: fine-tuning the course's pretrained encoder (fine-tune.ts).
     ...fineTuneChecks,
   ],

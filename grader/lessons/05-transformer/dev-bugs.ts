@@ -63,7 +63,7 @@ export default [
     symptom: 'The word vectors stay random; only the layers above them learn.',
     catches: ['weights-updated'],
     hint: 'Which variables does the optimizer step?',
-    patch: { find: '  const weights = parameters(model);\n  const progress', replace: '  const weights = parameters(model).slice(1);\n  const progress' },
+    patch: { find: '  const weights = parameters(model);', replace: '  const weights = parameters(model).slice(1);' },
   },
   {
     id: 'dev-transformer-adam-per-epoch',
@@ -75,12 +75,12 @@ export default [
     catches: ['no-leaks'],
     hint: 'How many optimizer objects does one training run make?',
     patch: {
-      find: '  for (let epoch = 0; epoch < hyperparameters.epochs; epoch++) {\n    let total = 0;\n',
+      find: '  for (let epoch = 0; epoch < settings.epochs; epoch++) {\n    let total = 0;\n',
       replace:
-        '  for (let epoch = 0; epoch < hyperparameters.epochs; epoch++) {\n' +
+        '  for (let epoch = 0; epoch < settings.epochs; epoch++) {\n' +
         '    let total = 0;\n' +
         '    // a fresh optimizer for each epoch\n' +
-        '    const optimizer: tf.Optimizer = tf.train.adam(hyperparameters.learningRate);\n',
+        '    const optimizer: tf.Optimizer = tf.train.adam(settings.learningRate);\n',
     },
   },
   {
@@ -202,7 +202,7 @@ export default [
     symptom: "Every step leaves the forward pass’s and the gradients’ tensors behind.",
     catches: ["no-leaks"],
     hint: "Which tensors made in a step are still alive after it?",
-    patch: { find: "      const loss = tf.tidy(() => {\n        const { value, grads } = tf.variableGrads(\n          () => lossFunction(classify(model, ids as tf.Tensor2D), labels as tf.Tensor1D),\n          weights,\n        );\n        optimizer.applyGradients(grads);\n        return value;\n      });", replace: "      const { value: loss, grads } = tf.variableGrads(\n        () => lossFunction(classify(model, ids as tf.Tensor2D), labels as tf.Tensor1D),\n        weights,\n      );\n      optimizer.applyGradients(grads);" },
+    patch: { find: "      const loss = tf.tidy(() => {\n        const { value, grads } = tf.variableGrads(\n          () => lossFunction(classify(model, ids), labels),\n          weights,\n        );\n        optimizer.applyGradients(grads);\n        return value;\n      });", replace: "      const { value: loss, grads } = tf.variableGrads(\n        () => lossFunction(classify(model, ids), labels),\n        weights,\n      );\n      optimizer.applyGradients(grads);" },
   },
   {
     id: 'dev-transformer-norm-before-residual',

@@ -9,7 +9,7 @@ import { ATT_MASK } from './attention-checks.ts';
 import * as ref from './fixed-numbers.ts';
 import type { BlockValues } from './reference-math.ts';
 import { blockValues, CLASSES, expectShape, load, reference, SMALL, withSmallModel, type Module } from './student-model.ts';
-import type * as T from '../../../solutions/05-transformer/transformer.ts';
+import type * as T from '#lib/contracts/05-transformer.ts';
 
 export const layerNormCheck: Check = {
   id: 'layer-norm',

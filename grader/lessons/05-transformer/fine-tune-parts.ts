@@ -4,7 +4,7 @@
 import { CLS_ID, PAD_ID, SEP_ID, WordPieceTokenizer } from '#lib/models/wordpiece.ts';
 import { seedEverything } from '#lib/seed.ts';
 import { tf } from '#lib/tf.ts';
-import type * as F from '../../../solutions/05-transformer/fine-tune.ts';
+import type * as F from '#lib/contracts/05-transformer.ts';
 import { cause, type Cause } from '../../faults.ts';
 import { fixed, shapeText } from '../../format.ts';
 import { CheckFailure, type Check } from '../../lesson.ts';

@@ -9,16 +9,16 @@ import { PAD_ID } from '#lib/models/wordpiece.ts';
 import { observeAdamW, type AdamW } from '#lib/optim/adamw.ts';
 import { seedEverything } from '#lib/seed.ts';
 import { tf } from '#lib/tf.ts';
-import type * as F from '../../../solutions/05-transformer/fine-tune.ts';
-import type * as T from '../../../solutions/05-transformer/transformer.ts';
+import type * as F from '#lib/contracts/05-transformer.ts';
+import type * as T from '#lib/contracts/05-transformer.ts';
 import { recordTraining, type TrainingRun } from '../../checks/trace.ts';
 import { calibrateFrom } from '../../checks/training-checks.ts';
 import type { LessonContext } from '../../lesson.ts';
 import { partReference } from '../../reference.ts';
 import { disposeModel, variablesOf } from './variables.ts';
 
-export type Part = typeof F;
-type Encoder = typeof T;
+export type Part = F.FineTuning;
+type Encoder = T.Encoder;
 export const FINE_TUNE_FILE = 'fine-tune.ts';
 export const PART = 'fine-tune';
 /** The fixture: one fine-tuning run of the student's code. */
@@ -126,7 +126,7 @@ async function fineTuneAndMeasure(ctx: LessonContext, fromScratch: boolean): Pro
   const weighted = { trainableWeights: variables.map(({ name, variable }) => ({ name, read: () => variable })) };
   let trace;
   try {
-    trace = await recordTraining(weighted, (onStep) => part.fineTune(model, train, { seed: ctx.seed, onStep }));
+    trace = await recordTraining(weighted, (report) => part.fineTune(model, train, { seed: ctx.seed, report }));
   } finally {
     stop();
   }

@@ -157,7 +157,7 @@ export default [
     hint: 'How many optimizers does your training create, and what does each remember?',
     patch: {
       find: '    for (const [ids, labels] of loader) {\n',
-      replace: '    for (const [ids, labels] of loader) {\n      const optimizer: tf.Optimizer = tf.train.adam(hyperparameters.learningRate);\n',
+      replace: '    for (const [ids, labels] of loader) {\n      const optimizer: tf.Optimizer = tf.train.adam(settings.learningRate);\n',
     },
   },
 ] satisfies BugInput[];

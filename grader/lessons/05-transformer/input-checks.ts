@@ -5,7 +5,7 @@ import { cause } from '../../faults.ts';
 import { fixed, scientific } from '../../format.ts';
 import { CheckFailure, type Check } from '../../lesson.ts';
 import * as ref from './fixed-numbers.ts';
-import { expectShape, load } from './student-model.ts';
+import { expectShape, load, withSmallModel } from './student-model.ts';
 
 export const tokenisation: Check = {
   id: 'tokenisation',
@@ -86,5 +86,57 @@ export const positionalEncodingCheck: Check = {
       );
     }
     return `matches the sinusoidal encodings (largest difference ${scientific(diff)})`;
+  },
+};
+
+/**
+ * embed() against its definition: each token's row of the model's own
+ * embedding table plus the student's own positionalEncoding (judged by
+ * `positional-encoding`), so this check judges only how the two are combined.
+ * Tokens scaled by sqrt(dModel) first, as in "Attention is all you need", are
+ * accepted too. The comparison is exact arithmetic of the same float32 numbers
+ * (the solution differs by 0), so 1e-4 leaves room for any order of operations.
+ */
+export const embeddingCheck: Check = {
+  id: 'embedding',
+  title: 'embed() adds the positional encodings to the token embeddings',
+  points: 1,
+  buildsOn: ['positional-encoding'],
+  async run(ctx) {
+    return withSmallModel(ctx, (t, model) => {
+      const rows = [
+        [5, 9, 13, 2, 0, 0],
+        [7, 3, 11, 17, 25, 8],
+      ];
+      const [batch, length, dModel] = [rows.length, rows[0]!.length, model.config.dModel];
+      const ids = tf.tensor2d(rows, [batch, length], 'int32');
+      const embedded = t.embed(model, ids);
+      expectShape(`embed() of ids [${batch}, ${length}]`, embedded.shape, [batch, length, dModel]);
+      const tokens = tf.gather(model.tokenEmbedding, ids);
+      const positions = t.positionalEncoding(length, dModel);
+      const got = embedded.dataSync();
+      const gap = (expected: tf.Tensor) => ref.largestDifference(got, expected.dataSync());
+      const added = gap(tokens.add(positions));
+      const scaledAdded = gap(tokens.mul(Math.sqrt(dModel)).add(positions));
+      const figures = { largestDifference: Math.min(added.diff, scaledAdded.diff) };
+      if (added.diff <= 1e-4 || scaledAdded.diff <= 1e-4) {
+        return { message: `token embeddings plus positional encodings (largest difference ${scientific(figures.largestDifference)})`, figures };
+      }
+      // What the output is instead, where it is a recognisable mistake.
+      const signatures: [string, tf.Tensor][] = [
+        ['the token embeddings alone: the positional encodings are never added', tokens],
+        ['the token embeddings multiplied by the positional encodings, not added to them', tokens.mul(positions)],
+        ['the positional encodings alone: the token embeddings are lost', positions.expandDims(0).tile([batch, 1, 1])],
+      ];
+      const match = signatures.find(([, expected]) => gap(expected).diff <= 1e-4);
+      const [pos, feature] = ref.unflatten(added.index, [batch, length, dModel]).slice(1);
+      throw new CheckFailure(
+        `embed() on ids ${JSON.stringify(rows)} differs from tf.gather(model.tokenEmbedding, ids) plus positionalEncoding(${length}, ${dModel}) ` +
+          `by up to ${fixed(added.diff, 4)} (at position ${pos}, feature ${feature})` +
+          (match ? `: it equals ${match[0]}.` : '. Each position’s vector should be its token’s row of the embedding table plus that position’s encoding.'),
+        figures,
+        [cause('model/layers', 3, match ? `embed() returns ${match[0]}` : 'token embeddings and positional encodings combined wrongly')],
+      );
+    });
   },
 };

@@ -3,7 +3,7 @@
 // grader's reference maths, and the shape test those checks start with.
 import { seedEverything } from '#lib/seed.ts';
 import { tf } from '#lib/tf.ts';
-import type * as T from '../../../solutions/05-transformer/transformer.ts';
+import type * as T from '#lib/contracts/05-transformer.ts';
 import type { Classifier } from '../../checks/classifier.ts';
 import { cause } from '../../faults.ts';
 import { shapeText } from '../../format.ts';
@@ -11,7 +11,7 @@ import { CheckFailure, type LessonContext } from '../../lesson.ts';
 import type * as Reference from './reference-math.ts';
 import { disposeModel, variablesOf } from './variables.ts';
 
-export type Module = typeof T;
+export type Module = T.Encoder;
 export const FILE = 'transformer.ts';
 export const load = (ctx: LessonContext) => ctx.load<Module>(FILE);
 /** The reference's maths, run by the grader: the sandbox cannot read reference-math.ts. */

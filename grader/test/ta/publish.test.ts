@@ -86,6 +86,9 @@ describe('TA tools: publish', function () {
       expect(git(dir, 'diff', '--name-only', 'main', 'bugs', '--', '.', ':!exercise').trim()).to.equal('');
       const tree = lines(git(dir, 'ls-tree', '-r', '--name-only', 'main'));
       expect(tree.filter((path) => /^(solutions|bugs)\//.test(path))).to.deep.equal([]);
+      // The grader depends on the lessons' contracts, not on solutions/: nothing had to be rewritten to publish it.
+      const grep = spawnSync('git', ['grep', '-l', '-E', "from '(\\.\\./)+solutions/", 'main', '--', 'grader'], { cwd: dir, encoding: 'utf8' });
+      expect(grep.status, grep.stderr).to.equal(1); // git grep: 1 is "nothing found"
       expect(tree).to.include.members(['package.json', 'package-lock.json', 'tsconfig.json', 'grader/grade.ts', 'lib/tf.ts']);
       const pkg = JSON.parse(git(dir, 'show', 'main:package.json')) as { scripts: Record<string, string> };
       expect(pkg.scripts).to.include.keys(['grade', 'train', 'hint']);
