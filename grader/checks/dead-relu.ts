@@ -5,7 +5,7 @@ import { tf } from '#lib/tf.ts';
 import { cause } from '../faults.ts';
 import { fixed } from '../format.ts';
 import { CheckFailure, type Check } from '../lesson.ts';
-import { layerLabel } from './classifier.ts';
+import { layerLabel } from './named-variables.ts';
 import { startedUniform, type DeadUnits, type TrainingRun } from './trace.ts';
 
 /** Inputs beyond this size (the run's `probe.largestInput`) were not normalised. */

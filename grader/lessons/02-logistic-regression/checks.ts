@@ -9,6 +9,7 @@ import { loadFashionMnistSubset } from '#lib/data/fashion-mnist.ts';
 import type { ImageSet } from '#lib/data/image-set.ts';
 import { seedEverything } from '#lib/seed.ts';
 import { tf } from '#lib/tf.ts';
+import { layersVariables } from '../../checks/named-variables.ts';
 import { recordTraining, type TrainingRun } from '../../checks/trace.ts';
 import {
   calibrateFrom,
@@ -76,7 +77,7 @@ async function trainFashion(ctx: LessonContext): Promise<ClassifierRun> {
   const model = student.createModel(train.x.shape[1]);
   const trainingExamples = train.x.shape[0];
   const trace = await recordTraining(
-    model,
+    () => layersVariables(model),
     (report) => student.train(model, train, { seed: ctx.seed, report }),
     ([x, y]) => tf.tidy(() => tf.losses.sigmoidCrossEntropy(y!, model.apply(x!) as tf.Tensor).dataSync()[0]!),
   );

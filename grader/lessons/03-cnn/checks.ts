@@ -9,6 +9,7 @@ import { deadReluCheck, deadUnitsOfModel } from '../../checks/dead-relu.ts';
 import { evaluationCheck, type EvaluatedRun } from '../../checks/evaluation.ts';
 import { gradientFlowCheck, gradientNorms } from '../../checks/gradient-flow.ts';
 import { overfitCheck, overfitOneBatch } from '../../checks/overfit-one-batch.ts';
+import { layersVariables } from '../../checks/named-variables.ts';
 import { recordTraining, type TrainingRun } from '../../checks/trace.ts';
 import {
   calibrateFrom,
@@ -78,7 +79,7 @@ async function trainForGrading(ctx: LessonContext): Promise<EvaluatedRun> {
   const test = cnn.toTensors(data.test);
   const model = cnn.createModel([28, 28, 1], CLASSES);
   const trace = await recordTraining(
-    model,
+    () => layersVariables(model),
     (report) => cnn.train(model, train, { seed: ctx.seed, report }),
     ([images, labels]) => tf.tidy(() => probeLoss(model.apply(images!, { training: true }) as tf.Tensor, labels as tf.Tensor1D).dataSync()[0]!),
   );

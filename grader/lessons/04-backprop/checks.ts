@@ -209,9 +209,9 @@ async function trainForGrading(ctx: LessonContext): Promise<BackpropRun> {
   const params = bp.initParameters(PIXELS, bp.hyperparameters.hiddenSize, CLASSES);
   const trainingExamples = train.labels.shape[0];
   const initial = Object.fromEntries(NAMES.map((name) => [name, params[name].clone()])) as unknown as Values;
-  const weighted = { trainableWeights: NAMES.map((name) => ({ name, read: () => params[name] as tf.Tensor })) };
   const trace = await recordTraining(
-    weighted,
+    // Read when asked: a train that replaces a parameter instead of assigning it is read as it ends up.
+    () => NAMES.map((name) => ({ name, variable: params[name] })),
     (report) => bp.train(params, train, { seed: ctx.seed, report }),
     ([images, labels]) => tf.tidy(() => probeLoss(referenceActivations(params, images as tf.Tensor2D).logits, labels as tf.Tensor1D).dataSync()[0]!),
   );

@@ -53,9 +53,9 @@ async function trainForGrading(ctx: LessonContext): Promise<EvaluatedRun> {
     numClasses: CLASSES,
   });
   const trainingExamples = train.labels.shape[0];
-  const weighted = { trainableWeights: variablesOf(model).map(({ name, variable }) => ({ name, read: () => variable })) };
+  const variables = variablesOf(model);
   const trace = await recordTraining(
-    weighted,
+    () => variables,
     (report) => t.train(model, train, { seed: ctx.seed, report }),
     ([ids, labels]) => tf.tidy(() => probeLoss(t.classify(model, ids as tf.Tensor2D), labels as tf.Tensor1D).dataSync()[0]!),
   );
