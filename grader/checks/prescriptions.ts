@@ -125,6 +125,12 @@ export function epochsCheck(options: { fixture: string; points: number; epochs: 
 }
 
 /** What a lesson measured of the step its training took: the learning rate, or null where it could not tell. */
+/** The README's batch size and number of epochs, a point each. */
+export function scheduleChecks(options: { fixture: string; batchSize: number; epochs: number }): Check[] {
+  const { fixture, batchSize, epochs } = options;
+  return [batchSizeCheck({ fixture, points: 1, batchSize }), epochsCheck({ fixture, points: 1, epochs, batchSize })];
+}
+
 export interface MeasuredRate {
   rate: number | null;
   /** How it was measured, for the message: "from the first update of w". */

@@ -328,3 +328,16 @@ export function metricCheck(options: {
     },
   };
 }
+
+/** Test accuracy against the reference's, for a classifier of `classes` classes (a guess scores 1 / classes). */
+export function accuracyCheck(options: {
+  fixture: string;
+  classes: number;
+  points: number;
+  resolution: number;
+  causes: string;
+  suspects?: Suspects;
+}): Check {
+  const { classes, ...rest } = options;
+  return metricCheck({ id: 'accuracy', title: 'test accuracy close to the reference', metric: 'accuracy', chance: 1 / classes, ...rest });
+}

@@ -4,22 +4,14 @@
 // sigmoid and the threshold, compares the loss with tf.losses.sigmoidCrossEntropy,
 // and trains the student's model on Fashion-MNIST and on 2-D points.
 import type { LogisticRegression } from '#lib/contracts/02-logistic-regression.ts';
-import { batchSizeCheck, epochsCheck, optimizerCheck } from '../../checks/prescriptions.ts';
+import { optimizerCheck, scheduleChecks } from '../../checks/prescriptions.ts';
 import { loadFashionMnistSubset } from '#lib/data/fashion-mnist.ts';
 import type { ImageSet } from '#lib/data/image-set.ts';
 import { seedEverything } from '#lib/seed.ts';
 import { tf } from '#lib/tf.ts';
 import { layersVariables } from '../../checks/named-variables.ts';
 import { recordTraining, type TrainingRun } from '../../checks/trace.ts';
-import {
-  calibrateFrom,
-  initialLossCheck,
-  lossCurveCheck,
-  metricCheck,
-  noLeakCheck,
-  weightsMovedCheck,
-  type Suspects,
-} from '../../checks/training-checks.ts';
+import { accuracyCheck, calibrateFrom, initialLossCheck, lossCurveCheck, noLeakCheck, weightsMovedCheck, type Suspects } from '../../checks/training-checks.ts';
 import { unshuffledClasses } from '../../evidence/unshuffled.ts';
 import { cause, type Cause } from '../../faults.ts';
 import { precise, shapeText } from '../../format.ts';
@@ -337,15 +329,11 @@ export default defineLesson({
       settings: { learningRate: README.learningRate },
       text: `plain SGD with learning rate ${README.learningRate} (tf.train.sgd)`,
     }),
-    batchSizeCheck({ fixture: fashion, points: 1, batchSize: README.batchSize }),
-    epochsCheck({ fixture: fashion, points: 1, epochs: README.epochs, batchSize: README.batchSize }),
+    ...scheduleChecks({ fixture: fashion, ...README }),
     noLeakCheck({ fixture: fashion, points: 1 }),
-    metricCheck({
-      id: 'accuracy',
-      title: 'test accuracy close to the reference',
+    accuracyCheck({
       fixture: fashion,
-      metric: 'accuracy',
-      chance: 0.5,
+      classes: 2,
       points: 2,
       resolution: 0.005,
       causes: 'Look at the failing checks above first: the labels, the model’s output and the loss.',

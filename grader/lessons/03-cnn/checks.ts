@@ -11,15 +11,7 @@ import { gradientFlowCheck, gradientNorms } from '../../checks/gradient-flow.ts'
 import { overfitCheck, overfitOneBatch } from '../../checks/overfit-one-batch.ts';
 import { layersVariables } from '../../checks/named-variables.ts';
 import { recordTraining, type TrainingRun } from '../../checks/trace.ts';
-import {
-  calibrateFrom,
-  initialLossCheck,
-  lossCurveCheck,
-  metricCheck,
-  noLeakCheck,
-  weightsMovedCheck,
-  type Suspects,
-} from '../../checks/training-checks.ts';
+import { accuracyCheck, calibrateFrom, initialLossCheck, lossCurveCheck, noLeakCheck, weightsMovedCheck, type Suspects } from '../../checks/training-checks.ts';
 import { unshuffledClasses } from '../../evidence/unshuffled.ts';
 import { cause, type Cause } from '../../faults.ts';
 import { fixed, shapeText } from '../../format.ts';
@@ -246,12 +238,9 @@ export default defineLesson({
     batchSizeCheck({ fixture: training, points: 1, batchSize: README.batchSize }),
     architectureCheck,
     reluCheck,
-    metricCheck({
-      id: 'accuracy',
-      title: 'test accuracy close to the reference',
+    accuracyCheck({
       fixture: training,
-      metric: 'accuracy',
-      chance: 1 / CLASSES,
+      classes: CLASSES,
       points: 3,
       resolution: 0.002,
       causes: 'Look at the failing checks above first; if they all pass, compare your hyperparameters with the lesson README.',

@@ -10,12 +10,12 @@ import { loadFashionMnistSubset } from '#lib/data/fashion-mnist.ts';
 import { firstPerClassSortedByClass } from '#lib/data/image-set-ops.ts';
 import { tf } from '#lib/tf.ts';
 import { probeLoss } from '../../checks/classifier.ts';
-import { batchSizeCheck, epochsCheck, learningRateCheck } from '../../checks/prescriptions.ts';
+import { learningRateCheck, scheduleChecks } from '../../checks/prescriptions.ts';
 import { BUCKETS, bucketMeans } from '../../curves.ts';
 import { deadReluCheck, deadUnits } from '../../checks/dead-relu.ts';
 import { lossPeakCheck } from '../../checks/loss-peak.ts';
 import { recordTraining, type TrainingRun } from '../../checks/trace.ts';
-import { calibrateFrom, initialLossCheck, metricCheck, noLeakCheck } from '../../checks/training-checks.ts';
+import { accuracyCheck, calibrateFrom, initialLossCheck, noLeakCheck } from '../../checks/training-checks.ts';
 import { cause, type Cause } from '../../faults.ts';
 import { percent, precise, shapeText } from '../../format.ts';
 import { CheckFailure, defineLesson, type LessonContext } from '../../lesson.ts';
@@ -608,16 +608,12 @@ export default defineLesson({
       // training-curve holds the student's losses to an autodiff run with these hyperparameters, so they are what training used.
       measure: (run) => ({ rate: (run as BackpropRun).learningRate, how: 'hyperparameters.learningRate, the rate training-curve follows' }),
     }),
-    batchSizeCheck({ fixture: training, points: 1, batchSize: README.batchSize }),
-    epochsCheck({ fixture: training, points: 1, epochs: README.epochs, batchSize: README.batchSize }),
+    ...scheduleChecks({ fixture: training, ...README }),
     noLeakCheck({ fixture: training, points: 1 }),
     deadReluCheck({ fixture: training, points: 1 }),
-    metricCheck({
-      id: 'accuracy',
-      title: 'test accuracy close to the reference',
+    accuracyCheck({
       fixture: training,
-      metric: 'accuracy',
-      chance: 1 / CLASSES,
+      classes: CLASSES,
       points: 2,
       resolution: 0.002,
       causes: 'Look at the failing checks above first; if they all pass, compare your hyperparameters with the lesson README.',

@@ -6,19 +6,12 @@
 import { loadSpamAssassinSubset } from '#lib/data/spam-assassin.ts';
 import { tf } from '#lib/tf.ts';
 import { probeLoss } from '../../checks/classifier.ts';
-import { batchSizeCheck, epochsCheck, optimizerCheck } from '../../checks/prescriptions.ts';
+import { optimizerCheck, scheduleChecks } from '../../checks/prescriptions.ts';
 import { gradientFlowCheck, gradientNorms } from '../../checks/gradient-flow.ts';
 import { overfitCheck, overfitOneBatch } from '../../checks/overfit-one-batch.ts';
 import { evaluationCheck, type EvaluatedRun } from '../../checks/evaluation.ts';
 import { recordTraining } from '../../checks/trace.ts';
-import {
-  calibrateFrom,
-  initialLossCheck,
-  lossCurveCheck,
-  metricCheck,
-  noLeakCheck,
-  weightsMovedCheck,
-} from '../../checks/training-checks.ts';
+import { accuracyCheck, calibrateFrom, initialLossCheck, lossCurveCheck, noLeakCheck, weightsMovedCheck } from '../../checks/training-checks.ts';
 import { defineLesson, type LessonContext } from '../../lesson.ts';
 import { attentionPadding, attentionReference, attentionRows, multiHeadReference } from './attention-checks.ts';
 import { encoderBlockReference, layerNormCheck, paddingInvariance, permutation, pooling, shapes } from './encoder-checks.ts';
@@ -178,15 +171,11 @@ export default defineLesson({
       settings: { learningRate: README.learningRate },
       text: `Adam with learning rate ${README.learningRate} (tf.train.adam)`,
     }),
-    batchSizeCheck({ fixture: training, points: 1, batchSize: README.batchSize }),
-    epochsCheck({ fixture: training, points: 1, epochs: README.epochs, batchSize: README.batchSize }),
+    ...scheduleChecks({ fixture: training, ...README }),
     noLeakCheck({ fixture: training, points: 1 }),
-    metricCheck({
-      id: 'accuracy',
-      title: 'test accuracy close to the reference',
+    accuracyCheck({
       fixture: training,
-      metric: 'accuracy',
-      chance: 1 / CLASSES,
+      classes: CLASSES,
       points: 2,
       resolution: 0.005,
       causes: 'Look at the failing checks above first; if they all pass, compare your hyperparameters and training loop with the lesson README.',
