@@ -11,7 +11,7 @@ import { seedEverything } from '#lib/seed.ts';
 import { tf } from '#lib/tf.ts';
 import { layersVariables } from '../../checks/named-variables.ts';
 import { recordTraining, type TrainingRun } from '../../checks/trace.ts';
-import { accuracyCheck, calibrateFrom, initialLossCheck, lossCurveCheck, noLeakCheck, weightsMovedCheck, type Suspects } from '../../checks/training-checks.ts';
+import { accuracyCheck, calibrateFrom, classifierRunChecks, noLeakCheck, type Suspects } from '../../checks/training-checks.ts';
 import { unshuffledClasses } from '../../evidence/unshuffled.ts';
 import { cause, type Cause } from '../../faults.ts';
 import { precise, shapeText } from '../../format.ts';
@@ -319,9 +319,12 @@ export default defineLesson({
         return { message: `${precise(got, 6)} for logits of ±1000, as expected`, figures };
       },
     },
-    initialLossCheck({ fixture: fashion, points: 1, expected: Math.log(2), expectedText: 'ln(2) = 0.693 for two classes', band: INITIAL_LOSS_BAND }),
-    lossCurveCheck({ fixture: fashion, points: 2, resolution: 0.005, floor: 0, suspects }),
-    weightsMovedCheck({ fixture: fashion, points: 1 }),
+    ...classifierRunChecks({
+      fixture: fashion,
+      initialLoss: { expected: Math.log(2), expectedText: 'ln(2) = 0.693 for two classes', band: INITIAL_LOSS_BAND },
+      resolution: 0.005,
+      suspects,
+    }),
     optimizerCheck({
       fixture: fashion,
       points: 1,

@@ -11,7 +11,7 @@ import { gradientFlowCheck, gradientNorms } from '../../checks/gradient-flow.ts'
 import { overfitCheck, overfitOneBatch } from '../../checks/overfit-one-batch.ts';
 import { layersVariables } from '../../checks/named-variables.ts';
 import { recordTraining, type TrainingRun } from '../../checks/trace.ts';
-import { accuracyCheck, calibrateFrom, initialLossCheck, lossCurveCheck, noLeakCheck, weightsMovedCheck, type Suspects } from '../../checks/training-checks.ts';
+import { accuracyCheck, calibrateFrom, classifierRunChecks, noLeakCheck, type Suspects } from '../../checks/training-checks.ts';
 import { unshuffledClasses } from '../../evidence/unshuffled.ts';
 import { cause, type Cause } from '../../faults.ts';
 import { fixed, shapeText } from '../../format.ts';
@@ -214,9 +214,12 @@ export default defineLesson({
         return 'channel-first bytes become channels-last floats in [-1, 1]';
       },
     },
-    initialLossCheck({ fixture: training, points: 1, expected: Math.log(CLASSES), expectedText: 'ln(10) = 2.303 for 10 classes', band: INITIAL_LOSS_BAND }),
-    lossCurveCheck({ fixture: training, points: 2, resolution: 0.01, floor: 0, suspects }),
-    weightsMovedCheck({ fixture: training, points: 1 }),
+    ...classifierRunChecks({
+      fixture: training,
+      initialLoss: { expected: Math.log(CLASSES), expectedText: 'ln(10) = 2.303 for 10 classes', band: INITIAL_LOSS_BAND },
+      resolution: 0.01,
+      suspects,
+    }),
     noLeakCheck({ fixture: training, points: 1 }),
     gradientFlowCheck({
       points: 1,

@@ -11,7 +11,7 @@ import { gradientFlowCheck, gradientNorms } from '../../checks/gradient-flow.ts'
 import { overfitCheck, overfitOneBatch } from '../../checks/overfit-one-batch.ts';
 import { evaluationCheck, type EvaluatedRun } from '../../checks/evaluation.ts';
 import { recordTraining } from '../../checks/trace.ts';
-import { accuracyCheck, calibrateFrom, initialLossCheck, lossCurveCheck, noLeakCheck, weightsMovedCheck } from '../../checks/training-checks.ts';
+import { accuracyCheck, calibrateFrom, classifierRunChecks, noLeakCheck } from '../../checks/training-checks.ts';
 import { defineLesson, type LessonContext } from '../../lesson.ts';
 import { attentionPadding, attentionReference, attentionRows, multiHeadReference } from './attention-checks.ts';
 import { encoderBlockReference, layerNormCheck, paddingInvariance, permutation, pooling, shapes } from './encoder-checks.ts';
@@ -161,9 +161,11 @@ export default defineLesson({
     paddingInvariance,
     gradientsFlow,
     overfit,
-    initialLossCheck({ fixture: training, points: 1, expected: Math.log(CLASSES), expectedText: 'ln(2) = 0.693 for 2 classes', band: INITIAL_LOSS_BAND }),
-    lossCurveCheck({ fixture: training, points: 2, resolution: 0.01, floor: 0 }),
-    weightsMovedCheck({ fixture: training, points: 1 }),
+    ...classifierRunChecks({
+      fixture: training,
+      initialLoss: { expected: Math.log(CLASSES), expectedText: 'ln(2) = 0.693 for 2 classes', band: INITIAL_LOSS_BAND },
+      resolution: 0.01,
+    }),
     optimizerCheck({
       fixture: training,
       points: 1,
