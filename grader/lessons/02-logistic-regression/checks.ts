@@ -126,7 +126,7 @@ const README = { batchSize: 32, epochs: 5, learningRate: 0.05 };
  * README asks for; tfjs's random initialisers of the kernel spread it around
  * that. Over 30 seeds of each of ten initialisers, the tolerance bounds
  * (tolerance.ts) reach 0.135 (He and Glorot uniform) to 1.336 (He uniform)
- * (`npx tsx grader/cli/initial-loss-bands.ts`).
+ * (`npx tsx grader/instructor/initial-loss-bands.ts`).
  */
 const INITIAL_LOSS_BAND = { low: 0.13, high: 1.34 };
 const blobs = 'blobs';

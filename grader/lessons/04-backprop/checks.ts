@@ -234,7 +234,7 @@ const README = { batchSize: 32, epochs: 3, learningRate: 0.1 };
  * batch (no DataLoader): the given initParameters starts at 2.207 to 2.401
  * (tolerance bounds over 30 seeds); He or Glorot normal on both layers, should a
  * student draw the weights otherwise, at 1.514 to 3.429
- * (`npx tsx grader/cli/initial-loss-bands.ts`).
+ * (`npx tsx grader/instructor/initial-loss-bands.ts`).
  */
 const INITIAL_LOSS_BAND = { low: 1.51, high: 3.43 };
 /**
@@ -242,7 +242,7 @@ const INITIAL_LOSS_BAND = { low: 1.51, high: 3.43 };
  * solution's loop from initParameters and from He, Glorot and N(0, 0.01)
  * draws, 10 seeds each, peaks at most 1.135 (He normal: mean 1.031, sd 0.061);
  * the largest tolerance bound (mean + 6.59 sd) of any draw is 1.436, He
- * normal's (`npx tsx grader/cli/loss-peak-bands.ts`). The first weights drawn
+ * normal's (`npx tsx grader/instructor/loss-peak-bands.ts`). The first weights drawn
  * with standard deviation 1 peak at 10.8 on average (3 seeds, up to 14.6) on the same loop, and at 44 in the grader on seed 0.
  */
 const LOSS_PEAK_PASS_MARK = 1.44;

@@ -78,7 +78,7 @@ async function trainForGrading(ctx: LessonContext): Promise<EvaluatedRun> {
  * Where a correct first loss lies when the grader cannot compute it on the same
  * batch (no DataLoader): the given createModel's loss on a first batch of 32,
  * tolerance bounds over 30 seeds 0.642 to 0.745
- * (`npx tsx grader/cli/initial-loss-bands.ts`).
+ * (`npx tsx grader/instructor/initial-loss-bands.ts`).
  */
 const INITIAL_LOSS_BAND = { low: 0.64, high: 0.75 };
 /** What the README prescribes; the prescription checks compare the student's run with it. */

@@ -2,7 +2,7 @@
 // loss-peak-bands.ts): one option, `--seeds N`, at least 2 so that a tolerance
 // bound has a spread to work from.
 import { Command } from 'commander';
-import { runCli } from './run-cli.ts';
+import { runCli } from '../cli/run-cli.ts';
 
 export async function runSeedSweep(name: string, description: string, defaultSeeds: number, measure: (seeds: number) => Promise<void>): Promise<void> {
   const program = new Command(name)

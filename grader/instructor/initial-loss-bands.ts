@@ -1,4 +1,4 @@
-// npx tsx grader/cli/initial-loss-bands.ts [--seeds N]
+// npx tsx grader/instructor/initial-loss-bands.ts [--seeds N]
 // Measures where the first loss of a correct program lies, for the
 // initial-loss check of lessons whose training may not use a DataLoader (then
 // the grader cannot compute its own loss on the student's first batch and falls

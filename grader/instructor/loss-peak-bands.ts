@@ -1,4 +1,4 @@
-// npx tsx grader/cli/loss-peak-bands.ts [--seeds N]
+// npx tsx grader/instructor/loss-peak-bands.ts [--seeds N]
 // Measures how far above its start the training loss of a correct lesson-4
 // program ever climbs, for the loss-peak check: the solution's training loop
 // run from the lesson's initParameters and from the other standard draws a
