@@ -5,11 +5,7 @@
 // student's loss or training loop.
 import { tf } from '#lib/tf.ts';
 import { shapeText } from '../format.ts';
-
-export interface NamedVariable {
-  name: string;
-  variable: tf.Variable;
-}
+import { layersVariables, type NamedVariable } from './named-variables.ts';
 
 export interface Classifier {
   variables: NamedVariable[];
@@ -17,19 +13,9 @@ export interface Classifier {
   logits(inputs: tf.Tensor): tf.Tensor;
 }
 
-/** A layer as students count them: "Conv2D 1" is the model's first layer, whatever tfjs numbered it. */
-export function layerLabel(model: tf.LayersModel, layer: tf.layers.Layer): string {
-  return `${layer.getClassName()} ${model.layers.indexOf(layer) + 1}`;
-}
-
 export function layersClassifier(model: tf.LayersModel): Classifier {
   return {
-    variables: model.layers.flatMap((layer) =>
-      layer.trainableWeights.map((weight) => ({
-        name: `${layerLabel(model, layer)} ${weight.name.split('/').at(-1)}`,
-        variable: weight.read() as tf.Variable,
-      })),
-    ),
+    variables: layersVariables(model),
     logits: (inputs) => model.apply(inputs, { training: false }) as tf.Tensor,
   };
 }

@@ -5,8 +5,9 @@ import { tf } from '#lib/tf.ts';
 import { cause } from '../faults.ts';
 import { fixed } from '../format.ts';
 import { CheckFailure, type Check } from '../lesson.ts';
-import { layerLabel } from './classifier.ts';
+import { layerLabel } from './named-variables.ts';
 import { startedUniform, type DeadUnits, type TrainingRun } from './trace.ts';
+import { fixtureCheck } from './fixture-check.ts';
 
 /** Inputs beyond this size (the run's `probe.largestInput`) were not normalised. */
 const LARGE_INPUT = 10;
@@ -44,13 +45,9 @@ function reluActivations(model: tf.LayersModel, inputs: tf.Tensor): { layer: str
 }
 
 export function deadReluCheck(options: { fixture: string; points: number }): Check {
-  return {
-    id: 'dead-relu',
-    title: `no ReLU layer more than ${100 * DEAD_FRACTION_LIMIT}% dead after training`,
-    points: options.points,
-    needs: [options.fixture],
-    async run(ctx) {
-      const { deadUnits: layers = [], trace, probe } = await ctx.fixture<TrainingRun>(options.fixture);
+  return fixtureCheck<TrainingRun>(
+    { id: 'dead-relu', title: `no ReLU layer more than ${100 * DEAD_FRACTION_LIMIT}% dead after training`, points: options.points, fixture: options.fixture },
+    async ({ deadUnits: layers = [], trace, probe }) => {
       const worst = layers.reduce<DeadUnits | undefined>((a, b) => (a && a.dead / a.units >= b.dead / b.units ? a : b), undefined);
       const figures = { reluLayers: layers.length, worstDeadFraction: worst ? worst.dead / worst.units : 0 };
       const listing = layers.map(({ layer, units, dead }) => `${layer} ${dead}/${units}`).join(', ');
@@ -77,5 +74,5 @@ export function deadReluCheck(options: { fixture: string; points: number }): Che
         ],
       );
     },
-  };
+  );
 }

@@ -6,6 +6,7 @@ import { cause } from '../faults.ts';
 import { fixed } from '../format.ts';
 import { CheckFailure, type Check } from '../lesson.ts';
 import type { TrainingRun } from './trace.ts';
+import { fixtureCheck } from './fixture-check.ts';
 
 /** A training run that also holds what the student's evaluate() said, or the error it threw. */
 export interface EvaluatedRun extends TrainingRun {
@@ -21,13 +22,9 @@ const TOLERANCE = 1e-6;
 
 export function evaluationCheck(options: { fixture: string; points: number; metric?: string }): Check {
   const metric = options.metric ?? 'accuracy';
-  return {
-    id: 'evaluation-agrees',
-    title: 'your evaluation agrees with the grader’s',
-    points: options.points,
-    needs: [options.fixture],
-    async run(ctx) {
-      const run = await ctx.fixture<EvaluatedRun>(options.fixture);
+  return fixtureCheck<EvaluatedRun>(
+    { id: 'evaluation-agrees', title: 'your evaluation agrees with the grader’s', points: options.points, fixture: options.fixture },
+    async (run) => {
       const yours = run.studentAccuracy;
       if (typeof yours !== 'number') throw new Error(`evaluate() failed: ${yours.error}`);
       const grader = run.metrics[metric]!;
@@ -42,5 +39,5 @@ export function evaluationCheck(options: { fixture: string; points: number; metr
       }
       return { message: `evaluate() agrees: ${fixed(yours, 4)}`, figures };
     },
-  };
+  );
 }

@@ -6,6 +6,7 @@ import { cause, type Cause } from '../faults.ts';
 import { scientific } from '../format.ts';
 import { CheckFailure, type Check, type LessonContext } from '../lesson.ts';
 import { expectLogits, probeLoss, type Classifier } from './classifier.ts';
+import { probeCheck } from './fixture-check.ts';
 
 export interface GradientNorm {
   name: string;
@@ -51,12 +52,10 @@ export function gradientFlowCheck(options: {
   /** Weights whose gradient is zero in a correct model too, with the reason. */
   zeroByDesign?: { test: (name: string) => boolean; why: string };
 }): Check {
-  return {
-    id: 'gradients-flow',
-    title: 'every layer gets a gradient from the loss',
-    points: options.points,
-    async run(ctx) {
-      const measured = await options.measure(ctx);
+  return probeCheck(
+    { id: 'gradients-flow', title: 'every layer gets a gradient from the loss', points: options.points },
+    options.measure,
+    (measured) => {
       const norms = measured.filter(({ name }) => !options.zeroByDesign?.test(name));
       const largest = Math.max(0, ...norms.map(({ norm }) => (Number.isFinite(norm) ? norm : 0)));
       const starved = norms.filter(({ norm }) => !(norm > VANISHING_RATIO * largest));
@@ -84,5 +83,5 @@ export function gradientFlowCheck(options: {
         causes,
       );
     },
-  };
+  );
 }

@@ -6,6 +6,7 @@ import { type Cause } from '../faults.ts';
 import { compact, fixed } from '../format.ts';
 import { CheckFailure, type Check } from '../lesson.ts';
 import type { TrainingRun } from './trace.ts';
+import { fixtureCheck } from './fixture-check.ts';
 
 /**
  * The largest finite reported loss over the larger of the first loss and
@@ -29,13 +30,9 @@ export function lossPeakCheck(options: {
   /** Why the loss climbed, from what the run measured (the step size, the inputs' scale). */
   causes: (run: TrainingRun) => Cause[];
 }): Check {
-  return {
-    id: 'loss-peak',
-    title: 'the loss never climbs far above where it started',
-    points: options.points,
-    needs: [options.fixture],
-    async run(ctx) {
-      const run = await ctx.fixture<TrainingRun>(options.fixture);
+  return fixtureCheck<TrainingRun>(
+    { id: 'loss-peak', title: 'the loss never climbs far above where it started', points: options.points, fixture: options.fixture },
+    async (run) => {
       const losses = run.trace.losses;
       const peak = lossPeak(losses, options.classes);
       if (peak === null) throw new CheckFailure('training reported no finite loss: call options.report(loss) after every step');
@@ -55,5 +52,5 @@ export function lossPeakCheck(options: {
       }
       return { message: `the highest loss, ${compact(highest)}, is ${fixed(peak, 3)} times the start (at most ${fixed(options.passMark, 2)})`, figures };
     },
-  };
+  );
 }

@@ -7,6 +7,7 @@ import { cause } from '../faults.ts';
 import { fixed } from '../format.ts';
 import { CheckFailure, type Check, type LessonContext } from '../lesson.ts';
 import { expectLogits, probeLoss, type Classifier } from './classifier.ts';
+import { probeCheck } from './fixture-check.ts';
 
 export const OVERFIT_STEPS = 30;
 export const OVERFIT_LEARNING_RATE = 0.003;
@@ -47,12 +48,10 @@ export function overfitCheck(options: {
   /** Builds a fresh model, runs overfitOneBatch on a fixed batch and frees the model. */
   measure: (ctx: LessonContext) => Promise<number[]>;
 }): Check {
-  return {
-    id: 'overfit-one-batch',
-    title: 'a fresh model can overfit one batch',
-    points: options.points,
-    async run(ctx) {
-      const losses = await options.measure(ctx);
+  return probeCheck(
+    { id: 'overfit-one-batch', title: 'a fresh model can overfit one batch', points: options.points },
+    options.measure,
+    (losses) => {
       const [first, last] = [losses[0]!, losses.at(-1)!];
       const steps = losses.length - 1;
       const figures = { steps, initialLoss: first, finalLoss: last };
@@ -70,5 +69,5 @@ export function overfitCheck(options: {
         ],
       );
     },
-  };
+  );
 }

@@ -9,6 +9,7 @@ import { cause } from '../faults.ts';
 import { fixed, precise } from '../format.ts';
 import { CheckFailure, type Check } from '../lesson.ts';
 import type { TrainingRun } from './trace.ts';
+import { fixtureCheck } from './fixture-check.ts';
 
 /** Settings equal up to float32 rounding (0.01 stored in float32 is 0.009999999776). */
 const same = (a: unknown, b: number) => typeof a === 'number' && Math.abs(a - b) <= 1e-6 * Math.max(1, Math.abs(b));
@@ -23,14 +24,9 @@ export function optimizerCheck(options: {
   /** The prescription in the README's words, e.g. 'SGD with momentum 0.9 and learning rate 0.01'. */
   text: string;
 }): Check {
-  return {
-    id: 'optimizer',
-    prescribed: true,
-    title: `the optimizer is the README's: ${options.text}`,
-    points: options.points,
-    needs: [options.fixture],
-    async run(ctx) {
-      const { trace } = await ctx.fixture<TrainingRun>(options.fixture);
+  return fixtureCheck<TrainingRun>(
+    { id: 'optimizer', prescribed: true, title: `the optimizer is the README's: ${options.text}`, points: options.points, fixture: options.fixture },
+    async ({ trace }) => {
       const used = trace.optimizers.filter((use) => use.steps > 0);
       // Without a tfjs optimizer there is nothing to compare; the outcome checks judge such a run.
       if (used.length === 0) return 'no tfjs optimizer took a step (a hand-written update?): not compared';
@@ -55,7 +51,7 @@ export function optimizerCheck(options: {
       }
       return { message: `${describe(used[0]!)}, as the README asks`, figures };
     },
-  };
+  );
 }
 
 /** The batch size most batches had (a last, smaller batch of an epoch does not count). */
@@ -66,14 +62,9 @@ function usualBatchSize(sizes: readonly number[]): number {
 }
 
 export function batchSizeCheck(options: { fixture: string; points: number; batchSize: number }): Check {
-  return {
-    id: 'batch-size',
-    prescribed: true,
-    title: `batches of ${options.batchSize}, as the README asks`,
-    points: options.points,
-    needs: [options.fixture],
-    async run(ctx) {
-      const { trace } = await ctx.fixture<TrainingRun>(options.fixture);
+  return fixtureCheck<TrainingRun>(
+    { id: 'batch-size', prescribed: true, title: `batches of ${options.batchSize}, as the README asks`, points: options.points, fixture: options.fixture },
+    async ({ trace }) => {
       if (trace.batchSizes.length === 0) return 'training used no DataLoader, so its batch size was not observed';
       const usual = usualBatchSize(trace.batchSizes);
       const figures = { batchSize: usual, batches: trace.batchSizes.length };
@@ -86,7 +77,7 @@ export function batchSizeCheck(options: { fixture: string; points: number; batch
       }
       return { message: `${trace.batchSizes.length} batches of ${usual}`, figures };
     },
-  };
+  );
 }
 
 /**
@@ -95,14 +86,9 @@ export function batchSizeCheck(options: { fixture: string; points: number; batch
  * DataLoader, from the steps times the prescribed batch size.
  */
 export function epochsCheck(options: { fixture: string; points: number; epochs: number; batchSize: number }): Check {
-  return {
-    id: 'training-length',
-    prescribed: true,
-    title: `trains for the README's ${options.epochs} epochs`,
-    points: options.points,
-    needs: [options.fixture],
-    async run(ctx) {
-      const { trace, trainingExamples } = await ctx.fixture<TrainingRun>(options.fixture);
+  return fixtureCheck<TrainingRun>(
+    { id: 'training-length', prescribed: true, title: `trains for the README's ${options.epochs} epochs`, points: options.points, fixture: options.fixture },
+    async ({ trace, trainingExamples }) => {
       if (trainingExamples === undefined) throw new Error('the training fixture does not say how many examples it trains on');
       const examples = trainingExamples;
       const observed = trace.batchSizes.length > 0;
@@ -121,10 +107,16 @@ export function epochsCheck(options: { fixture: string; points: number; epochs: 
       }
       return { message: `${seen} examples seen: ${fixed(epochs, 2)} epochs`, figures };
     },
-  };
+  );
 }
 
 /** What a lesson measured of the step its training took: the learning rate, or null where it could not tell. */
+/** The README's batch size and number of epochs, a point each. */
+export function scheduleChecks(options: { fixture: string; batchSize: number; epochs: number }): Check[] {
+  const { fixture, batchSize, epochs } = options;
+  return [batchSizeCheck({ fixture, points: 1, batchSize }), epochsCheck({ fixture, points: 1, epochs, batchSize })];
+}
+
 export interface MeasuredRate {
   rate: number | null;
   /** How it was measured, for the message: "from the first update of w". */
@@ -144,14 +136,10 @@ export function learningRateCheck(options: {
   text: string;
   measure: (run: unknown) => MeasuredRate;
 }): Check {
-  return {
-    id: 'learning-rate',
-    prescribed: true,
-    title: `the README's ${options.text}`,
-    points: options.points,
-    needs: [options.fixture],
-    async run(ctx) {
-      const { rate, how } = options.measure(await ctx.fixture<unknown>(options.fixture));
+  return fixtureCheck<unknown>(
+    { id: 'learning-rate', prescribed: true, title: `the README's ${options.text}`, points: options.points, fixture: options.fixture },
+    async (run) => {
+      const { rate, how } = options.measure(run);
       if (rate === null) return `the learning rate could not be measured ${how}: not compared`;
       const figures = { learningRate: rate, prescribed: options.learningRate };
       // 1e-3: float32 rounding of the update and of the gradient it is measured against.
@@ -164,5 +152,5 @@ export function learningRateCheck(options: {
       }
       return { message: `learning rate ${precise(rate, 4)} (${how}), as the README asks`, figures };
     },
-  };
+  );
 }

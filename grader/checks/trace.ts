@@ -3,6 +3,7 @@
 // diagnostics read traces; only this file makes them.
 import { observeBatches } from '#lib/batches.ts';
 import { tf } from '#lib/tf.ts';
+import type { NamedVariable } from './named-variables.ts';
 import { observeOptimizers, type OptimizerUse } from './optimizer-spy.ts';
 
 export interface WeightChange {
@@ -53,12 +54,14 @@ export function startedUniform({ name, before }: WeightChange): boolean {
   return /kernel|^w\d*$/i.test(name) && before.every((value) => value === before[0]);
 }
 
-interface Weighted {
-  trainableWeights: { name: string; read(): tf.Tensor }[];
-}
-
-function snapshot(model: Weighted): Map<string, Float32Array> {
-  return new Map(model.trainableWeights.map((weight) => [weight.name, weight.read().dataSync() as Float32Array]));
+/**
+ * The values of each variable, in the order listed. The list is asked for
+ * before and after training (`variables` below), so a model whose variables
+ * change during training (a layer frozen, a parameter replaced) is read as it
+ * ends up.
+ */
+function snapshot(variables: readonly NamedVariable[]): { name: string; values: Float32Array }[] {
+  return variables.map(({ name, variable }) => ({ name, values: variable.dataSync() as Float32Array }));
 }
 
 /**
@@ -68,11 +71,12 @@ function snapshot(model: Weighted): Map<string, Float32Array> {
  * the loss the student's first reported loss must equal.
  */
 export async function recordTraining(
-  model: Weighted,
+  /** The model's variables by name, as it has them at the moment of asking (named-variables.ts). */
+  variables: () => readonly NamedVariable[],
   train: (report: (loss: number) => void) => Promise<void>,
   lossOfFirstBatch?: (batch: readonly tf.Tensor[]) => number,
 ): Promise<TrainingTrace> {
-  const before = snapshot(model);
+  const before = snapshot(variables());
   const reported: number[] = [];
   const batchSizes: number[] = [];
   let firstBatchLoss: number | undefined;
@@ -95,13 +99,15 @@ export async function recordTraining(
   }
   const losses = reported.slice();
   const tensorsGained = tf.memory().numTensors - tensorsBefore;
-  const after = snapshot(model);
+  const after = snapshot(variables());
+  const afterByName = new Map(after.map(({ name, values }) => [name, values]));
   // Give un-awaited work a moment to show itself, so a missing await is visible.
   await new Promise((resolve) => setTimeout(resolve, 50));
   return {
     losses,
     stepsAfterReturn: reported.length - losses.length,
-    weights: [...before].map(([name, values]) => ({ name, before: values, after: after.get(name) ?? values })),
+    // A variable gone after training (its layer frozen) reads as unchanged.
+    weights: before.map(({ name, values }, i) => ({ name, before: values, after: (after[i]?.name === name ? after[i].values : afterByName.get(name)) ?? values })),
     tensorsGained,
     optimizers,
     batchSizes,

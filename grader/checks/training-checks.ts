@@ -9,6 +9,7 @@ import { metricSpread, requireReference, type Reference, type ReferenceRun } fro
 import { toleranceBound, type Bound } from '../tolerance.ts';
 import { trainingFigures } from '../evidence/training-figures.ts';
 import { startedUniform, type TrainingRun } from './trace.ts';
+import { fixtureCheck } from './fixture-check.ts';
 
 /**
  * A lesson's (or part's) calibration: the losses and metrics of its training
@@ -44,13 +45,9 @@ export function initialLossCheck(options: {
    */
   band: { low: number; high: number };
 }): Check {
-  return {
-    id: 'initial-loss',
-    title: `loss at the first step is the cross-entropy of the untrained model (about ${options.expectedText})`,
-    points: options.points,
-    needs: [options.fixture],
-    async run(ctx) {
-      const { trace } = await ctx.fixture<TrainingRun>(options.fixture);
+  return fixtureCheck<TrainingRun>(
+    { id: 'initial-loss', title: `loss at the first step is the cross-entropy of the untrained model (about ${options.expectedText})`, points: options.points, fixture: options.fixture },
+    async ({ trace }) => {
       const first = trace.losses[0];
       if (first === undefined) {
         throw new CheckFailure('training reported no loss: call options.report(loss) after every optimisation step');
@@ -89,7 +86,7 @@ export function initialLossCheck(options: {
       const how = own !== undefined ? `the grader's loss on the same batch is ${fixed(own)}` : `expected ${fixed(options.band.low, 2)} to ${fixed(options.band.high, 2)}`;
       return { message: `loss at the first step is ${fixed(first)} (${how})`, figures };
     },
-  };
+  );
 }
 
 /** Share of training, at the end, whose mean loss is the run's outcome. */
@@ -115,13 +112,9 @@ export function lossCurveCheck(options: {
   floor?: number;
   suspects?: Suspects;
 }): Check {
-  return {
-    id: 'loss-curve',
-    title: 'the loss falls at least as far as the reference’s, without diverging',
-    points: options.points,
-    needs: [options.fixture],
-    async run(ctx) {
-      const run = await ctx.fixture<TrainingRun>(options.fixture);
+  return fixtureCheck<TrainingRun>(
+    { id: 'loss-curve', title: 'the loss falls at least as far as the reference’s, without diverging', points: options.points, fixture: options.fixture },
+    async (run, ctx) => {
       const { trace } = run;
       const reference = requireReference(ctx);
       const band = referenceBand(reference);
@@ -184,7 +177,7 @@ export function lossCurveCheck(options: {
         curve,
       };
     },
-  };
+  );
 }
 
 /** Whether the loss fell, stayed flat or rose, which narrows the causes down. */
@@ -218,13 +211,9 @@ export function trendOf(losses: readonly number[]): { trend: 'fell' | 'flat' | '
 }
 
 export function weightsMovedCheck(options: { fixture: string; points: number }): Check {
-  return {
-    id: 'weights-updated',
-    title: 'every trainable weight changed',
-    points: options.points,
-    needs: [options.fixture],
-    async run(ctx) {
-      const { trace } = await ctx.fixture<TrainingRun>(options.fixture);
+  return fixtureCheck<TrainingRun>(
+    { id: 'weights-updated', title: 'every trainable weight changed', points: options.points, fixture: options.fixture },
+    async ({ trace }) => {
       const frozen = trace.weights.filter(({ before, after }) => before.every((value, i) => value === after[i]));
       const figures = { weights: trace.weights.length, unchanged: frozen.length };
       if (trace.weights.length === 0) throw new CheckFailure('the model has no trainable weights', figures);
@@ -243,17 +232,13 @@ export function weightsMovedCheck(options: { fixture: string; points: number }):
       }
       return { message: `all ${trace.weights.length} weights changed`, figures };
     },
-  };
+  );
 }
 
 export function noLeakCheck(options: { fixture: string; points: number; perStepAllowance?: number }): Check {
-  return {
-    id: 'no-leaks',
-    title: 'no tensors leaked per training step',
-    points: options.points,
-    needs: [options.fixture],
-    async run(ctx) {
-      const { trace } = await ctx.fixture<TrainingRun>(options.fixture);
+  return fixtureCheck<TrainingRun>(
+    { id: 'no-leaks', title: 'no tensors leaked per training step', points: options.points, fixture: options.fixture },
+    async ({ trace }) => {
       const steps = Math.max(trace.losses.length, 1);
       // The optimizer may keep a slot or two per weight (momentum); that is state, not a leak.
       // tfjs 4.22's momentum optimizer also keeps its learning-rate scalar after dispose():
@@ -272,7 +257,7 @@ export function noLeakCheck(options: { fixture: string; points: number; perStepA
       }
       return { message: `${trace.tensorsGained} tensors kept after ${steps} steps (optimizer state)`, figures };
     },
-  };
+  );
 }
 
 export function metricCheck(options: {
@@ -288,13 +273,9 @@ export function metricCheck(options: {
   /** The metric's value for a model that guesses (accuracy 1/classes), named when a run lands on it. */
   chance?: number;
 }): Check {
-  return {
-    id: options.id,
-    title: options.title,
-    points: options.points,
-    needs: [options.fixture],
-    async run(ctx) {
-      const run = await ctx.fixture<TrainingRun>(options.fixture);
+  return fixtureCheck<TrainingRun>(
+    { id: options.id, title: options.title, points: options.points, fixture: options.fixture },
+    async (run, ctx) => {
       const reference = requireReference(ctx);
       const values = reference.runs.map((referenceRun) => {
         const value = referenceRun.metrics[options.metric];
@@ -326,5 +307,38 @@ export function metricCheck(options: {
       }
       return { message: `${options.metric} ${fixed(value)} (reference ${fixed(bound.mean)}, pass mark ${fixed(threshold)})`, figures };
     },
-  };
+  );
+}
+
+/** Test accuracy against the reference's, for a classifier of `classes` classes (a guess scores 1 / classes). */
+export function accuracyCheck(options: {
+  fixture: string;
+  classes: number;
+  points: number;
+  resolution: number;
+  causes: string;
+  suspects?: Suspects;
+}): Check {
+  const { classes, ...rest } = options;
+  return metricCheck({ id: 'accuracy', title: 'test accuracy close to the reference', metric: 'accuracy', chance: 1 / classes, ...rest });
+}
+
+/**
+ * What every classifier's training run is checked for first: its first loss is
+ * the untrained model's cross-entropy, the curve falls as the reference's does
+ * (a cross-entropy never goes below 0), and every weight learns.
+ */
+export function classifierRunChecks(options: {
+  fixture: string;
+  initialLoss: { expected: number; expectedText: string; band: { low: number; high: number } };
+  /** The loss curve's resolution (see lossCurveCheck). */
+  resolution: number;
+  suspects?: Suspects;
+}): Check[] {
+  const { fixture, initialLoss, resolution, suspects } = options;
+  return [
+    initialLossCheck({ fixture, points: 1, ...initialLoss }),
+    lossCurveCheck({ fixture, points: 2, resolution, floor: 0, suspects }),
+    weightsMovedCheck({ fixture, points: 1 }),
+  ];
 }

@@ -52,6 +52,11 @@ export function reboundOf(losses: readonly number[]): number | null {
   return worst;
 }
 
+/** How many times the loss rose by more than `leap` from one step to the next. */
+export function leapsOf(losses: readonly number[], leap: number): number {
+  return losses.filter((loss, i) => i > 0 && loss - losses[i - 1]! > leap).length;
+}
+
 export function trainingFigures(run: TrainingRun): Record<string, number | null> {
   const { losses, weights, tensorsGained } = run.trace;
   const finite = losses.filter(Number.isFinite);
@@ -64,7 +69,7 @@ export function trainingFigures(run: TrainingRun): Record<string, number | null>
     .map(({ size, moved }) => moved / size);
   const finiteRatios = ratios.filter(Number.isFinite);
   const first = finite[0];
-  const leaps = first === undefined ? 0 : losses.filter((loss, i) => i > 0 && loss - losses[i - 1]! > 0.5 * Math.abs(first)).length;
+  const leaps = first === undefined ? 0 : leapsOf(losses, 0.5 * Math.abs(first));
   return {
     steps: losses.length,
     lossFirst: losses[0] ?? null,

@@ -6,7 +6,7 @@ import type { TrainingRun } from '../checks/trace.ts';
 import { cause, type Cause } from '../faults.ts';
 import { measuredFigures } from './measured.ts';
 import { diverged } from './rules.ts';
-import { trainingFigures } from './training-figures.ts';
+import { leapsOf, trainingFigures } from './training-figures.ts';
 
 /**
  * A rise of the loss between two steps this large is a leap, not noise; for a
@@ -26,7 +26,7 @@ const LEAPS = 3;
 export function unshuffledClasses(run: TrainingRun, oneClassShare: number, limit: number): Cause | undefined {
   const losses = run.trace.losses;
   const leap = Math.max(LEAP, LEAP_OF_START * Math.abs(losses[0] ?? 0));
-  const leaps = losses.filter((loss, i) => i > 0 && loss - losses[i - 1]! > leap).length;
+  const leaps = leapsOf(losses, leap);
   // A run that blew up leaps and ends on one class too; that is the divergence, not the order of the data.
   if (leaps < LEAPS || oneClassShare <= limit || diverged(measuredFigures(trainingFigures(run)))) return undefined;
   return cause(

@@ -15,10 +15,10 @@ import { expectedVariants, lessonWithBugs, solutionLessons } from '../variants/g
 
 /**
  * Course files that no published repository carries: the sources of the
- * variants, tests, the course's own CI, and initial-loss-bands.ts, which runs
- * the solutions' code.
+ * variants, tests, the course's own CI, and the instructor's tools
+ * (grader/instructor/), which run the solutions' code.
  */
-const NOT_PUBLISHED = [/^solutions\//, /^exercise\//, /^bugs\//, /^grader\/test\//, /^lib\/test\//, /^\.ci\//, /^\.github\//, /^\.mocharc\.json$/, /^README\.md$/, /^\.cache\//, /^out\//, /^grader\/cli\/initial-loss-bands\.ts$/, /^grader\/cli\/loss-peak-bands\.ts$/];
+const NOT_PUBLISHED = [/^solutions\//, /^exercise\//, /^bugs\//, /^grader\/test\//, /^lib\/test\//, /^\.ci\//, /^\.github\//, /^\.mocharc\.json$/, /^README\.md$/, /^\.cache\//, /^out\//, /^grader\/instructor\//];
 
 /** Scripts that need solutions/ or the course's tests: left out of published package.json files. */
 const COURSE_ONLY_SCRIPTS = ['variants', 'calibrate', 'mutants'];

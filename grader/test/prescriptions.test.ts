@@ -30,9 +30,8 @@ describe('observing what a training run used', () => {
 
   it('records the batch sizes DataLoaders yield and the grader’s loss on the first batch', async () => {
     const x = tf.range(0, 10).reshape([10, 1]);
-    const model = { trainableWeights: [] };
     const trace = await recordTraining(
-      model,
+      () => [],
       async (onStep) => {
         const loader = new DataLoader([x], { batchSize: 4 });
         for (const [batch] of loader) {

@@ -5,6 +5,7 @@ import { dirname, join, relative } from 'node:path';
 import { lessonBugs, loadCatalog, plantBug, type Patched } from '../catalog.ts';
 import { loadLesson, repoDir } from '../registry.ts';
 import { bugsReadme } from './bugs-readme.ts';
+import { contractsKept, CONTRACTS_KEPT_PATH } from './contracts-kept.ts';
 import { bugsTable, checksTable, withGenerated } from './readme-tables.ts';
 import { toExercise, withoutMarkers } from './student-regions.ts';
 
@@ -57,12 +58,14 @@ export async function expectedVariants(): Promise<Map<string, string>> {
 }
 
 /**
- * Every generated file, by path relative to the repository: the variants, and
- * the READMEs whose tables are generated (the root README and each lesson's).
+ * Every generated file, by path relative to the repository: the variants, the
+ * READMEs whose tables are generated (the root README and each lesson's), and
+ * the type test that every variant keeps its lesson's contract.
  */
 export async function expectedGenerated(): Promise<Map<string, string>> {
   const expected = new Map<string, string>();
   expected.set('README.md', withGenerated(readFileSync(join(repoDir, 'README.md'), 'utf8'), 'bugs', bugsTable(await loadCatalog()), 'README.md'));
+  expected.set(CONTRACTS_KEPT_PATH, contractsKept(await Promise.all(solutionLessons().map(loadLesson))));
   for (const lesson of solutionLessons()) {
     const readme = await lessonReadme(lesson);
     expected.set(join('solutions', lesson, 'README.md'), readme);

@@ -37,3 +37,12 @@ export interface LinearRegression {
   rSquared(y: tf.Tensor2D, predictions: tf.Tensor2D): number;
   main: Main;
 }
+
+/**
+ * The lesson's files, each with the contract it keeps. `npm run variants`
+ * writes a type test from it (grader/test/contracts-kept.ts) that fails to
+ * type-check when a variant of a file lacks an export or exports another type.
+ */
+export interface LessonFiles {
+  'linear-regression.ts': LinearRegression;
+}

@@ -38,3 +38,12 @@ export interface LogisticRegression {
   evaluate(model: tf.LayersModel, data: Tensors, threshold?: number): Promise<number>;
   main: Main;
 }
+
+/**
+ * The lesson's files, each with the contract it keeps. `npm run variants`
+ * writes a type test from it (grader/test/contracts-kept.ts) that fails to
+ * type-check when a variant of a file lacks an export or exports another type.
+ */
+export interface LessonFiles {
+  'logistic-regression.ts': LogisticRegression;
+}

@@ -48,3 +48,13 @@ export interface Pretrained {
   fineTune(model: tf.LayersModel, data: Tensors, options: TrainOptions): Promise<void>;
   main: Main;
 }
+
+/**
+ * The lesson's files, each with the contract it keeps. `npm run variants`
+ * writes a type test from it (grader/test/contracts-kept.ts) that fails to
+ * type-check when a variant of a file lacks an export or exports another type.
+ */
+export interface LessonFiles {
+  'cnn.ts': Cnn;
+  'pretrained.ts': Pretrained;
+}

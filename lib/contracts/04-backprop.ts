@@ -68,3 +68,12 @@ export interface Backprop {
   evaluate(params: Parameters, data: Tensors): Promise<number>;
   main: Main;
 }
+
+/**
+ * The lesson's files, each with the contract it keeps. `npm run variants`
+ * writes a type test from it (grader/test/contracts-kept.ts) that fails to
+ * type-check when a variant of a file lacks an export or exports another type.
+ */
+export interface LessonFiles {
+  'backprop.ts': Backprop;
+}

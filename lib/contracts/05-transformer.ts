@@ -164,3 +164,13 @@ export interface FineTuning {
   evaluate(model: Transformer, examples: readonly Example[]): Promise<{ accuracy: number; f1: number }>;
   main: Main;
 }
+
+/**
+ * The lesson's files, each with the contract it keeps. `npm run variants`
+ * writes a type test from it (grader/test/contracts-kept.ts) that fails to
+ * type-check when a variant of a file lacks an export or exports another type.
+ */
+export interface LessonFiles {
+  'transformer.ts': Encoder;
+  'fine-tune.ts': FineTuning;
+}

@@ -1,10 +1,10 @@
 // Fashion-MNIST (Zalando Research, MIT licence): 28x28 grey images of 10 kinds
 // of clothing, 60,000 for training and 10,000 for testing, as IDX files.
-import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cachedDownload, defaultCacheDir, type CacheOptions } from './cache.ts';
+import { readCheckedFiles } from './checksums.ts';
 import type { ImageSet } from './image-set.ts';
 import { readIdxImageSet } from './idx.ts';
 
@@ -100,34 +100,13 @@ export function readFashionMnistDir(dir: string): TrainTest {
   };
 }
 
-const SUBSET_CHECKSUMS = 'checksums.json';
-
-function sha256(bytes: Uint8Array): string {
-  return createHash('sha256').update(bytes).digest('hex');
-}
-
 /**
  * The committed subset: 800 training and 200 test images per class, each
  * split sorted by class. Every file is checked against checksums.json first,
  * so a damaged checkout fails with the file's name rather than odd data.
  */
 export function loadFashionMnistSubset(dir: string = FASHION_MNIST_SUBSET_DIR): TrainTest {
-  const checksumsPath = join(dir, SUBSET_CHECKSUMS);
-  const expected = JSON.parse(readFileSync(checksumsPath, 'utf8')) as Record<string, unknown>;
-  for (const name of Object.values(FASHION_MNIST_FILES)) {
-    const path = join(dir, name);
-    const want = expected[name];
-    if (typeof want !== 'string') throw new Error(`${checksumsPath}: no SHA-256 for ${name}`);
-    if (!existsSync(path)) throw new Error(`Fashion-MNIST subset file ${path} is missing`);
-    const bytes = readFileSync(path);
-    const actual = sha256(bytes);
-    if (actual !== want) {
-      throw new Error(
-        `Fashion-MNIST subset file ${path} is corrupt or truncated (${bytes.length} bytes): ` +
-          `SHA-256 expected ${want}, actual ${actual}. Restore it from git or rerun make-fashion-mnist-subset.ts.`,
-      );
-    }
-  }
+  readCheckedFiles(dir, Object.values(FASHION_MNIST_FILES), 'Fashion-MNIST subset file', 'Restore it from git or rerun make-fashion-mnist-subset.ts.');
   return readFashionMnistDir(dir);
 }
 

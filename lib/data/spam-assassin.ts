@@ -7,10 +7,10 @@
 // make-spam-assassin-subset.ts) holding only readable text: the subject and
 // the first part of the body, with MIME, quoted-printable, base64 and HTML
 // undone, so that a lesson classifies what a reader sees, not mail headers.
-import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { readCheckedFiles } from './checksums.ts';
 import { gunzipIfNeeded } from './gzip.ts';
 
 export const SPAM_ASSASSIN_CLASS_NAMES = ['ham', 'spam'] as const;
@@ -228,7 +228,8 @@ export function makeSpamAssassinSubset(messages: readonly RawMessage[], options:
 
 export const SPAM_ASSASSIN_SUBSET_DIR = fileURLToPath(new URL('./spam-assassin-subset/', import.meta.url));
 export const SPAM_ASSASSIN_SUBSET_FILE = 'spam-assassin-subset.json.gz';
-const CHECKSUMS = 'checksums.json';
+/** How to get a good copy of the committed texts back. */
+export const SPAM_ASSASSIN_REMEDY = 'Restore it from git or rerun make-spam-assassin-subset.ts.';
 
 interface StoredSplit {
   texts: string[];
@@ -268,18 +269,7 @@ export function decodeSubset(json: string, source: string): TextTrainTest {
  * against checksums.json first, so a damaged checkout fails with its name.
  */
 export function loadSpamAssassinSubset(dir: string = SPAM_ASSASSIN_SUBSET_DIR): TextTrainTest {
-  const checksumsPath = join(dir, CHECKSUMS);
-  const expected = (JSON.parse(readFileSync(checksumsPath, 'utf8')) as Record<string, unknown>)[SPAM_ASSASSIN_SUBSET_FILE];
-  if (typeof expected !== 'string') throw new Error(`${checksumsPath}: no SHA-256 for ${SPAM_ASSASSIN_SUBSET_FILE}`);
   const path = join(dir, SPAM_ASSASSIN_SUBSET_FILE);
-  if (!existsSync(path)) throw new Error(`SpamAssassin subset file ${path} is missing`);
-  const bytes = readFileSync(path);
-  const actual = createHash('sha256').update(bytes).digest('hex');
-  if (actual !== expected) {
-    throw new Error(
-      `SpamAssassin subset file ${path} is corrupt or truncated (${bytes.length} bytes): ` +
-        `SHA-256 expected ${expected}, actual ${actual}. Restore it from git or rerun make-spam-assassin-subset.ts.`,
-    );
-  }
+  const bytes = readCheckedFiles(dir, [SPAM_ASSASSIN_SUBSET_FILE], 'SpamAssassin subset file', SPAM_ASSASSIN_REMEDY).get(SPAM_ASSASSIN_SUBSET_FILE)!;
   return decodeSubset(Buffer.from(gunzipIfNeeded(bytes, path)).toString('utf8'), path);
 }

@@ -5,10 +5,10 @@
 // Names are the paths of the weights in lesson 5's Transformer object,
 // e.g. "blocks[1].attention.query.w"; the masked-language-model head's start
 // with "mlm.".
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { readCheckedFiles, writeChecksums } from '../data/checksums.ts';
 import { parseVocabulary, vocabularyText } from './wordpiece.ts';
 
 export const TRANSFORMER_DIR = fileURLToPath(new URL('./spam-assassin-encoder/', import.meta.url));
@@ -41,7 +41,6 @@ export interface Checkpoint {
   pretraining: Record<string, number | string>;
 }
 
-const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
 export function saveCheckpoint(dir: string, checkpoint: Checkpoint): void {
   mkdirSync(dir, { recursive: true });
@@ -59,28 +58,12 @@ export function saveCheckpoint(dir: string, checkpoint: Checkpoint): void {
   writeFileSync(join(dir, 'checkpoint.json'), JSON.stringify(json, null, 1) + '\n');
   writeFileSync(join(dir, 'weights.bin'), Buffer.concat(chunks));
   writeFileSync(join(dir, 'vocab.txt'), vocabularyText(checkpoint.vocabulary));
-  const checksums = Object.fromEntries(FILES.map((file) => [file, sha256(readFileSync(join(dir, file)))]));
-  writeFileSync(join(dir, 'checksums.json'), JSON.stringify(checksums, null, 2) + '\n');
+  writeChecksums(dir, FILES);
 }
 
 /** Reads the checkpoint after checking every file against checksums.json. */
 export function loadCheckpoint(dir: string = TRANSFORMER_DIR): Checkpoint {
-  const checksumsFile = join(dir, 'checksums.json');
-  if (!existsSync(checksumsFile)) throw new Error(`pretrained transformer: ${checksumsFile} is missing`);
-  const checksums = JSON.parse(readFileSync(checksumsFile, 'utf8')) as Record<string, string>;
-  const contents = new Map<string, Buffer>();
-  for (const file of FILES) {
-    const path = join(dir, file);
-    if (!existsSync(path)) throw new Error(`pretrained transformer: ${path} is missing; run \`npm run make-pretrained -- transformer\``);
-    const bytes = readFileSync(path);
-    if (sha256(bytes) !== checksums[file]) {
-      throw new Error(
-        `pretrained transformer: ${path} is corrupt (sha256 ${sha256(bytes)}, expected ${checksums[file]}); ` +
-          'restore it from git or run `npm run make-pretrained -- transformer`',
-      );
-    }
-    contents.set(file, bytes);
-  }
+  const contents = readCheckedFiles(dir, FILES, 'pretrained transformer file', 'Restore it from git or run `npm run make-pretrained -- transformer`.');
   const json = JSON.parse(contents.get('checkpoint.json')!.toString('utf8')) as {
     config: EncoderConfig;
     pretraining: Record<string, number | string>;

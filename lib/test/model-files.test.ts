@@ -38,7 +38,7 @@ describe('model files', () => {
     writeFileSync(file, bytes);
     let error: Error | undefined;
     await loadModel(dir).catch((caught: Error) => (error = caught));
-    expect(error?.message).to.match(/weights\.bin is corrupt \(sha256 [0-9a-f]{64}, expected [0-9a-f]{64}\)/);
+    expect(error?.message).to.match(/pretrained model file .*weights\.bin is corrupt or truncated \(\d+ bytes\): SHA-256 expected [0-9a-f]{64}, actual [0-9a-f]{64}\. Restore it/);
   });
 
   it('says which file is missing', async () => {

@@ -120,10 +120,9 @@ async function fitWages(ctx: LessonContext): Promise<WagesRun> {
   const features = student.prepareFeatures(train.x, test.x);
   const weights = student.initWeights(features.train.shape[1]);
   const start = column(weights);
-  const model = { trainableWeights: [{ name: 'w', read: () => weights as tf.Tensor }] };
   // w at the first two reports: between two consecutive reports lies exactly one update, whether report is called before or after it.
   const snapshots: number[][] = [];
-  const trace = await recordTraining(model, async (report) =>
+  const trace = await recordTraining(() => [{ name: 'w', variable: weights }], async (report) =>
     student.gradientDescent(weights, features.train, train.y, {
       report: (loss) => {
         if (snapshots.length < 2) snapshots.push(column(weights));

@@ -4,21 +4,14 @@
 // sigmoid and the threshold, compares the loss with tf.losses.sigmoidCrossEntropy,
 // and trains the student's model on Fashion-MNIST and on 2-D points.
 import type { LogisticRegression } from '#lib/contracts/02-logistic-regression.ts';
-import { batchSizeCheck, epochsCheck, optimizerCheck } from '../../checks/prescriptions.ts';
+import { optimizerCheck, scheduleChecks } from '../../checks/prescriptions.ts';
 import { loadFashionMnistSubset } from '#lib/data/fashion-mnist.ts';
 import type { ImageSet } from '#lib/data/image-set.ts';
 import { seedEverything } from '#lib/seed.ts';
 import { tf } from '#lib/tf.ts';
+import { layersVariables } from '../../checks/named-variables.ts';
 import { recordTraining, type TrainingRun } from '../../checks/trace.ts';
-import {
-  calibrateFrom,
-  initialLossCheck,
-  lossCurveCheck,
-  metricCheck,
-  noLeakCheck,
-  weightsMovedCheck,
-  type Suspects,
-} from '../../checks/training-checks.ts';
+import { accuracyCheck, calibrateFrom, classifierRunChecks, noLeakCheck, type Suspects } from '../../checks/training-checks.ts';
 import { unshuffledClasses } from '../../evidence/unshuffled.ts';
 import { cause, type Cause } from '../../faults.ts';
 import { precise, shapeText } from '../../format.ts';
@@ -76,7 +69,7 @@ async function trainFashion(ctx: LessonContext): Promise<ClassifierRun> {
   const model = student.createModel(train.x.shape[1]);
   const trainingExamples = train.x.shape[0];
   const trace = await recordTraining(
-    model,
+    () => layersVariables(model),
     (report) => student.train(model, train, { seed: ctx.seed, report }),
     ([x, y]) => tf.tidy(() => tf.losses.sigmoidCrossEntropy(y!, model.apply(x!) as tf.Tensor).dataSync()[0]!),
   );
@@ -133,7 +126,7 @@ const README = { batchSize: 32, epochs: 5, learningRate: 0.05 };
  * README asks for; tfjs's random initialisers of the kernel spread it around
  * that. Over 30 seeds of each of ten initialisers, the tolerance bounds
  * (tolerance.ts) reach 0.135 (He and Glorot uniform) to 1.336 (He uniform)
- * (`npx tsx grader/cli/initial-loss-bands.ts`).
+ * (`npx tsx grader/instructor/initial-loss-bands.ts`).
  */
 const INITIAL_LOSS_BAND = { low: 0.13, high: 1.34 };
 const blobs = 'blobs';
@@ -326,9 +319,12 @@ export default defineLesson({
         return { message: `${precise(got, 6)} for logits of ±1000, as expected`, figures };
       },
     },
-    initialLossCheck({ fixture: fashion, points: 1, expected: Math.log(2), expectedText: 'ln(2) = 0.693 for two classes', band: INITIAL_LOSS_BAND }),
-    lossCurveCheck({ fixture: fashion, points: 2, resolution: 0.005, floor: 0, suspects }),
-    weightsMovedCheck({ fixture: fashion, points: 1 }),
+    ...classifierRunChecks({
+      fixture: fashion,
+      initialLoss: { expected: Math.log(2), expectedText: 'ln(2) = 0.693 for two classes', band: INITIAL_LOSS_BAND },
+      resolution: 0.005,
+      suspects,
+    }),
     optimizerCheck({
       fixture: fashion,
       points: 1,
@@ -336,15 +332,11 @@ export default defineLesson({
       settings: { learningRate: README.learningRate },
       text: `plain SGD with learning rate ${README.learningRate} (tf.train.sgd)`,
     }),
-    batchSizeCheck({ fixture: fashion, points: 1, batchSize: README.batchSize }),
-    epochsCheck({ fixture: fashion, points: 1, epochs: README.epochs, batchSize: README.batchSize }),
+    ...scheduleChecks({ fixture: fashion, ...README }),
     noLeakCheck({ fixture: fashion, points: 1 }),
-    metricCheck({
-      id: 'accuracy',
-      title: 'test accuracy close to the reference',
+    accuracyCheck({
       fixture: fashion,
-      metric: 'accuracy',
-      chance: 0.5,
+      classes: 2,
       points: 2,
       resolution: 0.005,
       causes: 'Look at the failing checks above first: the labels, the model’s output and the loss.',

@@ -9,16 +9,9 @@ import { deadReluCheck, deadUnitsOfModel } from '../../checks/dead-relu.ts';
 import { evaluationCheck, type EvaluatedRun } from '../../checks/evaluation.ts';
 import { gradientFlowCheck, gradientNorms } from '../../checks/gradient-flow.ts';
 import { overfitCheck, overfitOneBatch } from '../../checks/overfit-one-batch.ts';
+import { layersVariables } from '../../checks/named-variables.ts';
 import { recordTraining, type TrainingRun } from '../../checks/trace.ts';
-import {
-  calibrateFrom,
-  initialLossCheck,
-  lossCurveCheck,
-  metricCheck,
-  noLeakCheck,
-  weightsMovedCheck,
-  type Suspects,
-} from '../../checks/training-checks.ts';
+import { accuracyCheck, calibrateFrom, classifierRunChecks, noLeakCheck, type Suspects } from '../../checks/training-checks.ts';
 import { unshuffledClasses } from '../../evidence/unshuffled.ts';
 import { cause, type Cause } from '../../faults.ts';
 import { fixed, shapeText } from '../../format.ts';
@@ -78,7 +71,7 @@ async function trainForGrading(ctx: LessonContext): Promise<EvaluatedRun> {
   const test = cnn.toTensors(data.test);
   const model = cnn.createModel([28, 28, 1], CLASSES);
   const trace = await recordTraining(
-    model,
+    () => layersVariables(model),
     (report) => cnn.train(model, train, { seed: ctx.seed, report }),
     ([images, labels]) => tf.tidy(() => probeLoss(model.apply(images!, { training: true }) as tf.Tensor, labels as tf.Tensor1D).dataSync()[0]!),
   );
@@ -221,9 +214,12 @@ export default defineLesson({
         return 'channel-first bytes become channels-last floats in [-1, 1]';
       },
     },
-    initialLossCheck({ fixture: training, points: 1, expected: Math.log(CLASSES), expectedText: 'ln(10) = 2.303 for 10 classes', band: INITIAL_LOSS_BAND }),
-    lossCurveCheck({ fixture: training, points: 2, resolution: 0.01, floor: 0, suspects }),
-    weightsMovedCheck({ fixture: training, points: 1 }),
+    ...classifierRunChecks({
+      fixture: training,
+      initialLoss: { expected: Math.log(CLASSES), expectedText: 'ln(10) = 2.303 for 10 classes', band: INITIAL_LOSS_BAND },
+      resolution: 0.01,
+      suspects,
+    }),
     noLeakCheck({ fixture: training, points: 1 }),
     gradientFlowCheck({
       points: 1,
@@ -245,12 +241,9 @@ export default defineLesson({
     batchSizeCheck({ fixture: training, points: 1, batchSize: README.batchSize }),
     architectureCheck,
     reluCheck,
-    metricCheck({
-      id: 'accuracy',
-      title: 'test accuracy close to the reference',
+    accuracyCheck({
       fixture: training,
-      metric: 'accuracy',
-      chance: 1 / CLASSES,
+      classes: CLASSES,
       points: 3,
       resolution: 0.002,
       causes: 'Look at the failing checks above first; if they all pass, compare your hyperparameters with the lesson README.',

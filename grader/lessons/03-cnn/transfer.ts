@@ -3,6 +3,7 @@ import { loadFashionMnistSubset } from '#lib/data/fashion-mnist.ts';
 import { FINE_TUNING_CLASSES, loadPretrainedModel } from '#lib/models/pretrained.ts';
 import { tf } from '#lib/tf.ts';
 import type { Cnn, Pretrained } from '#lib/contracts/03-cnn.ts';
+import { layersVariables } from '../../checks/named-variables.ts';
 import { recordTraining, type TrainingRun } from '../../checks/trace.ts';
 import { metricCheck, trendOf } from '../../checks/training-checks.ts';
 import { cause } from '../../faults.ts';
@@ -32,7 +33,7 @@ export async function fineTuneForGrading(ctx: LessonContext): Promise<TransferRu
   const featureWeights = pretrained.layers.filter((layer) => layer.name.startsWith('features_')).flatMap((layer) => layer.weights);
   const shipped = values(featureWeights);
   const model = part.buildTransferModel(pretrained, NEW_CLASSES);
-  const trace = await recordTraining(model, (report) => part.fineTune(model, train, { seed: ctx.seed, report }));
+  const trace = await recordTraining(() => layersVariables(model), (report) => part.fineTune(model, train, { seed: ctx.seed, report }));
   const after = values(featureWeights);
   const inModel = new Set(model.weights);
   const { accuracy, outputUnits } = tf.tidy(() => {

@@ -10,12 +10,12 @@ import { loadFashionMnistSubset } from '#lib/data/fashion-mnist.ts';
 import { firstPerClassSortedByClass } from '#lib/data/image-set-ops.ts';
 import { tf } from '#lib/tf.ts';
 import { probeLoss } from '../../checks/classifier.ts';
-import { batchSizeCheck, epochsCheck, learningRateCheck } from '../../checks/prescriptions.ts';
+import { learningRateCheck, scheduleChecks } from '../../checks/prescriptions.ts';
 import { BUCKETS, bucketMeans } from '../../curves.ts';
 import { deadReluCheck, deadUnits } from '../../checks/dead-relu.ts';
 import { lossPeakCheck } from '../../checks/loss-peak.ts';
 import { recordTraining, type TrainingRun } from '../../checks/trace.ts';
-import { calibrateFrom, initialLossCheck, metricCheck, noLeakCheck } from '../../checks/training-checks.ts';
+import { accuracyCheck, calibrateFrom, initialLossCheck, noLeakCheck } from '../../checks/training-checks.ts';
 import { cause, type Cause } from '../../faults.ts';
 import { percent, precise, shapeText } from '../../format.ts';
 import { CheckFailure, defineLesson, type LessonContext } from '../../lesson.ts';
@@ -209,9 +209,9 @@ async function trainForGrading(ctx: LessonContext): Promise<BackpropRun> {
   const params = bp.initParameters(PIXELS, bp.hyperparameters.hiddenSize, CLASSES);
   const trainingExamples = train.labels.shape[0];
   const initial = Object.fromEntries(NAMES.map((name) => [name, params[name].clone()])) as unknown as Values;
-  const weighted = { trainableWeights: NAMES.map((name) => ({ name, read: () => params[name] as tf.Tensor })) };
   const trace = await recordTraining(
-    weighted,
+    // Read when asked: a train that replaces a parameter instead of assigning it is read as it ends up.
+    () => NAMES.map((name) => ({ name, variable: params[name] })),
     (report) => bp.train(params, train, { seed: ctx.seed, report }),
     ([images, labels]) => tf.tidy(() => probeLoss(referenceActivations(params, images as tf.Tensor2D).logits, labels as tf.Tensor1D).dataSync()[0]!),
   );
@@ -234,7 +234,7 @@ const README = { batchSize: 32, epochs: 3, learningRate: 0.1 };
  * batch (no DataLoader): the given initParameters starts at 2.207 to 2.401
  * (tolerance bounds over 30 seeds); He or Glorot normal on both layers, should a
  * student draw the weights otherwise, at 1.514 to 3.429
- * (`npx tsx grader/cli/initial-loss-bands.ts`).
+ * (`npx tsx grader/instructor/initial-loss-bands.ts`).
  */
 const INITIAL_LOSS_BAND = { low: 1.51, high: 3.43 };
 /**
@@ -242,7 +242,7 @@ const INITIAL_LOSS_BAND = { low: 1.51, high: 3.43 };
  * solution's loop from initParameters and from He, Glorot and N(0, 0.01)
  * draws, 10 seeds each, peaks at most 1.135 (He normal: mean 1.031, sd 0.061);
  * the largest tolerance bound (mean + 6.59 sd) of any draw is 1.436, He
- * normal's (`npx tsx grader/cli/loss-peak-bands.ts`). The first weights drawn
+ * normal's (`npx tsx grader/instructor/loss-peak-bands.ts`). The first weights drawn
  * with standard deviation 1 peak at 10.8 on average (3 seeds, up to 14.6) on the same loop, and at 44 in the grader on seed 0.
  */
 const LOSS_PEAK_PASS_MARK = 1.44;
@@ -608,16 +608,12 @@ export default defineLesson({
       // training-curve holds the student's losses to an autodiff run with these hyperparameters, so they are what training used.
       measure: (run) => ({ rate: (run as BackpropRun).learningRate, how: 'hyperparameters.learningRate, the rate training-curve follows' }),
     }),
-    batchSizeCheck({ fixture: training, points: 1, batchSize: README.batchSize }),
-    epochsCheck({ fixture: training, points: 1, epochs: README.epochs, batchSize: README.batchSize }),
+    ...scheduleChecks({ fixture: training, ...README }),
     noLeakCheck({ fixture: training, points: 1 }),
     deadReluCheck({ fixture: training, points: 1 }),
-    metricCheck({
-      id: 'accuracy',
-      title: 'test accuracy close to the reference',
+    accuracyCheck({
       fixture: training,
-      metric: 'accuracy',
-      chance: 1 / CLASSES,
+      classes: CLASSES,
       points: 2,
       resolution: 0.002,
       causes: 'Look at the failing checks above first; if they all pass, compare your hyperparameters with the lesson README.',

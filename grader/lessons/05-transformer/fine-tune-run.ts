@@ -123,10 +123,9 @@ async function fineTuneAndMeasure(ctx: LessonContext, fromScratch: boolean): Pro
     optimizers.add(optimizer);
     learningRates.push(learningRate);
   });
-  const weighted = { trainableWeights: variables.map(({ name, variable }) => ({ name, read: () => variable })) };
   let trace;
   try {
-    trace = await recordTraining(weighted, (report) => part.fineTune(model, train, { seed: ctx.seed, report }));
+    trace = await recordTraining(() => variables, (report) => part.fineTune(model, train, { seed: ctx.seed, report }));
   } finally {
     stop();
   }

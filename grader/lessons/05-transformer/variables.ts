@@ -1,7 +1,7 @@
 // The variables of lesson 5's models, which are plain objects of tf.Variables
 // (no LayersModel to list them): found by walking the object.
 import { tf } from '#lib/tf.ts';
-import type { NamedVariable } from '../../checks/classifier.ts';
+import type { NamedVariable } from '../../checks/named-variables.ts';
 
 /** Every tf.Variable of a model, named by where it sits in the model object. */
 export function variablesOf(model: unknown): NamedVariable[] {

@@ -4,9 +4,8 @@
 // run_autograder runs against a fake /autograder root. Each grades a correct,
 // a broken and a crashing case, and leaves valid files.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { expect } from 'chai';
 import { unzipSync } from 'fflate';
 import { repoDir } from '../../registry.ts';
@@ -15,6 +14,7 @@ import { GradescopeResultsSchema } from '../../reporters/gradescope.ts';
 import { publishClassroom50 } from '../../ta/publish-classroom50.ts';
 import { publishGradescope } from '../../ta/publish-gradescope.ts';
 import { withoutMarkers } from '../../variants/student-regions.ts';
+import { useTemporaryFolder, writeWithFolders } from '../temporary-folder.ts';
 
 const LESSON = '01-linear-regression';
 const FILE = 'linear-regression.ts';
@@ -23,17 +23,11 @@ const solved = () => withoutMarkers(readFileSync(join(repoDir, 'solutions', LESS
 const git = (cwd: string, ...args: string[]) =>
   execFileSync('git', ['-c', 'user.name=Student', '-c', 'user.email=student@example.invalid', ...args], { cwd, encoding: 'utf8' });
 
-function write(file: string, text: string): void {
-  mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(file, text);
-}
+const write = writeWithFolders;
 
 describe('platforms', function () {
   let root: string;
-  before(() => {
-    root = mkdtempSync(join(tmpdir(), 'platforms-'));
-  });
-  after(() => rmSync(root, { recursive: true, force: true }));
+  useTemporaryFolder('platforms-', (folder) => (root = folder));
 
   describe('Classroom 50', () => {
     let published: { template: string; config: string };

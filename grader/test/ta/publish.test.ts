@@ -2,8 +2,7 @@
 // exactly the solutions and exactly the planted bugs, and the student template
 // without solutions. Checked without installing, then one branch is graded.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { lessonBugs } from '../../catalog.ts';
@@ -11,6 +10,7 @@ import { repoDir } from '../../registry.ts';
 import { commitTree, publishActionsTemplate, publishBranches, templateFiles, WITHHELD } from '../../ta/publish.ts';
 import { expectedVariants, lessonWithBugs, solutionLessons } from '../../variants/generate.ts';
 import { toExercise, withoutMarkers } from '../../variants/student-regions.ts';
+import { useTemporaryFolder } from '../temporary-folder.ts';
 
 const git = (cwd: string, ...args: string[]) => execFileSync('git', args, { cwd, encoding: 'utf8', maxBuffer: 64 << 20 });
 const lines = (text: string) => text.split('\n').filter(Boolean);
@@ -28,10 +28,7 @@ function solutionFiles(): { lesson: string; file: string; source: string }[] {
 
 describe('TA tools: publish', function () {
   let root: string;
-  before(() => {
-    root = mkdtempSync(join(tmpdir(), 'publish-'));
-  });
-  after(() => rmSync(root, { recursive: true, force: true }));
+  useTemporaryFolder('publish-', (folder) => (root = folder));
 
   describe('--branches', () => {
     let dir: string;

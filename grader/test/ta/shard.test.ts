@@ -2,8 +2,7 @@
 // what one machine grading the whole list gives. Kept cheap: two folders
 // graded on two checks of lesson 01, the rest results files read without grading.
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { repoDir } from '../../registry.ts';
@@ -14,6 +13,7 @@ import { parseShard, readSubmissionList, shardPlaces } from '../../ta/shard.ts';
 import { UsageError } from '../../target.ts';
 import { withoutMarkers } from '../../variants/student-regions.ts';
 import { fixtureResults } from '../reporters/fixtures.ts';
+import { useTemporaryFolder } from '../temporary-folder.ts';
 
 const LESSON = '01-linear-regression';
 const FILE = 'linear-regression.ts';
@@ -31,10 +31,7 @@ const readJson = (file: string) => JSON.parse(readFileSync(file, 'utf8')) as unk
 
 describe('TA tools: a class graded in shards and merged', function () {
   let root: string;
-  before(() => {
-    root = mkdtempSync(join(tmpdir(), 'ta-shards-'));
-  });
-  after(() => rmSync(root, { recursive: true, force: true }));
+  useTemporaryFolder('ta-shards-', (folder) => (root = folder));
 
   it('reads --shard K/N and deals the list out deterministically, each place to exactly one shard', () => {
     expect(parseShard('2/3')).to.deep.equal({ index: 2, count: 3 });

@@ -4,9 +4,9 @@
 // git repository is judged by its own files (extra student files graded,
 // changes elsewhere listed with a summary).
 import { execFileSync, spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { expect } from 'chai';
 import { zipSync } from 'fflate';
 import { repoDir } from '../../registry.ts';
@@ -15,21 +15,16 @@ import { resolveTarget, UsageError } from '../../target.ts';
 import { checkout, parseSource } from '../../ta/checkout.ts';
 import { changeSummary, gradeSubmission, variantRoots } from '../../ta/submission.ts';
 import { solvedCnn } from './fixture-repo.ts';
+import { useTemporaryFolder, writeWithFolders } from '../temporary-folder.ts';
 
 // Without tsc's warnings (tested in attacks/modes.test.ts and type-warnings.test.ts): its program costs some 5 s of processor.
 const cheap = { lessons: ['03-cnn'], checks: ['output-shape', 'data-preparation'], variants: ['exercise' as const], typeCheck: false };
 
-function write(file: string, text: string | Buffer): void {
-  mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(file, text);
-}
+const write = writeWithFolders;
 
 describe('TA tools: targets', function () {
   let root: string;
-  before(() => {
-    root = mkdtempSync(join(tmpdir(), 'targets-'));
-  });
-  after(() => rmSync(root, { recursive: true, force: true }));
+  useTemporaryFolder('targets-', (folder) => (root = folder));
 
   it("refuses a checkout's root, naming the layout it expects, with exit 2 from npm run grade", () => {
     const checkoutRoot = join(root, 'alice');

@@ -1,4 +1,4 @@
-// npx tsx grader/cli/initial-loss-bands.ts [--seeds N]
+// npx tsx grader/instructor/initial-loss-bands.ts [--seeds N]
 // Measures where the first loss of a correct program lies, for the
 // initial-loss check of lessons whose training may not use a DataLoader (then
 // the grader cannot compute its own loss on the student's first batch and falls
@@ -8,7 +8,6 @@
 // a random first batch of 32 over N seeds and prints the tolerance bounds of
 // tolerance.ts (mean +- 6.59 sd). A band must contain every initialiser's.
 // It runs the solutions' code, so it is a course tool: `ta publish` leaves it out.
-import { Command } from 'commander';
 import type { Parameters } from '#lib/contracts/04-backprop.ts';
 import { loadFashionMnistSubset } from '#lib/data/fashion-mnist.ts';
 import { firstPerClassSortedByClass } from '#lib/data/image-set-ops.ts';
@@ -19,7 +18,7 @@ import * as Logistic from '../../solutions/02-logistic-regression/logistic-regre
 import * as Backprop from '../../solutions/04-backprop/backprop.ts';
 import * as Transformer from '../../solutions/05-transformer/transformer.ts';
 import { toleranceBound } from '../tolerance.ts';
-import { runCli } from './run-cli.ts';
+import { runSeedSweep } from './seed-sweep.ts';
 
 const BATCH = 32;
 
@@ -116,15 +115,7 @@ function transformer(seeds: number): Map<string, number[]> {
   return new Map([['the lesson’s createModel', losses]]);
 }
 
-const program = new Command('initial-loss-bands')
-  .description('Measure the first loss of untrained models over seeds and initialisers, for the initial-loss fallback bands.')
-  .option('--seeds <n>', 'seeds per initialiser', (value) => Number(value), 30)
-  .exitOverride();
-
-await runCli(async () => {
-  program.parse();
-  const { seeds } = program.opts<{ seeds: number }>();
-  if (!Number.isInteger(seeds) || seeds < 2) throw new Error('--seeds must be a whole number of at least 2');
+await runSeedSweep('initial-loss-bands', 'Measure the first loss of untrained models over seeds and initialisers, for the initial-loss fallback bands.', 30, async (seeds) => {
   const lessons: [string, (seeds: number) => Map<string, number[]>][] = [
     ['02-logistic-regression', logistic],
     ['04-backprop', backprop],

@@ -1,4 +1,4 @@
-// npx tsx grader/cli/loss-peak-bands.ts [--seeds N]
+// npx tsx grader/instructor/loss-peak-bands.ts [--seeds N]
 // Measures how far above its start the training loss of a correct lesson-4
 // program ever climbs, for the loss-peak check: the solution's training loop
 // run from the lesson's initParameters and from the other standard draws a
@@ -6,7 +6,6 @@
 // the largest reported loss over the larger of the first loss and ln(classes)
 // (the loss of a model that predicts every class alike), and it prints the
 // tolerance bound of tolerance.ts (mean + 6.59 sd) of each draw.
-import { Command } from 'commander';
 import { loadFashionMnistSubset } from '#lib/data/fashion-mnist.ts';
 import { firstPerClassSortedByClass } from '#lib/data/image-set-ops.ts';
 import { seedEverything } from '#lib/seed.ts';
@@ -15,7 +14,7 @@ import type { Parameters } from '#lib/contracts/04-backprop.ts';
 import * as Backprop from '../../solutions/04-backprop/backprop.ts';
 import { lossPeak } from '../checks/loss-peak.ts';
 import { toleranceBound } from '../tolerance.ts';
-import { runCli } from './run-cli.ts';
+import { runSeedSweep } from './seed-sweep.ts';
 
 const CLASSES = 10;
 
@@ -49,15 +48,7 @@ async function backprop(seeds: number): Promise<Map<string, number[]>> {
   return peaks;
 }
 
-const program = new Command('loss-peak-bands')
-  .description('Measure how far above its start the loss of correct lesson-4 programs climbs, for the loss-peak check.')
-  .option('--seeds <n>', 'seeds per initialiser', (value) => Number(value), 10)
-  .exitOverride();
-
-await runCli(async () => {
-  program.parse();
-  const { seeds } = program.opts<{ seeds: number }>();
-  if (!Number.isInteger(seeds) || seeds < 2) throw new Error('--seeds must be a whole number of at least 2');
+await runSeedSweep('loss-peak-bands', 'Measure how far above its start the loss of correct lesson-4 programs climbs, for the loss-peak check.', 10, async (seeds) => {
   let highest = -Infinity;
   for (const [draw, peaks] of await backprop(seeds)) {
     const upper = toleranceBound(peaks, 'upper', 0);
