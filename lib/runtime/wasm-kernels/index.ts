@@ -9,6 +9,7 @@ import { conv2dBackpropInputConfig } from './conv2d-backprop-input.ts';
 import { depthwiseConv2dNativeBackpropFilterConfig } from './depthwise-conv2d-backprop-filter.ts';
 import { depthwiseConv2dNativeBackpropInputConfig } from './depthwise-conv2d-backprop-input.ts';
 import { gatherV2Config } from './gather.ts';
+import { castConfig, identityConfig } from './identity.ts';
 import { maxPoolGradConfig } from './max-pool-grad.ts';
 import { sumConfig } from './sum.ts';
 import { unsortedSegmentSumConfig } from './unsorted-segment-sum.ts';
@@ -24,8 +25,10 @@ export const missingKernels: tf.KernelConfig[] = [
 /** Kernels wasm has, replaced by compositions measured faster (see each file for why). */
 export const fasterKernels: Record<string, (original: tf.KernelConfig) => tf.KernelConfig> = {
   BatchMatMul: batchMatMulConfig,
+  Cast: castConfig,
   Conv2DBackpropInput: conv2dBackpropInputConfig,
   GatherV2: gatherV2Config,
+  Identity: identityConfig,
   // Also a fix: wasm's own MaxPoolGrad is wrong for windows whose maximum is not positive.
   MaxPoolGrad: maxPoolGradConfig,
   Sum: sumConfig,

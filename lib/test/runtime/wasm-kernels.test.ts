@@ -400,9 +400,27 @@ describeOnWasm('wasm training kernels', () => {
     step();
     const before = tf.memory().numTensors;
     const bytesBefore = tf.memory().numBytes;
+    const blocksBefore = tf.backend().numDataIds();
     for (let i = 0; i < 5; i++) step();
     expect(tf.memory().numTensors).to.equal(before);
     expect(tf.memory().numBytes).to.equal(bytesBefore);
+    // Blocks of the wasm heap: shared data (Identity, Cast) is freed with its last tensor.
+    expect(tf.backend().numDataIds()).to.equal(blocksBefore);
+  });
+
+  it('Identity and a Cast to the same dtype share the data, which lives until its last tensor is disposed', () => {
+    const blocks = tf.backend().numDataIds();
+    const x = tf.tensor2d([[1, -2], [3.5, 0]]);
+    const clone = tf.clone(x);
+    const copies = [clone, x.cast('float32'), clone.reshape([4])];
+    expect(tf.backend().numDataIds()).to.equal(blocks + 1);
+    const converted = x.cast('int32');
+    expect(tf.backend().numDataIds()).to.equal(blocks + 2);
+    x.dispose();
+    for (const copy of copies) expect(Array.from(copy.dataSync())).to.deep.equal([1, -2, 3.5, 0]);
+    expect(Array.from(converted.dataSync())).to.deep.equal([1, -2, 3, 0]);
+    tf.dispose([...copies, converted]);
+    expect(tf.backend().numDataIds()).to.equal(blocks);
   });
 });
 
