@@ -6,6 +6,8 @@ import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
 import { randomGenerator, seedEverything } from '../../seed.ts';
 import { simdKernels } from '../../runtime/wasm-kernels/simd-module.ts';
+import { compose, type WasmBackend } from '../../runtime/wasm-kernels/compose.ts';
+import { composedFilterGradient, filterGradientInC } from '../../runtime/wasm-kernels/conv2d-backprop-filter.ts';
 import { tf } from '#lib/tf.ts';
 
 /** Runs `compute` on wasm and on cpu with the same inputs; returns the largest error relative to the largest value. */
@@ -58,7 +60,7 @@ if (onWasm && process.env.WASM_SIMD_KERNELS !== 'off') {
     it('pass there too', function () {
       this.timeout(900_000);
       const mocha = join(dirname(createRequire(import.meta.url).resolve('mocha/package.json')), 'bin', 'mocha.js');
-      const grep = 'uses the SIMD kernels|MaxPoolGrad|Conv2DBackpropInput|BatchMatMul|Sum of|GatherV2 of a ';
+      const grep = 'uses the SIMD kernels|MaxPoolGrad|Conv2DBackpropFilter:|Conv2DBackpropInput|BatchMatMul|Sum of|GatherV2 of a ';
       const child = spawnSync(process.execPath, [mocha, '--no-config', '--node-option', 'import=tsx', '--timeout', '300000', '--grep', grep, fileURLToPath(import.meta.url)], {
         env: { ...process.env, WASM_SIMD_KERNELS: 'off' },
         encoding: 'utf8',
@@ -121,6 +123,40 @@ describeOnWasm('wasm training kernels', () => {
         return tf.grad((f: tf.Tensor) => tf.conv2d(x, f as tf.Tensor4D, stride, pad).square().sum())(filter);
       });
       expect(error).to.be.at.most(1e-4);
+    });
+  }
+
+  // The C filter gradient sums in XNNPACK's order, so that grading gives the same bits with it
+  // as with the composition it replaced: LeNet's two, padding, strides that leave rows unread,
+  // channels past a tile of 8, more terms than one block, one output channel.
+  const sameBitsCases: [Shape, Shape, number | [number, number], Pad][] = [
+    [[32, 28, 28, 1], [5, 5, 1, 6], 1, 'valid'],
+    [[32, 12, 12, 6], [5, 5, 6, 16], 1, 'valid'],
+    [[3, 12, 12, 1], [5, 5, 1, 6], 1, 'same'],
+    [[4, 11, 12, 3], [3, 3, 3, 20], 2, 'same'],
+    [[2, 10, 7, 2], [3, 2, 2, 5], [3, 2], [[0, 0], [2, 1], [0, 3], [0, 0]]],
+    [[1, 600, 5, 2], [2, 2, 2, 9], 1, 'valid'],
+    [[2, 8, 7, 1], [3, 2, 1, 1], 3, 'same'],
+  ];
+  for (const [xShape, fShape, strides, pad] of sameBitsCases) {
+    it(`Conv2DBackpropFilter in C: x [${xShape}], filter [${fShape}], strides ${strides}, pad ${JSON.stringify(pad)}: the composition's bits, twice`, function () {
+      if (!simdKernels()) this.skip();
+      const backend = tf.backend() as unknown as WasmBackend;
+      const x = tf.tensor4d(values(xShape, 700), xShape);
+      const info = tf.backend_util.computeConv2DInfo(xShape, fShape, strides, 1, pad as 'valid');
+      const dyShape: Shape = [info.batchSize, info.outHeight, info.outWidth, info.outChannels];
+      const dy = tf.tensor4d(values(dyShape, 702), dyShape);
+      const read = (result: tf.TensorInfo) => {
+        const bits = new Uint32Array(Float32Array.from(backend.readSync(result.dataId) as Float32Array).buffer);
+        backend.disposeData(result.dataId);
+        return Array.from(bits);
+      };
+      const k = compose(backend);
+      const composed = read(k.finish(composedFilterGradient(k, info, x, dy)));
+      const inC = read(filterGradientInC(backend, info, x, dy));
+      expect(inC).to.deep.equal(composed);
+      expect(read(filterGradientInC(backend, info, x, dy))).to.deep.equal(inC);
+      tf.dispose([x, dy]);
     });
   }
 
