@@ -4,6 +4,7 @@
 import type * as tf from '@tensorflow/tfjs';
 import { tfjs } from '../tfjs.ts';
 import { batchMatMulConfig } from './batch-mat-mul.ts';
+import { addConfig } from './bias-add.ts';
 import { conv2dBackpropFilterConfig } from './conv2d-backprop-filter.ts';
 import { conv2dBackpropInputConfig } from './conv2d-backprop-input.ts';
 import { depthwiseConv2dNativeBackpropFilterConfig } from './depthwise-conv2d-backprop-filter.ts';
@@ -24,6 +25,7 @@ export const missingKernels: tf.KernelConfig[] = [
 
 /** Kernels wasm has, replaced by compositions measured faster (see each file for why). */
 export const fasterKernels: Record<string, (original: tf.KernelConfig) => tf.KernelConfig> = {
+  Add: addConfig,
   BatchMatMul: batchMatMulConfig,
   Cast: castConfig,
   Conv2DBackpropInput: conv2dBackpropInputConfig,

@@ -427,11 +427,12 @@ describeOnWasm('wasm training kernels', () => {
     const x = tf.randomNormal([4, 12, 12, 3]) as tf.Tensor4D;
     const filter = tf.variable(tf.randomNormal([5, 5, 3, 6]));
     const table = tf.variable(tf.randomNormal([20, 4]));
+    const bias = tf.variable(tf.randomNormal([6]));
     const ids = tf.tensor1d([1, 2, 2, 19], 'int32');
     const optimizer = tf.train.sgd(0.01);
     const step = () =>
       tf.tidy(() => {
-        optimizer.minimize(() => tf.conv2d(x, filter as unknown as tf.Tensor4D, 2, 'same').mean().add(tf.gather(table, ids).mean()) as tf.Scalar);
+        optimizer.minimize(() => tf.conv2d(x, filter as unknown as tf.Tensor4D, 2, 'same').add(bias).mean().add(tf.gather(table, ids).mean()) as tf.Scalar);
       });
     step();
     const before = tf.memory().numTensors;
@@ -443,6 +444,23 @@ describeOnWasm('wasm training kernels', () => {
     // Blocks of the wasm heap: shared data (Identity, Cast) is freed with its last tensor.
     expect(tf.backend().numDataIds()).to.equal(blocksBefore);
   });
+
+  // A bias seen as long rows: LeNet's, a row count with no divisor that helps (a prime), a row
+  // already long, the bias first, a bias with leading 1s, an int32 sum (wasm's own kernel).
+  const biasCases: [number[], number[], 'float32' | 'int32'][] = [
+    [[32, 24, 24, 6], [6], 'float32'],
+    [[7, 6], [6], 'float32'],
+    [[4, 1500], [1500], 'float32'],
+    [[5], [3, 4, 5], 'float32'],
+    [[2, 3, 8, 5], [1, 8, 5], 'float32'],
+    [[6, 4], [4], 'int32'],
+  ];
+  for (const [aShape, bShape, dtype] of biasCases) {
+    it(`Add of [${aShape}] and [${bShape}], ${dtype}: the cpu backend's bits`, async () => {
+      const error = await relativeError(() => tf.add(tf.tensor(values(aShape, 11), aShape, dtype), tf.tensor(values(bShape, 12).map((v) => v * 100), bShape, dtype)));
+      expect(error).to.equal(0);
+    });
+  }
 
   it('Identity and a Cast to the same dtype share the data, which lives until its last tensor is disposed', () => {
     const blocks = tf.backend().numDataIds();
