@@ -113,9 +113,18 @@ void matmul(const float *a, int a_row, int a_step, const float *b, float *out, i
   tail_columns(a, a_row, a_step, b, out, m, k, n, narrow);
 }
 
+// b_transposed: each matrix of b is stored n x k, and is first copied out
+// row-major into scratch (k * n floats), which changes no sum.
 __attribute__((export_name("batched_matmul")))
 void batched_matmul(const float *a, const float *b, float *out, int batches, int m, int k, int n, int a_stride, int b_stride,
-                    int a_transposed) {
+                    int a_transposed, int b_transposed, float *scratch) {
   int a_row = a_transposed ? 1 : k, a_step = a_transposed ? m : 1;
-  for (int g = 0; g < batches; g++) matmul(a + g * a_stride, a_row, a_step, b + g * b_stride, out + g * m * n, m, k, n);
+  for (int g = 0; g < batches; g++) {
+    const float *right = b + g * b_stride;
+    if (b_transposed && (g == 0 || b_stride != 0)) {
+      for (int j = 0; j < n; j++)
+        for (int p = 0; p < k; p++) scratch[p * n + j] = right[j * k + p];
+    }
+    matmul(a + g * a_stride, a_row, a_step, b_transposed ? scratch : right, out + g * m * n, m, k, n);
+  }
 }
