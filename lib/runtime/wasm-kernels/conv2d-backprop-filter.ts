@@ -1,6 +1,6 @@
 // The filter gradient of a 2-D convolution, which the wasm backend lacks.
 // Where WebAssembly has SIMD, conv2d-backprop-filter.c computes it (LeNet's
-// two: 0.74 and 0.56 ms here, 0.41 and 0.44 ms there, under load), summing
+// two: 0.74 and 0.56 ms here, 0.37 and 0.39 ms there, under load), summing
 // every element in the same order as the composition below, so both give the
 // same bits. Without SIMD, it is composed from wasm's own fast PadV2,
 // Transpose, Conv2D and Slice kernels:
