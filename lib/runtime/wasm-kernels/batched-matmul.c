@@ -27,9 +27,10 @@
     c##r##0 = wasm_f32x4_add(c##r##0, wasm_f32x4_mul(s, b0));                    \
     c##r##1 = wasm_f32x4_add(c##r##1, wasm_f32x4_mul(s, b1));                    \
   }
-static void tile_6x8(const float *a, int a_row, int a_step, const float *b, float *out, int k, int n) {
+#define START(r) v128_t c##r##0 = more ? wasm_v128_load(out + (r) * n) : z, c##r##1 = more ? wasm_v128_load(out + (r) * n + 4) : z;
+static void tile_6x8(const float *a, int a_row, int a_step, const float *b, float *out, int k, int n, int more) {
   v128_t z = wasm_f32x4_splat(0.0f);
-  v128_t c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z, c30 = z, c31 = z, c40 = z, c41 = z, c50 = z, c51 = z;
+  START(0) START(1) START(2) START(3) START(4) START(5)
   for (int p = 0; p < k; p++) {
     const float *row = b + p * n;
     v128_t b0 = wasm_v128_load(row), b1 = wasm_v128_load(row + 4);
@@ -44,8 +45,8 @@ static void tile_6x8(const float *a, int a_row, int a_step, const float *b, floa
 }
 
 // A 1-row, 8-column tile.
-static void tile_1x8(const float *a, int a_step, const float *b, float *out, int k, int n) {
-  v128_t c0 = wasm_f32x4_splat(0.0f), c1 = c0;
+static void tile_1x8(const float *a, int a_step, const float *b, float *out, int k, int n, int more) {
+  v128_t z = wasm_f32x4_splat(0.0f), c0 = more ? wasm_v128_load(out) : z, c1 = more ? wasm_v128_load(out + 4) : z;
   for (int p = 0; p < k; p++, b += n) {
     v128_t s = wasm_v128_load32_splat(a + p * a_step);
     c0 = wasm_f32x4_add(c0, wasm_f32x4_mul(s, wasm_v128_load(b)));
@@ -55,15 +56,17 @@ static void tile_1x8(const float *a, int a_step, const float *b, float *out, int
 }
 
 // A 1-row, 4-column tile, for the columns past the last 8-column tile.
-static void tile_1x4(const float *a, int a_step, const float *b, float *out, int k, int n) {
-  v128_t c = wasm_f32x4_splat(0.0f);
+static void tile_1x4(const float *a, int a_step, const float *b, float *out, int k, int n, int more) {
+  v128_t c = more ? wasm_v128_load(out) : wasm_f32x4_splat(0.0f);
   for (int p = 0; p < k; p++, b += n) c = wasm_f32x4_add(c, wasm_f32x4_mul(wasm_f32x4_splat(a[p * a_step]), wasm_v128_load(b)));
   wasm_v128_store(out, c);
 }
 
 // A 4-row, 4-column tile.
-static void tile_4x4(const float *a, int a_row, int a_step, const float *b, float *out, int k, int n) {
-  v128_t c0 = wasm_f32x4_splat(0.0f), c1 = c0, c2 = c0, c3 = c0;
+static void tile_4x4(const float *a, int a_row, int a_step, const float *b, float *out, int k, int n, int more) {
+  v128_t z = wasm_f32x4_splat(0.0f);
+  v128_t c0 = more ? wasm_v128_load(out) : z, c1 = more ? wasm_v128_load(out + n) : z;
+  v128_t c2 = more ? wasm_v128_load(out + 2 * n) : z, c3 = more ? wasm_v128_load(out + 3 * n) : z;
   for (int p = 0; p < k; p++, b += n) {
     v128_t row = wasm_v128_load(b);
     c0 = wasm_f32x4_add(c0, wasm_f32x4_mul(wasm_f32x4_splat(a[p * a_step]), row));
@@ -78,28 +81,39 @@ static void tile_4x4(const float *a, int a_row, int a_step, const float *b, floa
 }
 
 // The last columns (fewer than 4), one output element at a time.
-static void tail_columns(const float *a, int a_row, int a_step, const float *b, float *out, int m, int k, int n, int from) {
+static void tail_columns(const float *a, int a_row, int a_step, const float *b, float *out, int m, int k, int n, int from,
+                         int more) {
   for (int i = 0; i < m; i++)
     for (int j = from; j < n; j++) {
-      float sum = 0.0f;
+      float sum = more ? out[i * n + j] : 0.0f;
       for (int p = 0; p < k; p++) sum += a[i * a_row + p * a_step] * b[p * n + j];
       out[i * n + j] = sum;
     }
 }
 
+// The terms of every sum are taken BLOCK at a time, each block for the whole
+// output, so that a's block stays in the cache while every column tile reads
+// it (a weight gradient's a can be 2,048 terms long); between blocks the
+// partial sums wait in out, which changes no bit: each sum still adds its
+// terms in order, from +0.
+#define BLOCK 256
 void matmul(const float *a, int a_row, int a_step, const float *b, float *out, int m, int k, int n) {
   int wide = n - n % 8, narrow = n - n % 4;
-  for (int j = 0; j < wide; j += 8) {
-    int i = 0;
-    for (; i + 6 <= m; i += 6) tile_6x8(a + i * a_row, a_row, a_step, b + j, out + i * n + j, k, n);
-    for (; i < m; i++) tile_1x8(a + i * a_row, a_step, b + j, out + i * n + j, k, n);
+  for (int p0 = 0; p0 < k; p0 += BLOCK) {
+    int more = p0 > 0, terms = k - p0 < BLOCK ? k - p0 : BLOCK;
+    const float *ap = a + p0 * a_step, *bp = b + p0 * n;
+    for (int j = 0; j < wide; j += 8) {
+      int i = 0;
+      for (; i + 6 <= m; i += 6) tile_6x8(ap + i * a_row, a_row, a_step, bp + j, out + i * n + j, terms, n, more);
+      for (; i < m; i++) tile_1x8(ap + i * a_row, a_step, bp + j, out + i * n + j, terms, n, more);
+    }
+    for (int j = wide; j < narrow; j += 4) {
+      int i = 0;
+      for (; i + 4 <= m; i += 4) tile_4x4(ap + i * a_row, a_row, a_step, bp + j, out + i * n + j, terms, n, more);
+      for (; i < m; i++) tile_1x4(ap + i * a_row, a_step, bp + j, out + i * n + j, terms, n, more);
+    }
+    tail_columns(ap, a_row, a_step, bp, out, m, terms, n, narrow, more);
   }
-  for (int j = wide; j < narrow; j += 4) {
-    int i = 0;
-    for (; i + 4 <= m; i += 4) tile_4x4(a + i * a_row, a_row, a_step, b + j, out + i * n + j, k, n);
-    for (; i < m; i++) tile_1x4(a + i * a_row, a_step, b + j, out + i * n + j, k, n);
-  }
-  tail_columns(a, a_row, a_step, b, out, m, k, n, narrow);
 }
 
 // b_transposed: each matrix of b is stored n x k, and is first copied out
