@@ -5,6 +5,7 @@ import type * as tf from '@tensorflow/tfjs';
 import { tfjs } from '../tfjs.ts';
 import { batchMatMulConfig } from './batch-mat-mul.ts';
 import { addConfig } from './bias-add.ts';
+import { conv2dConfig } from './conv2d.ts';
 import { conv2dBackpropFilterConfig } from './conv2d-backprop-filter.ts';
 import { conv2dBackpropInputConfig } from './conv2d-backprop-input.ts';
 import { depthwiseConv2dNativeBackpropFilterConfig } from './depthwise-conv2d-backprop-filter.ts';
@@ -28,6 +29,7 @@ export const fasterKernels: Record<string, (original: tf.KernelConfig) => tf.Ker
   Add: addConfig,
   BatchMatMul: batchMatMulConfig,
   Cast: castConfig,
+  Conv2D: conv2dConfig,
   Conv2DBackpropInput: conv2dBackpropInputConfig,
   GatherV2: gatherV2Config,
   Identity: identityConfig,

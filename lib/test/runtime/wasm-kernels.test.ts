@@ -8,6 +8,7 @@ import { randomGenerator, seedEverything } from '../../seed.ts';
 import { simdKernels } from '../../runtime/wasm-kernels/simd-module.ts';
 import { compose, type WasmBackend } from '../../runtime/wasm-kernels/compose.ts';
 import { composedFilterGradient, filterGradientInC } from '../../runtime/wasm-kernels/conv2d-backprop-filter.ts';
+import { conv2dInC, xnnpackConv2d } from '../../runtime/wasm-kernels/conv2d.ts';
 import { tf } from '#lib/tf.ts';
 
 /** Runs `compute` on wasm and on cpu with the same inputs; returns the largest error relative to the largest value. */
@@ -157,6 +158,41 @@ describeOnWasm('wasm training kernels', () => {
       expect(inC).to.deep.equal(composed);
       expect(read(filterGradientInC(backend, info, x, dy))).to.deep.equal(inC);
       tf.dispose([x, dy]);
+    });
+  }
+
+  // Conv2D in C for output channels that are not a multiple of 8 sums in XNNPACK's order:
+  // LeNet's first, padding, strides, channels past a tile of 8, fewer than 4, a short last tile.
+  const convCases: [Shape, Shape, number | [number, number], Pad][] = [
+    [[32, 28, 28, 1], [5, 5, 1, 6], 1, 'valid'],
+    [[3, 12, 12, 1], [5, 5, 1, 6], 1, 'same'],
+    [[4, 11, 12, 3], [3, 3, 3, 20], 2, 'same'],
+    [[2, 10, 7, 2], [3, 2, 2, 5], [3, 2], [[0, 0], [2, 1], [0, 3], [0, 0]]],
+    [[1, 7, 5, 2], [2, 2, 2, 3], 1, 'valid'],
+    [[2, 8, 7, 1], [3, 2, 1, 1], 3, 'same'],
+    [[5, 7, 7, 4], [3, 3, 4, 12], 1, 'same'],
+  ];
+  for (const [xShape, fShape, strides, pad] of convCases) {
+    it(`Conv2D in C: x [${xShape}], filter [${fShape}], strides ${strides}, pad ${JSON.stringify(pad)}: XNNPACK's bits, twice`, function () {
+      if (!simdKernels()) this.skip();
+      const backend = tf.backend() as unknown as WasmBackend;
+      const x = tf.tensor4d(values(xShape, 710), xShape);
+      const filter = tf.tensor4d(values(fShape, 711), fShape);
+      const info = tf.backend_util.computeConv2DInfo(xShape, fShape, strides, 1, pad as 'valid');
+      const read = (result: tf.TensorInfo) => {
+        const bits = new Uint32Array(Float32Array.from(backend.readSync(result.dataId) as Float32Array).buffer);
+        backend.disposeData(result.dataId);
+        return Array.from(bits);
+      };
+      const attrs = { strides, pad, dataFormat: 'NHWC', dilations: 1 } as unknown as tf.NamedAttrMap;
+      const xnnpack = read(xnnpackConv2d!({ inputs: { x, filter }, attrs, backend }) as tf.TensorInfo);
+      const inC = read(conv2dInC(backend, info, x, filter));
+      expect(inC).to.deep.equal(xnnpack);
+      expect(read(conv2dInC(backend, info, x, filter))).to.deep.equal(inC);
+      // And through tf.conv2d, which takes the C path for these filters.
+      const y = tf.conv2d(x, filter, strides, pad as 'valid');
+      expect(Array.from(new Uint32Array(y.dataSync().slice().buffer))).to.deep.equal(inC);
+      tf.dispose([x, filter, y]);
     });
   }
 
