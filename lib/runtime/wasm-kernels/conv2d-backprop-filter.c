@@ -27,16 +27,12 @@
 #define LANES 8    // output channels per tile: two vectors
 #define BLOCK 512  // terms per block: their part of dy (16 KB) stays in the cache
 
-// The padded input, when the windows read outside x or x is not already laid out as they read it.
-static int needs_padding(int ih, int iw, int hp, int wp, int top, int left) {
-  return top > 0 || left > 0 || hp > ih || wp > iw;
-}
 
 __attribute__((export_name("conv2d_backprop_filter_scratch")))
 int conv2d_backprop_filter_scratch(int n, int ih, int iw, int ci, int oh, int ow, int co, int kh, int kw, int sh, int sw,
                                    int top, int left) {
   int hp = (oh - 1) * sh + kh, wp = (ow - 1) * sw + kw;
-  int groups = (co + LANES - 1) / LANES, terms = n * oh * ow;
+  int groups = (co + LANES - 1) / LANES;
   int padded = needs_padding(ih, iw, hp, wp, top, left) ? n * hp * wp * ci : 0;
   // padded input, dy in blocks of terms (LANES channels per term), partial sums, term offsets
   return padded + BLOCK * LANES * groups + kh * kw * ci * LANES * groups + BLOCK + 4;
@@ -82,14 +78,7 @@ void conv2d_backprop_filter(const float *x, const float *dy, float *dw, float *s
   if (needs_padding(ih, iw, hp, wp, top, left)) {
     float *padded = next;
     next += n * hp * wp * ci;
-    for (int b = 0; b < n; b++)
-      for (int y = 0; y < hp; y++)
-        for (int xx = 0; xx < wp; xx++)
-          for (int c = 0; c < ci; c++) {
-            int sy = y - top, sx = xx - left;
-            padded[((b * hp + y) * wp + xx) * ci + c] =
-                sy >= 0 && sy < ih && sx >= 0 && sx < iw ? x[((b * ih + sy) * iw + sx) * ci + c] : 0.0f;
-          }
+    pad_images(x, padded, n, ih, iw, ci, hp, wp, top, left);
     image = padded, row_stride = wp * ci, image_stride = hp * wp * ci;
   }
   float *panel = next;                        // [groups][BLOCK][LANES]

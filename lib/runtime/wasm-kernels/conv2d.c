@@ -19,9 +19,6 @@
 #define TILE 6  // output pixels a tile: 12 accumulators, 2 of the filter, 1 of x
 #define LANES 8 // output channels a tile
 
-static int needs_padding(int ih, int iw, int hp, int wp, int top, int left) {
-  return top > 0 || left > 0 || hp > ih || wp > iw;
-}
 
 __attribute__((export_name("conv2d_scratch")))
 int conv2d_scratch(int n, int ih, int iw, int ci, int oh, int ow, int co, int kh, int kw, int sh, int sw, int top, int left) {
@@ -69,14 +66,7 @@ void conv2d(const float *x, const float *w, float *y, float *scratch, int n, int
   if (needs_padding(ih, iw, hp, wp, top, left)) {
     float *padded = next;
     next += n * hp * wp * ci;
-    for (int b = 0; b < n; b++)
-      for (int yy = 0; yy < hp; yy++)
-        for (int xx = 0; xx < wp; xx++)
-          for (int c = 0; c < ci; c++) {
-            int sy = yy - top, sx = xx - left;
-            padded[((b * hp + yy) * wp + xx) * ci + c] =
-                sy >= 0 && sy < ih && sx >= 0 && sx < iw ? x[((b * ih + sy) * iw + sx) * ci + c] : 0.0f;
-          }
+    pad_images(x, padded, n, ih, iw, ci, hp, wp, top, left);
     image = padded, row_stride = wp * ci, image_stride = hp * wp * ci;
   }
   float *panel = next; // [groups][rows][LANES]: the filter, its channels padded with zeros
