@@ -19,62 +19,54 @@
 #include <wasm_simd128.h>
 #include "kernels.h"
 
-#define COLS 16 // four vectors of four floats: one tile's width
-
-// out[0..1) x [0..16) of a 1-row tile: four accumulators of four floats.
-static void tile_1x16(const float *a, int a_step, const float *b, float *out, int k, int n) {
-  v128_t c0 = wasm_f32x4_splat(0.0f), c1 = c0, c2 = c0, c3 = c0;
-  for (int p = 0; p < k; p++, b += n) {
-    v128_t s = wasm_f32x4_splat(a[p * a_step]);
-    c0 = wasm_f32x4_add(c0, wasm_f32x4_mul(s, wasm_v128_load(b)));
-    c1 = wasm_f32x4_add(c1, wasm_f32x4_mul(s, wasm_v128_load(b + 4)));
-    c2 = wasm_f32x4_add(c2, wasm_f32x4_mul(s, wasm_v128_load(b + 8)));
-    c3 = wasm_f32x4_add(c3, wasm_f32x4_mul(s, wasm_v128_load(b + 12)));
+// A 6-row, 8-column tile: 12 accumulators, which with the 2 vectors of b and a
+// splat fit the 16 SIMD registers of x86-64 (a 4x16 tile spills).
+#define ROW8(r)                                                                  \
+  {                                                                              \
+    v128_t s = wasm_v128_load32_splat(a + (r) * a_row + p * a_step);             \
+    c##r##0 = wasm_f32x4_add(c##r##0, wasm_f32x4_mul(s, b0));                    \
+    c##r##1 = wasm_f32x4_add(c##r##1, wasm_f32x4_mul(s, b1));                    \
   }
-  wasm_v128_store(out, c0);
-  wasm_v128_store(out + 4, c1);
-  wasm_v128_store(out + 8, c2);
-  wasm_v128_store(out + 12, c3);
-}
-
-// A 4-row, 16-column tile: each row of b loaded once serves four rows of a.
-#define ROW(acc, r)                                                            \
-  {                                                                         \
-    v128_t s = wasm_f32x4_splat(a[(r) * a_row + p * a_step]);                          \
-    acc##0 = wasm_f32x4_add(acc##0, wasm_f32x4_mul(s, b0));                     \
-    acc##1 = wasm_f32x4_add(acc##1, wasm_f32x4_mul(s, b1));                     \
-    acc##2 = wasm_f32x4_add(acc##2, wasm_f32x4_mul(s, b2));                     \
-    acc##3 = wasm_f32x4_add(acc##3, wasm_f32x4_mul(s, b3));                     \
-  }
-#define STORE(acc, r)                                                          \
-  wasm_v128_store(out + (r) * n, acc##0);                                     \
-  wasm_v128_store(out + (r) * n + 4, acc##1);                                 \
-  wasm_v128_store(out + (r) * n + 8, acc##2);                                 \
-  wasm_v128_store(out + (r) * n + 12, acc##3);
-
-static void tile_4x16(const float *a, int a_row, int a_step, const float *b, float *out, int k, int n) {
-  v128_t zero = wasm_f32x4_splat(0.0f);
-  v128_t A0 = zero, A1 = zero, A2 = zero, A3 = zero, B0 = zero, B1 = zero, B2 = zero, B3 = zero;
-  v128_t C0 = zero, C1 = zero, C2 = zero, C3 = zero, D0 = zero, D1 = zero, D2 = zero, D3 = zero;
+#define START(r) v128_t c##r##0 = more ? wasm_v128_load(out + (r) * n) : z, c##r##1 = more ? wasm_v128_load(out + (r) * n + 4) : z;
+static void tile_6x8(const float *a, int a_row, int a_step, const float *b, float *out, int k, int n, int more) {
+  v128_t z = wasm_f32x4_splat(0.0f);
+  START(0) START(1) START(2) START(3) START(4) START(5)
   for (int p = 0; p < k; p++) {
     const float *row = b + p * n;
     v128_t b0 = wasm_v128_load(row), b1 = wasm_v128_load(row + 4);
-    v128_t b2 = wasm_v128_load(row + 8), b3 = wasm_v128_load(row + 12);
-    ROW(A, 0) ROW(B, 1) ROW(C, 2) ROW(D, 3)
+    ROW8(0) ROW8(1) ROW8(2) ROW8(3) ROW8(4) ROW8(5)
   }
-  STORE(A, 0) STORE(B, 1) STORE(C, 2) STORE(D, 3)
+  wasm_v128_store(out, c00), wasm_v128_store(out + 4, c01);
+  wasm_v128_store(out + n, c10), wasm_v128_store(out + n + 4, c11);
+  wasm_v128_store(out + 2 * n, c20), wasm_v128_store(out + 2 * n + 4, c21);
+  wasm_v128_store(out + 3 * n, c30), wasm_v128_store(out + 3 * n + 4, c31);
+  wasm_v128_store(out + 4 * n, c40), wasm_v128_store(out + 4 * n + 4, c41);
+  wasm_v128_store(out + 5 * n, c50), wasm_v128_store(out + 5 * n + 4, c51);
 }
 
-// A 1-row, 4-column tile, for the columns past the last 16-column tile.
-static void tile_1x4(const float *a, int a_step, const float *b, float *out, int k, int n) {
-  v128_t c = wasm_f32x4_splat(0.0f);
+// A 1-row, 8-column tile.
+static void tile_1x8(const float *a, int a_step, const float *b, float *out, int k, int n, int more) {
+  v128_t z = wasm_f32x4_splat(0.0f), c0 = more ? wasm_v128_load(out) : z, c1 = more ? wasm_v128_load(out + 4) : z;
+  for (int p = 0; p < k; p++, b += n) {
+    v128_t s = wasm_v128_load32_splat(a + p * a_step);
+    c0 = wasm_f32x4_add(c0, wasm_f32x4_mul(s, wasm_v128_load(b)));
+    c1 = wasm_f32x4_add(c1, wasm_f32x4_mul(s, wasm_v128_load(b + 4)));
+  }
+  wasm_v128_store(out, c0), wasm_v128_store(out + 4, c1);
+}
+
+// A 1-row, 4-column tile, for the columns past the last 8-column tile.
+static void tile_1x4(const float *a, int a_step, const float *b, float *out, int k, int n, int more) {
+  v128_t c = more ? wasm_v128_load(out) : wasm_f32x4_splat(0.0f);
   for (int p = 0; p < k; p++, b += n) c = wasm_f32x4_add(c, wasm_f32x4_mul(wasm_f32x4_splat(a[p * a_step]), wasm_v128_load(b)));
   wasm_v128_store(out, c);
 }
 
 // A 4-row, 4-column tile.
-static void tile_4x4(const float *a, int a_row, int a_step, const float *b, float *out, int k, int n) {
-  v128_t c0 = wasm_f32x4_splat(0.0f), c1 = c0, c2 = c0, c3 = c0;
+static void tile_4x4(const float *a, int a_row, int a_step, const float *b, float *out, int k, int n, int more) {
+  v128_t z = wasm_f32x4_splat(0.0f);
+  v128_t c0 = more ? wasm_v128_load(out) : z, c1 = more ? wasm_v128_load(out + n) : z;
+  v128_t c2 = more ? wasm_v128_load(out + 2 * n) : z, c3 = more ? wasm_v128_load(out + 3 * n) : z;
   for (int p = 0; p < k; p++, b += n) {
     v128_t row = wasm_v128_load(b);
     c0 = wasm_f32x4_add(c0, wasm_f32x4_mul(wasm_f32x4_splat(a[p * a_step]), row));
@@ -89,33 +81,56 @@ static void tile_4x4(const float *a, int a_row, int a_step, const float *b, floa
 }
 
 // The last columns (fewer than 4), one output element at a time.
-static void tail_columns(const float *a, int a_row, int a_step, const float *b, float *out, int m, int k, int n, int from) {
+static void tail_columns(const float *a, int a_row, int a_step, const float *b, float *out, int m, int k, int n, int from,
+                         int more) {
   for (int i = 0; i < m; i++)
     for (int j = from; j < n; j++) {
-      float sum = 0.0f;
+      float sum = more ? out[i * n + j] : 0.0f;
       for (int p = 0; p < k; p++) sum += a[i * a_row + p * a_step] * b[p * n + j];
       out[i * n + j] = sum;
     }
 }
 
+// The terms of every sum are taken BLOCK at a time, each block for the whole
+// output, so that a's block stays in the cache while every column tile reads
+// it (a weight gradient's a can be 2,048 terms long); between blocks the
+// partial sums wait in out, which changes no bit: each sum still adds its
+// terms in order, from +0.
+#define BLOCK 256
 void matmul(const float *a, int a_row, int a_step, const float *b, float *out, int m, int k, int n) {
-  int wide = n - n % COLS, narrow = n - n % 4;
-  for (int j = 0; j < wide; j += COLS) {
-    int i = 0;
-    for (; i + 4 <= m; i += 4) tile_4x16(a + i * a_row, a_row, a_step, b + j, out + i * n + j, k, n);
-    for (; i < m; i++) tile_1x16(a + i * a_row, a_step, b + j, out + i * n + j, k, n);
+  int wide = n - n % 8, narrow = n - n % 4;
+  for (int p0 = 0; p0 < k; p0 += BLOCK) {
+    int more = p0 > 0, terms = k - p0 < BLOCK ? k - p0 : BLOCK;
+    const float *ap = a + p0 * a_step, *bp = b + p0 * n;
+    for (int j = 0; j < wide; j += 8) {
+      int i = 0;
+      for (; i + 6 <= m; i += 6) tile_6x8(ap + i * a_row, a_row, a_step, bp + j, out + i * n + j, terms, n, more);
+      for (; i < m; i++) tile_1x8(ap + i * a_row, a_step, bp + j, out + i * n + j, terms, n, more);
+    }
+    for (int j = wide; j < narrow; j += 4) {
+      int i = 0;
+      for (; i + 4 <= m; i += 4) tile_4x4(ap + i * a_row, a_row, a_step, bp + j, out + i * n + j, terms, n, more);
+      for (; i < m; i++) tile_1x4(ap + i * a_row, a_step, bp + j, out + i * n + j, terms, n, more);
+    }
+    tail_columns(ap, a_row, a_step, bp, out, m, terms, n, narrow, more);
   }
-  for (int j = wide; j < narrow; j += 4) {
-    int i = 0;
-    for (; i + 4 <= m; i += 4) tile_4x4(a + i * a_row, a_row, a_step, b + j, out + i * n + j, k, n);
-    for (; i < m; i++) tile_1x4(a + i * a_row, a_step, b + j, out + i * n + j, k, n);
-  }
-  tail_columns(a, a_row, a_step, b, out, m, k, n, narrow);
 }
 
+// b_transposed: each matrix of b is stored n x k, and is first copied out
+// row-major into scratch (k * n floats), which changes no sum.
 __attribute__((export_name("batched_matmul")))
 void batched_matmul(const float *a, const float *b, float *out, int batches, int m, int k, int n, int a_stride, int b_stride,
-                    int a_transposed) {
+                    int a_transposed, int b_transposed, float *scratch) {
   int a_row = a_transposed ? 1 : k, a_step = a_transposed ? m : 1;
-  for (int g = 0; g < batches; g++) matmul(a + g * a_stride, a_row, a_step, b + g * b_stride, out + g * m * n, m, k, n);
+  for (int g = 0; g < batches; g++) {
+    const float *right = b + g * b_stride;
+    if (b_transposed && (g == 0 || b_stride != 0)) {
+      // In blocks of 8 x 8, so that neither side is walked with a long stride.
+      for (int j0 = 0; j0 < n; j0 += 8)
+        for (int p0 = 0; p0 < k; p0 += 8)
+          for (int p = p0; p < p0 + 8 && p < k; p++)
+            for (int j = j0; j < j0 + 8 && j < n; j++) scratch[p * n + j] = right[j * k + p];
+    }
+    matmul(a + g * a_stride, a_row, a_step, b_transposed ? scratch : right, out + g * m * n, m, k, n);
+  }
 }

@@ -12,12 +12,14 @@ export interface ProductShape {
   bRepeated: boolean;
   /** Whether each matrix of a is stored transposed, k x m. */
   aTransposed: boolean;
+  /** Whether each matrix of b is stored transposed, n x k. */
+  bTransposed?: boolean;
 }
 
 /** Writes a[g] times b[g] into out, for every g, row-major (a perhaps transposed). */
 export function batchedMatmul(a: Float32Array, b: Float32Array, out: Float32Array, shape: ProductShape): void {
   const { batches, m, k: inner, n } = shape;
-  callSimd([a, b], [out], 0, (kernels, aAt, bAt, outAt) =>
-    kernels.batched_matmul(aAt!, bAt!, outAt!, batches, m, inner, n, shape.aRepeated ? 0 : m * inner, shape.bRepeated ? 0 : inner * n, shape.aTransposed ? 1 : 0),
+  callSimd([a, b], [out], shape.bTransposed ? inner * n : 0, (kernels, aAt, bAt, outAt, scratch) =>
+    kernels.batched_matmul(aAt!, bAt!, outAt!, batches, m, inner, n, shape.aRepeated ? 0 : m * inner, shape.bRepeated ? 0 : inner * n, shape.aTransposed ? 1 : 0, shape.bTransposed ? 1 : 0, scratch!),
   );
 }

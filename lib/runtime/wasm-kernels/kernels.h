@@ -7,3 +7,9 @@ void matmul(const float *a, int a_row, int a_step, const float *b, float *out, i
 // Output pixels handled at a time by the convolution's input gradient: their
 // part of the product stays in the cache until it is scattered.
 #define PIXELS 64
+
+// Whether a convolution's windows (rows 0..hp, columns 0..wp of the padded
+// input) read outside x, so that it must be padded first (padding.c).
+int needs_padding(int ih, int iw, int hp, int wp, int top, int left);
+// padded[n, hp, wp, ci] = x[n, ih, iw, ci] moved down by top and right by left, zeros around it.
+void pad_images(const float *x, float *padded, int n, int ih, int iw, int ci, int hp, int wp, int top, int left);

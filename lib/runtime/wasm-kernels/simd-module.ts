@@ -5,9 +5,15 @@
 import { readFileSync } from 'node:fs';
 
 export interface SimdKernels {
-  batched_matmul(a: number, b: number, out: number, batches: number, m: number, k: number, n: number, aStride: number, bStride: number, aTransposed: number): void;
+  batched_matmul(a: number, b: number, out: number, batches: number, m: number, k: number, n: number, aStride: number, bStride: number, aTransposed: number, bTransposed: number, scratch: number): void;
   max_pool_grad(x: number, dy: number, dx: number, n: number, h: number, w: number, c: number, oh: number, ow: number, kh: number, kw: number, sh: number, sw: number, top: number, left: number): void;
   conv2d_backprop_input(dy: number, filter: number, dx: number, scratch: number, n: number, ih: number, iw: number, ci: number, oh: number, ow: number, co: number, kh: number, kw: number, sh: number, sw: number, top: number, left: number): void;
+  conv2d_backprop_filter(x: number, dy: number, dw: number, scratch: number, n: number, ih: number, iw: number, ci: number, oh: number, ow: number, co: number, kh: number, kw: number, sh: number, sw: number, top: number, left: number): void;
+  conv2d(x: number, w: number, y: number, scratch: number, n: number, ih: number, iw: number, ci: number, oh: number, ow: number, co: number, kh: number, kw: number, sh: number, sw: number, top: number, left: number): void;
+  /** The floats of scratch conv2d needs, for the same sizes. */
+  conv2d_scratch(n: number, ih: number, iw: number, ci: number, oh: number, ow: number, co: number, kh: number, kw: number, sh: number, sw: number, top: number, left: number): number;
+  /** The floats of scratch conv2d_backprop_filter needs, for the same sizes. */
+  conv2d_backprop_filter_scratch(n: number, ih: number, iw: number, ci: number, oh: number, ow: number, co: number, kh: number, kw: number, sh: number, sw: number, top: number, left: number): number;
 }
 
 interface Exports extends SimdKernels {
