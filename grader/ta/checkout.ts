@@ -94,7 +94,10 @@ export async function checkout(source: Source, onTemporary?: (dir: string) => vo
   markOwned(dir);
   onTemporary?.(dir);
   if (source.kind === 'zip') {
-    const remove = onCleanup(() => rmSync(dir, { recursive: true, force: true }));
+    const remove = onCleanup(() => {
+      rmSync(dir, { recursive: true, force: true });
+      rmSync(`${dir}.owner`, { force: true });
+    });
     try {
       return { dir: unzipInto(source.path, dir), remove };
     } catch (error) {

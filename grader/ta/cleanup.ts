@@ -1,7 +1,7 @@
 // Temporary checkouts and worker processes are undone even when grading fails
 // or the TA presses Ctrl-C: every undo step is registered here, runs
 // synchronously (so it can run from a signal handler), and runs once.
-import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 
 type Undo = () => void;
@@ -71,7 +71,12 @@ function stopChildren(): void {
  * that made it; the next run removes those whose process is gone.
  */
 export function markOwned(dir: string): void {
-  writeFileSync(`${dir}.owner`, String(process.pid));
+  // Written aside and renamed, so that a grader sweeping in parallel never
+  // reads a marker that exists but is still empty (which it would take for
+  // a dead owner, and remove a checkout in use).
+  const aside = `${dir}.owner-${process.pid}.tmp`;
+  writeFileSync(aside, String(process.pid));
+  renameSync(aside, `${dir}.owner`);
 }
 
 export function removeStaleCheckouts(prefix: string, remove: (dir: string) => void): void {
@@ -80,7 +85,14 @@ export function removeStaleCheckouts(prefix: string, remove: (dir: string) => vo
   for (const entry of readdirSync(parent)) {
     if (!entry.startsWith(start) || !entry.endsWith('.owner')) continue;
     const marker = join(parent, entry);
-    const owner = Number(readFileSync(marker, 'utf8'));
+    let owner: number;
+    try {
+      owner = Number(readFileSync(marker, 'utf8'));
+    } catch {
+      // Removed by its owner since the folder was listed: a grading that
+      // ran beside this one has finished and cleaned up after itself.
+      continue;
+    }
     if (isAlive(owner)) continue;
     try {
       remove(marker.slice(0, -'.owner'.length));
