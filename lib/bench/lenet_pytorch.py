@@ -5,12 +5,12 @@ of STEPS steps, as the bench times the wasm side. The model is the
 project's LeNet (lib/models/lenet.ts): no padding, so 256 features after flatten; batch 32,
 SGD with momentum, cross-entropy on logits.
 """
-import math
 import sys
-import time
 
 import torch
 from torch import nn
+
+from fastest_block import fastest_block
 
 steps = int(sys.argv[1]) if len(sys.argv) > 1 else 150
 blocks = int(sys.argv[2]) if len(sys.argv) > 2 else 5
@@ -39,10 +39,4 @@ def step():
 
 for _ in range(10):
     step()
-fastest = math.inf
-for _ in range(blocks):
-    start = time.perf_counter()
-    for _ in range(steps):
-        step()
-    fastest = min(fastest, time.perf_counter() - start)
-print(round(steps * 32 / fastest))
+print(round(steps * 32 / fastest_block(step, steps, blocks)))

@@ -12,10 +12,11 @@ a linear head; cross-entropy; Adam. Hyperparameters as the lesson's: batch 32,
 """
 import math
 import sys
-import time
 
 import torch
 from torch import nn
+
+from fastest_block import fastest_block
 
 steps = int(sys.argv[1]) if len(sys.argv) > 1 else 40
 blocks = int(sys.argv[2]) if len(sys.argv) > 2 else 5
@@ -91,10 +92,4 @@ def step():
 
 for _ in range(5):
     step()
-fastest = math.inf
-for _ in range(blocks):
-    start = time.perf_counter()
-    for _ in range(steps):
-        step()
-    fastest = min(fastest, time.perf_counter() - start)
-print(round(steps * BATCH / fastest))
+print(round(steps * BATCH / fastest_block(step, steps, blocks)))
