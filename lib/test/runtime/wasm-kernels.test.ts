@@ -161,10 +161,13 @@ describeOnWasm('wasm training kernels', () => {
     });
   }
 
-  // Conv2D in C for output channels that are not a multiple of 8 sums in XNNPACK's order:
-  // LeNet's first, padding, strides, channels past a tile of 8, fewer than 4, a short last tile.
+  // Conv2D in C sums in XNNPACK's order: LeNet's two, padding, strides, channels past a tile
+  // of 8, fewer than 4, whole tiles of 8, a short last tile.
   const convCases: [Shape, Shape, number | [number, number], Pad][] = [
     [[32, 28, 28, 1], [5, 5, 1, 6], 1, 'valid'],
+    [[32, 12, 12, 6], [5, 5, 6, 16], 1, 'valid'],
+    [[3, 9, 9, 8], [3, 3, 8, 16], 1, 'same'],
+    [[2, 7, 7, 32], [3, 3, 32, 64], 2, 'same'],
     [[3, 12, 12, 1], [5, 5, 1, 6], 1, 'same'],
     [[4, 11, 12, 3], [3, 3, 3, 20], 2, 'same'],
     [[2, 10, 7, 2], [3, 2, 2, 5], [3, 2], [[0, 0], [2, 1], [0, 3], [0, 0]]],
