@@ -3,7 +3,7 @@
 // that both see the same machine load. Each wasm figure comes from a child
 // process of the bench (the wasm thread count is fixed when tfjs starts).
 import { execFileSync, spawnSync } from 'node:child_process';
-import { availableParallelism, loadavg } from 'node:os';
+import { availableParallelism, cpus, loadavg } from 'node:os';
 
 export interface Comparison {
   threads: { one: 1; all: number };
@@ -13,6 +13,8 @@ export interface Comparison {
   ratio?: { one: number; all: number };
   /** The 1-minute load average before and after, for judging the figures. */
   load: [number, number];
+  /** The processor: the ratio depends on it (LeNet was 0.97x on one x86-64 machine, 1.4x on another). */
+  cpu: string;
 }
 
 /** Runs `script` (a bench) with TFJS_WASM_THREADS=threads; returns the `field` of its JSON last line. */
@@ -51,5 +53,5 @@ export function compareWithPytorch(options: { script: string; args: string[]; py
   }
   const round = (x: number) => Math.round(x * 100) / 100;
   const ratio = 'one' in pytorch ? { one: round(wasm.one / pytorch.one), all: round(wasm.all / pytorch.all) } : undefined;
-  return { threads: { one: 1, all }, wasm, pytorch, ...(ratio ? { ratio } : {}), load: [round(before), round(loadavg()[0]!)] };
+  return { threads: { one: 1, all }, wasm, pytorch, ...(ratio ? { ratio } : {}), load: [round(before), round(loadavg()[0]!)], cpu: cpus()[0]?.model.trim() ?? 'unknown' };
 }
