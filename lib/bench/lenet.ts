@@ -1,4 +1,4 @@
-// npm run bench [-- --steps N] [--blocks N] [--compare-pytorch] [--processes N] [--model lenet|transformer]
+// npm run bench [-- --steps N] [--blocks N] [--compare-pytorch] [--processes N] [--model lenet|transformer|kernels]
 // Training speed of the original lesson's LeNet at batch 32 on this machine's
 // backend: images per second, and where one step's time goes. The last line
 // is one JSON object for scripts to read. --compare-pytorch times the same
@@ -11,24 +11,30 @@ import { lenet } from '../models/lenet.ts';
 import { compareWithPytorch } from './compare.ts';
 import { fastestBlock } from './fastest-block.ts';
 import { kernelProfile } from './profile.ts';
+import { benchKernels } from './kernels.ts';
 import { benchTransformer } from './transformer.ts';
 import { seedEverything } from '../seed.ts';
 import { backend, tf } from '#lib/tf.ts';
 
 const program = new Command('bench')
-  .option('--model <name>', 'lenet (lesson 3) or transformer (lesson 5)', 'lenet')
-  .option('--steps <n>', 'timed training steps (default 150 for lenet, 40 for the transformer)', (value) => Number(value))
+  .option('--model <name>', 'lenet (lesson 3), transformer (lesson 5), or kernels (their slowest kernels, each alone)', 'lenet')
+  .option('--steps <n>', 'timed training steps (default 150 for lenet, 40 for the transformer, 50 calls of each kernel)', (value) => Number(value))
   .option('--blocks <n>', 'time this many blocks of --steps steps and keep the fastest', (value) => Number(value), 5)
   .option('--compare-pytorch', "also time the same model in PyTorch (Debian's python3-torch), if installed")
   .option('--processes <n>', 'run this many benches at once, as `ta compare` runs its workers, and add up their speeds', (value) => Number(value), 1)
   .parse();
 const options = program.opts<{ model: string; steps: number; blocks: number; comparePytorch?: boolean; processes: number }>();
-if (options.model !== 'lenet' && options.model !== 'transformer') program.error(`--model must be lenet or transformer, not "${options.model}"`);
-options.steps ??= options.model === 'transformer' ? 40 : 150;
+if (!['lenet', 'transformer', 'kernels'].includes(options.model)) program.error(`--model must be lenet, transformer or kernels, not "${options.model}"`);
+options.steps ??= ({ lenet: 150, transformer: 40, kernels: 50 } as Record<string, number>)[options.model]!;
 if (!Number.isInteger(options.steps) || options.steps < 1) program.error('--steps must be a whole number of at least 1');
 if (!Number.isInteger(options.blocks) || options.blocks < 1) program.error('--blocks must be a whole number of at least 1');
 if (options.model === 'transformer') {
   await benchTransformer(options);
+  process.exit(0);
+}
+if (options.model === 'kernels') {
+  if (options.comparePytorch || options.processes !== 1) program.error('--model kernels times this backend alone: no --compare-pytorch or --processes');
+  benchKernels(options);
   process.exit(0);
 }
 const BATCH = 32;
