@@ -1,10 +1,11 @@
 // Conv2D, re-registered for speed: conv2d.c, for channels last and no
 // dilation. It was first written for output channels that fill XNNPACK's
 // 8-column tiles poorly (LeNet's first convolution, 6); with its 4-pixel
-// tiles it is also faster at LeNet's second (16 channels: 0.33 against 0.43
-// ms) and at 3x3 convolutions of 8 to 64 channels (10 to 20 %). conv2d.c sums
-// in XNNPACK's order, so both give the same bits; other convolutions stay
-// with wasm's own (XNNPACK) kernel.
+// tiles it is also faster for whole tiles: LeNet's second convolution (16
+// channels: 0.34 against 0.39 ms) and 3x3 or 5x5 filters of 16 to 128
+// channels (8 to 38 % faster, batch 32). A 1x1 filter with whole tiles stays
+// with XNNPACK (0.42 against 0.48 ms for 8 to 16 channels). conv2d.c sums in
+// XNNPACK's order, so both give the same bits.
 import type * as tf from '@tensorflow/tfjs';
 import { tfjs } from '../tfjs.ts';
 import { heapFloats, type WasmBackend } from './compose.ts';
@@ -38,7 +39,9 @@ export function conv2dConfig(original: tf.KernelConfig): tf.KernelConfig {
       const { x, filter } = args.inputs as { x: tf.TensorInfo; filter: tf.TensorInfo };
       const { strides, pad, dataFormat, dilations, dimRoundingMode } = args.attrs as unknown as tf.Conv2DAttrs;
       const undilated = [dilations ?? 1].flat().every((d) => d === 1);
-      if (!simdKernels() || dataFormat === 'NCHW' || !undilated || x.dtype !== 'float32') return original.kernelFunc(args);
+      const [height, width, , channels] = filter.shape as Shape4;
+      const pointwise = height * width === 1 && channels % 8 === 0;
+      if (!simdKernels() || dataFormat === 'NCHW' || !undilated || x.dtype !== 'float32' || pointwise) return original.kernelFunc(args);
       const info = tfjs.backend_util.computeConv2DInfo(x.shape as Shape4, filter.shape as Shape4, strides, 1, pad, dimRoundingMode);
       return conv2dInC(args.backend as WasmBackend, info, x, filter);
     },
