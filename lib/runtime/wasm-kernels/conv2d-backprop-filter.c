@@ -75,16 +75,10 @@ void conv2d_backprop_filter(const float *x, const float *dy, float *dw, float *s
                             int oh, int ow, int co, int kh, int kw, int sh, int sw, int top, int left) {
   int hp = (oh - 1) * sh + kh, wp = (ow - 1) * sw + kw;
   int groups = (co + LANES - 1) / LANES, rows = kh * kw * ci, terms = n * oh * ow;
-  // The input as the windows read it: x itself, or a padded copy with zeros where the windows read outside x.
-  const float *image = x;
-  int row_stride = iw * ci, image_stride = ih * iw * ci;
-  float *next = scratch;
-  if (needs_padding(ih, iw, hp, wp, top, left)) {
-    float *padded = next;
-    next += n * hp * wp * ci;
-    pad_images(x, padded, n, ih, iw, ci, hp, wp, top, left);
-    image = padded, row_stride = wp * ci, image_stride = hp * wp * ci;
-  }
+  windowed_input in;
+  float *next = window_input(x, scratch, n, ih, iw, ci, hp, wp, top, left, &in);
+  const float *image = in.image;
+  int row_stride = in.row_stride, image_stride = in.image_stride;
   float *panel = next;                        // [groups][BLOCK][LANES]
   float *acc = panel + BLOCK * LANES * groups; // [groups][rows][LANES]
   int *term = (int *)(acc + rows * LANES * groups);

@@ -11,5 +11,13 @@ void matmul(const float *a, int a_row, int a_step, const float *b, float *out, i
 // Whether a convolution's windows (rows 0..hp, columns 0..wp of the padded
 // input) read outside x, so that it must be padded first (padding.c).
 int needs_padding(int ih, int iw, int hp, int wp, int top, int left);
-// padded[n, hp, wp, ci] = x[n, ih, iw, ci] moved down by top and right by left, zeros around it.
-void pad_images(const float *x, float *padded, int n, int ih, int iw, int ci, int hp, int wp, int top, int left);
+
+// A convolution's input as its windows read it (padding.c).
+typedef struct {
+  const float *image;
+  int row_stride, image_stride; // floats from one row to the next, and from one image to the next
+} windowed_input;
+// x itself, or, where the windows read outside x, a copy at scratch with zeros
+// around it (n * hp * wp * ci floats). Returns the scratch left after it.
+float *window_input(const float *x, float *scratch, int n, int ih, int iw, int ci, int hp, int wp, int top, int left,
+                    windowed_input *in);
